@@ -1,0 +1,6 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+#pragma once
+
+// Umbrella header: everything public in ivsrt.
+#include <ivsrt/version.hpp>
+#include <ivsrt/error.hpp>

@@ -1,0 +1,12 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+#pragma once
+
+// Include this header in exactly one translation unit to compile ivsrt's out-of-line code once.
+// That TU, like every other TU that includes ivsrt, is compiled with IVSRT_SEPARATE_COMPILATION.
+#ifndef IVSRT_SEPARATE_COMPILATION
+#error "ivsrt/src.hpp needs IVSRT_SEPARATE_COMPILATION defined"
+#endif
+
+#include <ivsrt.hpp>
+
+#include <ivsrt/impl/error.ipp>

@@ -1,0 +1,13 @@
+// A tiny consumer of ivsrt, built three ways by tests/consumption/run.sh: find_package on an
+// installed tree, add_subdirectory, and a Meson subproject. Header-only mode: no separate TU.
+#include <ivsrt.hpp>
+
+#include <cstdio>
+#include <cstring>
+
+int main() {
+    boost::system::error_code ec = ivsrt::errc::throttling;
+    if (ec.message() != "throttling") return 1;
+    std::printf("ivsrt %s consumed: %s\n", ivsrt::version_string, ec.message().c_str());
+    return std::strcmp(ivsrt::version_string, IVSRT_VERSION_STRING) == 0 ? 0 : 1;
+}

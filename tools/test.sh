@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The whole ivsrt test suite, as CI runs it (.ci/run calls this after installing the packages):
+#   format and generated-code checks, CMake Release build (g++) + all tests, Meson build (clang++)
+#   + all tests, unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer (clang++),
+#   and the consumption tests (find_package, add_subdirectory, Meson subproject).
+# Usage: tools/test.sh [--quick]   (--quick: CMake Release build and its tests only)
+# Build trees go to build/ (override with IVSRT_BUILD_ROOT). Exits non-zero if any step failed.
+set -uo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+out=${IVSRT_BUILD_ROOT:-$src/build}
+jobs=${IVSRT_JOBS:-$(nproc)}
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+mkdir -p "$out"
+
+passed=0
+failed=0
+failed_steps=()
+step() {  # step NAME COMMAND...: runs a step, records the result, never exits
+    local name=$1
+    shift
+    local t0=$SECONDS
+    echo "::: $name"
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "::: $name: ok ($((SECONDS - t0)) s)"
+    else
+        failed=$((failed + 1))
+        failed_steps+=("$name")
+        echo "::: $name: FAILED ($((SECONDS - t0)) s)"
+    fi
+}
+
+cmake_release() {
+    CXX=g++ cmake -S "$src" -B "$out/release" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
+        cmake --build "$out/release" -j "$jobs" &&
+        ctest --test-dir "$out/release" --output-on-failure -j "$jobs"
+}
+meson_clang() {
+    if [ ! -d "$out/meson" ]; then
+        CXX=clang++ meson setup "$out/meson" "$src" --buildtype=debugoptimized || return 1
+    fi
+    meson compile -C "$out/meson" -j "$jobs" && meson test -C "$out/meson" --print-errorlogs --num-processes "$jobs"
+}
+sanitizers() {
+    CXX=clang++ cmake -S "$src" -B "$out/asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+        -DCMAKE_CXX_FLAGS="-O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+        -DIVSRT_BUILD_EXAMPLES=OFF -DIVSRT_BUILD_BENCHMARKS=OFF &&
+        cmake --build "$out/asan" -j "$jobs" &&
+        ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+            ctest --test-dir "$out/asan" -L unit --output-on-failure -j "$jobs"
+}
+format_check() { bash "$src/tools/format.sh" --check; }
+consumption() { rm -rf "$out/consumption" && bash "$src/tests/consumption/run.sh" "$out/consumption"; }
+
+step format format_check
+if [ -f "$src/tools/codegen/generate.py" ]; then
+    step codegen-drift python3 "$src/tools/codegen/generate.py" --check
+fi
+step cmake-release-gcc cmake_release
+if [ $quick -eq 0 ]; then
+    step meson-clang meson_clang
+    step asan-ubsan-clang sanitizers
+    step consumption consumption
+fi
+
+echo
+if [ $failed -ne 0 ]; then echo "failed steps: ${failed_steps[*]}"; fi
+echo "${passed} passed, ${failed} failed"
+[ $failed -eq 0 ]
