@@ -4,3 +4,5 @@
 // Umbrella header: everything public in ivsrt.
 #include <ivsrt/version.hpp>
 #include <ivsrt/error.hpp>
+#include <ivsrt/retry.hpp>
+#include <ivsrt/pacing.hpp>

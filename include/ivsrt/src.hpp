@@ -10,3 +10,5 @@
 #include <ivsrt.hpp>
 
 #include <ivsrt/impl/error.ipp>
+#include <ivsrt/impl/retry.ipp>
+#include <ivsrt/impl/pacing.ipp>
