@@ -4,5 +4,6 @@
 // Umbrella header: everything public in ivsrt.
 #include <ivsrt/version.hpp>
 #include <ivsrt/error.hpp>
+#include <ivsrt/endpoint.hpp>
 #include <ivsrt/retry.hpp>
 #include <ivsrt/pacing.hpp>
