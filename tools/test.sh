@@ -43,8 +43,10 @@ meson_clang() {
     meson compile -C "$out/meson" -j "$jobs" && meson test -C "$out/meson" --print-errorlogs --num-processes "$jobs"
 }
 sanitizers() {
+    # -fno-sanitize=function: clang 14's UBSan function check breaks on coroutines
+    # ("Cannot represent a difference across sections", llvm-project issue 54153).
     CXX=clang++ cmake -S "$src" -B "$out/asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-        -DCMAKE_CXX_FLAGS="-O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+        -DCMAKE_CXX_FLAGS="-O1 -fsanitize=address,undefined -fno-sanitize=function -fno-sanitize-recover=all -fno-omit-frame-pointer" \
         -DIVSRT_BUILD_EXAMPLES=OFF -DIVSRT_BUILD_BENCHMARKS=OFF &&
         cmake --build "$out/asan" -j "$jobs" &&
         ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
