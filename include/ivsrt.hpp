@@ -7,3 +7,4 @@
 #include <ivsrt/endpoint.hpp>
 #include <ivsrt/retry.hpp>
 #include <ivsrt/pacing.hpp>
+#include <ivsrt/connection_pool.hpp>

@@ -13,3 +13,6 @@
 #include <ivsrt/impl/endpoint.ipp>
 #include <ivsrt/impl/retry.ipp>
 #include <ivsrt/impl/pacing.ipp>
+#include <ivsrt/impl/connection_pool.ipp>
+#include <ivsrt/impl/http_connection.ipp>
+#include <ivsrt/impl/tls.ipp>

@@ -1,0 +1,204 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+#pragma once
+
+#include <ivsrt/detail/config.hpp>
+#include <ivsrt/detail/tls.hpp>
+#include <ivsrt/error.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/coroutine.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace ivsrt::detail {
+
+using string_request = boost::beast::http::request<boost::beast::http::string_body>;
+using string_response = boost::beast::http::response<boost::beast::http::string_body>;
+
+// Where an I/O failure happened, which decides how it is classified.
+enum class io_phase { connect, handshake, exchange };
+
+// Maps a transport error to errc::{cancelled, timeout, tls, connection, invalid_response}.
+IVSRT_DECL boost::system::error_code classify_io_error(boost::system::error_code cause,
+                                                       io_phase phase, bool cancelled) noexcept;
+
+// One HTTP/1.1 connection, plain TCP or TLS, for its whole life: connect once, then any number of
+// request/response exchanges, one at a time. Never reconnects: a broken one is destroyed.
+// Operations complete with an ivsrt error code; cause() keeps the transport error behind it.
+// The stream's executor is what the constructor receives (the pool passes a strand).
+class http_connection {
+  public:
+    using clock = std::chrono::steady_clock;
+
+    // `tls` null means plain TCP; otherwise it must outlive the connection.
+    IVSRT_DECL http_connection(const boost::asio::any_io_executor& ex, tls_client_context* tls);
+    // Closes the socket without a TLS close_notify, keeping the session resumable.
+    IVSRT_DECL ~http_connection();
+    http_connection(const http_connection&) = delete;
+    http_connection& operator=(const http_connection&) = delete;
+
+    boost::asio::any_io_executor get_executor() noexcept { return tcp().get_executor(); }
+
+    // Connects to the first reachable endpoint and, for TLS, handshakes with SNI and
+    // verification for `host`. Completes with void(error_code) by `deadline` at the latest.
+    template <class Token>
+    auto async_connect(const boost::asio::ip::tcp::resolver::results_type& endpoints,
+                       const std::string& host, clock::time_point deadline, Token&& token);
+
+    // Writes `req` and reads the response into `res`, by `deadline` at the latest.
+    // Completes with void(error_code).
+    template <class Token>
+    auto async_exchange(const string_request& req, string_response& res, clock::time_point deadline,
+                        Token&& token);
+
+    // After a failed exchange: whether any byte of the response had arrived.
+    bool response_started() const noexcept {
+        return buffer_.size() > 0 || (parser_ && parser_->got_some());
+    }
+    // After a successful exchange: whether the connection may serve another request.
+    bool reusable() const noexcept { return reusable_; }
+    // Whether the TLS handshake resumed an earlier session (false for plain TCP).
+    bool resumed_session() const noexcept { return resumed_; }
+    // The transport error behind the last failure.
+    const boost::system::error_code& cause() const noexcept { return cause_; }
+
+  private:
+    struct connect_op;
+    struct exchange_op;
+
+    boost::beast::tcp_stream& tcp() noexcept { return tls_ ? tls_->next_layer() : *plain_; }
+
+    tls_client_context* tls_context_;
+    std::optional<boost::beast::tcp_stream> plain_;
+    std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> tls_;
+    boost::beast::flat_buffer buffer_;  // reused by every exchange
+    std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
+    boost::system::error_code cause_;
+    bool reusable_ = false;
+    bool resumed_ = false;
+};
+
+#include <boost/asio/yield.hpp>
+
+struct http_connection::connect_op : boost::asio::coroutine {
+    http_connection& conn;
+    boost::asio::ip::tcp::resolver::results_type endpoints;
+    std::string host;  // a copy: connecting is off the hot path
+    clock::time_point deadline;
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec,
+                    const boost::asio::ip::tcp::endpoint&) {
+        (*this)(self, ec);
+    }
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}) {
+        reenter(*this) {
+            conn.tcp().expires_at(deadline);
+            yield start_connect(self);
+            if (ec) return fail(self, ec, io_phase::connect);
+            conn.tcp().socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
+            if (conn.tls_) {
+                conn.tls_context_->prepare(conn.tls_->native_handle(), host, ec);
+                if (ec) return fail(self, ec, io_phase::handshake);
+                yield conn.tls_->async_handshake(boost::asio::ssl::stream_base::client,
+                                                 std::move(self));
+                if (ec) return fail(self, ec, io_phase::handshake);
+                conn.resumed_ = conn.tls_context_->on_handshake(conn.tls_->native_handle());
+            }
+            conn.tcp().expires_never();
+            self.complete({});
+        }
+    }
+
+    template <class Self>
+    void start_connect(Self& self) {
+        const auto eps = std::move(endpoints);  // read before `self` moves this object
+        conn.tcp().async_connect(eps, std::move(self));
+    }
+
+    template <class Self>
+    void fail(Self& self, boost::system::error_code ec, io_phase phase) {
+        conn.cause_ = ec;
+        const bool cancelled =
+            self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+        self.complete(classify_io_error(ec, phase, cancelled));
+    }
+};
+
+struct http_connection::exchange_op : boost::asio::coroutine {
+    http_connection& conn;
+    const string_request& req;
+    string_response& res;
+    clock::time_point deadline;
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t = 0) {
+        namespace http = boost::beast::http;
+        reenter(*this) {
+            conn.reusable_ = false;
+            conn.parser_.emplace();
+            conn.tcp().expires_at(deadline);
+            if (conn.tls_) {
+                yield http::async_write(*conn.tls_, req, std::move(self));
+            } else {
+                yield http::async_write(*conn.plain_, req, std::move(self));
+            }
+            if (ec) return fail(self, ec);
+            if (conn.tls_) {
+                yield http::async_read(*conn.tls_, conn.buffer_, *conn.parser_, std::move(self));
+            } else {
+                yield http::async_read(*conn.plain_, conn.buffer_, *conn.parser_, std::move(self));
+            }
+            if (ec) return fail(self, ec);
+            conn.tcp().expires_never();
+            conn.reusable_ = conn.parser_->keep_alive();
+            res = conn.parser_->release();
+            conn.parser_.reset();
+            self.complete({});
+        }
+    }
+
+    template <class Self>
+    void fail(Self& self, boost::system::error_code ec) {
+        conn.cause_ = ec;
+        const bool cancelled =
+            self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+        self.complete(classify_io_error(ec, io_phase::exchange, cancelled));
+    }
+};
+
+#include <boost/asio/unyield.hpp>
+
+template <class Token>
+auto http_connection::async_connect(const boost::asio::ip::tcp::resolver::results_type& endpoints,
+                                    const std::string& host, clock::time_point deadline,
+                                    Token&& token) {
+    return boost::asio::async_compose<Token, void(boost::system::error_code)>(
+        connect_op{{}, *this, endpoints, host, deadline}, token, tcp());
+}
+
+template <class Token>
+auto http_connection::async_exchange(const string_request& req, string_response& res,
+                                     clock::time_point deadline, Token&& token) {
+    return boost::asio::async_compose<Token, void(boost::system::error_code)>(
+        exchange_op{{}, *this, req, res, deadline}, token, tcp());
+}
+
+}  // namespace ivsrt::detail
+
+#ifndef IVSRT_SEPARATE_COMPILATION
+#include <ivsrt/impl/http_connection.ipp>
+#endif

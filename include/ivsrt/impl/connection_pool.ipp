@@ -1,0 +1,379 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+#pragma once
+
+#include <ivsrt/connection_pool.hpp>
+#include <ivsrt/detail/http_connection.hpp>
+#include <ivsrt/detail/pool_core.hpp>
+#include <ivsrt/detail/tls.hpp>
+#include <ivsrt/error.hpp>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/coroutine.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <algorithm>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+
+namespace ivsrt::detail {
+
+struct pool_waiter;
+
+// The shared state behind a connection_pool, kept alive by the requests in flight.
+class pool_impl {
+  public:
+    using clock = std::chrono::steady_clock;
+    using core_type = pool_core<http_connection, clock, pool_waiter*>;
+    using node_ptr = core_type::node_ptr;
+    using results_type = boost::asio::ip::tcp::resolver::results_type;
+
+    pool_impl(boost::asio::any_io_executor ex, bool use_tls, std::string host, std::uint16_t port,
+              pool_config config)
+        : ex_(std::move(ex)),
+          host_(std::move(host)),
+          port_(std::to_string(port)),
+          config_(std::move(config)),
+          core_(config_.max_connections, config_.max_idle_time, config_.max_lifetime) {
+        if (use_tls) tls_.emplace(config_.verify_peer, config_.ca_bundle);
+    }
+
+    const boost::asio::any_io_executor& executor() const noexcept { return ex_; }
+    const std::string& host() const noexcept { return host_; }
+    const std::string& port() const noexcept { return port_; }
+    const pool_config& config() const noexcept { return config_; }
+
+    // A new, unconnected node on its own strand, for a slot granted without one.
+    node_ptr make_node() {
+        return std::make_unique<core_type::node>(clock::now(), boost::asio::make_strand(ex_),
+                                                 tls_ ? &*tls_ : nullptr);
+    }
+
+    // Cached resolver results, if still fresh.
+    std::optional<results_type> cached_endpoints() {
+        std::lock_guard lock(mutex_);
+        if (endpoints_ && clock::now() - resolved_at_ < config_.resolve_ttl) return endpoints_;
+        return std::nullopt;
+    }
+    void cache_endpoints(const results_type& r) {
+        std::lock_guard lock(mutex_);
+        endpoints_ = r;
+        resolved_at_ = clock::now();
+    }
+    void forget_endpoints() {
+        std::lock_guard lock(mutex_);
+        endpoints_.reset();
+    }
+
+    std::mutex& mutex() noexcept { return mutex_; }
+    core_type& core() noexcept { return core_; }  // with mutex() held
+
+    // Returns a leased slot; the oldest waiter, if any, gets the capacity.
+    void release(node_ptr n, bool reusable) {
+        std::lock_guard lock(mutex_);
+        release_locked(std::move(n), reusable);
+    }
+    inline void release_locked(node_ptr n, bool reusable);
+
+    pool_stats stats() {
+        pool_stats s;
+        {
+            std::lock_guard lock(mutex_);
+            s = core_.stats();
+        }
+        if (tls_) {
+            s.tls_handshakes = tls_->handshakes();
+            s.tls_resumed = tls_->resumed();
+        }
+        return s;
+    }
+
+  private:
+    boost::asio::any_io_executor ex_;
+    std::string host_;
+    std::string port_;
+    pool_config config_;
+    std::optional<tls_client_context> tls_;
+    std::mutex mutex_;
+    core_type core_;  // declared after tls_: its connections refer to it
+    std::optional<results_type> endpoints_;
+    clock::time_point resolved_at_{};
+};
+
+// A request queued for a connection. Owned by its request operation; the pool only points to it
+// while it is queued, and everything here is guarded by the pool mutex.
+struct pool_waiter {
+    explicit pool_waiter(const boost::asio::any_io_executor& ex) : timer(ex) {}
+    boost::asio::steady_timer timer;  // expires at the deadline; cancelled when granted
+    pool_impl::core_type::waiter_handle handle{};
+    bool queued = false;
+    bool granted = false;
+    pool_impl::node_ptr node;  // when granted: an idle node, or null for a new connection
+};
+
+inline void pool_impl::release_locked(node_ptr n, bool reusable) {
+    auto h = core_.release(std::move(n), reusable, clock::now());
+    if (!h) return;
+    h->waiter->queued = false;
+    h->waiter->granted = true;
+    h->waiter->node = std::move(h->reused);
+    h->waiter->timer.cancel();
+}
+
+// A leased slot of a request operation. Destroyed while still held (the operation was abandoned,
+// e.g. its io_context was destroyed mid-request), the connection is closed and the slot freed.
+class pool_lease {
+  public:
+    pool_lease() = default;
+    pool_lease(pool_lease&& o) noexcept
+        : node(std::move(o.node)), pool_(std::exchange(o.pool_, nullptr)) {}
+    pool_lease& operator=(pool_lease&&) = delete;
+    ~pool_lease() {
+        if (pool_) pool_->release(std::move(node), false);
+    }
+
+    void hold(pool_impl& pool, pool_impl::node_ptr n) {
+        pool_ = &pool;
+        node = std::move(n);
+    }
+    bool held() const noexcept { return pool_ != nullptr; }
+    void give_back(bool reusable) {
+        std::exchange(pool_, nullptr)->release(std::move(node), reusable);
+    }
+
+    pool_impl::node_ptr node;  // null while a granted slot has no connection yet
+
+  private:
+    pool_impl* pool_ = nullptr;
+};
+
+// A queued request of an operation. If the operation is abandoned while queued or after being
+// granted, the destructor leaves the queue or returns what it was granted.
+class pool_wait {
+  public:
+    explicit pool_wait(pool_impl& pool)
+        : pool_(&pool), w_(std::make_unique<pool_waiter>(pool.executor())) {}
+    pool_wait(pool_wait&&) noexcept = default;
+    pool_wait& operator=(pool_wait&&) = delete;
+    ~pool_wait() {
+        if (!w_) return;
+        std::lock_guard lock(pool_->mutex());
+        if (w_->queued) pool_->core().cancel_wait(w_->handle);
+        if (w_->granted) pool_->release_locked(std::move(w_->node), true);
+    }
+    pool_waiter& operator*() const noexcept { return *w_; }
+    pool_waiter* operator->() const noexcept { return w_.get(); }
+    pool_waiter* get() const noexcept { return w_.get(); }
+
+  private:
+    pool_impl* pool_;
+    std::unique_ptr<pool_waiter> w_;
+};
+
+#include <boost/asio/yield.hpp>
+
+// One async_request: lease, connect if needed, exchange, the one stale-connection retry, release.
+struct pool_request_op : boost::asio::coroutine {
+    using clock = std::chrono::steady_clock;
+
+    std::shared_ptr<pool_impl> pool;
+    const string_request* req;
+    string_response* res;
+    clock::time_point deadline;
+    pool_lease lease;  // after `pool`: released before the pool reference is dropped
+    std::optional<pool_wait> wait;
+    std::unique_ptr<boost::asio::ip::tcp::resolver> resolver;
+    std::optional<pool_impl::results_type> endpoints;
+    bool reused = false;
+    boost::system::error_code error;
+    exchange_info info;
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec,
+                    const pool_impl::results_type& results) {
+        if (!ec) {
+            pool->cache_endpoints(results);
+            endpoints = results;
+        }
+        (*this)(self, ec);
+    }
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}) {
+        reenter(*this) {
+            if (!try_lease()) {
+                // Every connection is busy: queue until granted, the deadline or cancellation.
+                yield {
+                    std::lock_guard lock(pool->mutex());
+                    if ((*wait)->granted) {
+                        boost::asio::post(pool->executor(), std::move(self));
+                    } else {
+                        (*wait)->timer.async_wait(std::move(self));
+                    }
+                }
+                if (!take_grant()) {
+                    error = cancelled(self) ? errc::cancelled : errc::timeout;
+                    info.cause = ec;
+                } else if (cancelled(self)) {
+                    // Granted and cancelled at the same time: pass the slot on unused.
+                    lease.give_back(true);
+                    error = errc::cancelled;
+                }
+            }
+
+            while (!error) {
+                if (!lease.node) {
+                    lease.node = pool->make_node();
+                    endpoints = pool->cached_endpoints();
+                    if (!endpoints) {
+                        yield start_resolve(self);
+                        resolver.reset();
+                        if (ec) {
+                            info.cause = ec;
+                            error = cancelled(self) ? errc::cancelled : errc::connection;
+                            break;
+                        }
+                    }
+                    yield start_connect(self);
+                    if (ec) {
+                        if (ec == errc::connection) pool->forget_endpoints();
+                        error = ec;
+                        info.cause = lease.node->conn.cause();
+                        break;
+                    }
+                }
+                yield start_exchange(self);
+                if (ec) {
+                    info.response_started = lease.node->conn.response_started();
+                    info.cause = lease.node->conn.cause();
+                    if (ec == errc::connection && reused && !info.response_started &&
+                        !info.stale_retry) {
+                        // The server closed the idle socket: open a new one in the same slot.
+                        {
+                            std::lock_guard lock(pool->mutex());
+                            pool->core().replace_stale(lease.node);
+                        }
+                        info.stale_retry = true;
+                        reused = false;
+                        continue;
+                    }
+                    error = ec;
+                }
+                break;
+            }
+
+            if (lease.held()) {
+                lease.give_back(!error && lease.node && lease.node->conn.reusable());
+            }
+            // Connection steps ran on the connection's strand; complete on the caller's executor.
+            yield boost::asio::dispatch(std::move(self));
+            self.complete(error, info);
+        }
+    }
+
+    // Each start_* reads what it needs before `self` (and so this object) is moved away.
+    // Connection steps run on the connection's strand.
+    template <class Self>
+    void start_resolve(Self& self) {
+        auto ex = lease.node->conn.get_executor();
+        resolver = std::make_unique<boost::asio::ip::tcp::resolver>(ex);
+        auto& r = *resolver;
+        const std::string& host = pool->host();
+        const std::string& port = pool->port();
+        r.async_resolve(host, port, boost::asio::bind_executor(ex, std::move(self)));
+    }
+
+    template <class Self>
+    void start_connect(Self& self) {
+        http_connection& conn = lease.node->conn;
+        auto ex = conn.get_executor();
+        const auto eps = *endpoints;
+        const std::string& host = pool->host();
+        auto connect_deadline = std::min(deadline, clock::now() + pool->config().connect_timeout);
+        conn.async_connect(eps, host, connect_deadline,
+                           boost::asio::bind_executor(ex, std::move(self)));
+    }
+
+    template <class Self>
+    void start_exchange(Self& self) {
+        http_connection& conn = lease.node->conn;
+        auto ex = conn.get_executor();
+        conn.async_exchange(*req, *res, deadline, boost::asio::bind_executor(ex, std::move(self)));
+    }
+
+    template <class Self>
+    static bool cancelled(Self& self) {
+        return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+    }
+
+    // Leases a slot, or queues the request (wait) when none is free.
+    bool try_lease() {
+        std::lock_guard lock(pool->mutex());
+        auto g = pool->core().try_acquire(clock::now());
+        if (g.granted) {
+            reused = g.reused != nullptr;
+            lease.hold(*pool, std::move(g.reused));
+            return true;
+        }
+        wait.emplace(*pool);
+        (*wait)->timer.expires_at(deadline);
+        (*wait)->handle = pool->core().enqueue(wait->get());
+        (*wait)->queued = true;
+        return false;
+    }
+
+    // After waking up from the queue: takes the grant, or leaves the queue.
+    bool take_grant() {
+        std::lock_guard lock(pool->mutex());
+        pool_waiter& w = **wait;
+        if (w.granted) {
+            w.granted = false;
+            reused = w.node != nullptr;
+            lease.hold(*pool, std::move(w.node));
+            return true;
+        }
+        pool->core().cancel_wait(w.handle);
+        w.queued = false;
+        return false;
+    }
+};
+
+#include <boost/asio/unyield.hpp>
+
+}  // namespace ivsrt::detail
+
+namespace ivsrt {
+
+IVSRT_DECL connection_pool::connection_pool(boost::asio::any_io_executor ex,
+                                            std::string_view scheme, std::string host,
+                                            std::uint16_t port, pool_config config) {
+    if (scheme != "https" && scheme != "http") {
+        throw std::invalid_argument("connection_pool: scheme must be \"https\" or \"http\"");
+    }
+    impl_ = std::make_shared<detail::pool_impl>(std::move(ex), scheme == "https", std::move(host),
+                                                port, std::move(config));
+}
+
+IVSRT_DECL pool_stats connection_pool::stats() const {
+    return impl_->stats();
+}
+
+IVSRT_DECL const pool_config& connection_pool::config() const noexcept {
+    return impl_->config();
+}
+
+IVSRT_DECL void connection_pool::start_request(const std::shared_ptr<detail::pool_impl>& impl,
+                                               const request_type* req, response_type* res,
+                                               clock::time_point deadline,
+                                               request_handler handler) {
+    boost::asio::async_compose<request_handler, request_signature>(
+        detail::pool_request_op{{}, impl, req, res, deadline, {}, {}, {}, {}, false, {}, {}},
+        handler, impl->executor());
+}
+
+}  // namespace ivsrt

@@ -1,0 +1,43 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+#pragma once
+
+#include <ivsrt/detail/http_connection.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace ivsrt::detail {
+
+IVSRT_DECL boost::system::error_code classify_io_error(boost::system::error_code cause,
+                                                       io_phase phase, bool cancelled) noexcept {
+    namespace http = boost::beast::http;
+    if (cancelled) return errc::cancelled;
+    if (cause == boost::beast::error::timeout) return errc::timeout;
+    if (phase == io_phase::handshake) return errc::tls;
+    if (phase == io_phase::exchange &&
+        cause.category() == http::make_error_code(http::error::end_of_stream).category() &&
+        cause != http::error::end_of_stream && cause != http::error::partial_message) {
+        return errc::invalid_response;  // the bytes arrived but are not a valid response
+    }
+    return errc::connection;
+}
+
+IVSRT_DECL http_connection::http_connection(const boost::asio::any_io_executor& ex,
+                                            tls_client_context* tls)
+    : tls_context_(tls) {
+    if (tls_context_) {
+        tls_.emplace(ex, tls_context_->native());
+    } else {
+        plain_.emplace(ex);
+    }
+}
+
+IVSRT_DECL http_connection::~http_connection() {
+    // OpenSSL marks the session of a connection freed without a shutdown as not resumable, so
+    // declare the shutdown done: we close the TCP socket without a close_notify, which HTTP/1.1
+    // over TLS tolerates since every response is delimited.
+    if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+}
+
+}  // namespace ivsrt::detail

@@ -1,0 +1,211 @@
+// Tests for detail::http_connection and detail::tls_client_context: error classification, and
+// TLS verification against a CA generated in the test (trusted, untrusted, wrong host name),
+// with the verification switched off, and session resumption.
+#define BOOST_TEST_MODULE test_http_connection
+#include <boost/test/unit_test.hpp>
+
+#include <ivsrt/detail/http_connection.hpp>
+
+#include "common/loopback_server.hpp"
+#include "common/test_tls.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include <boost/asio/post.hpp>
+
+#include <openssl/x509_vfy.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using ivsrt::detail::classify_io_error;
+using ivsrt::detail::io_phase;
+using steady = std::chrono::steady_clock;
+
+// A TLS server context holding `cert`.
+struct server_tls {
+    explicit server_tls(const ivsrt::test::test_cert& cert) {
+        ctx.use_certificate_chain(asio::buffer(cert.cert_pem));
+        ctx.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
+    }
+    asio::ssl::context ctx{asio::ssl::context::tls_server};
+};
+
+struct outcome {
+    boost::system::error_code connect;
+    boost::system::error_code exchange;
+    boost::system::error_code cause;
+    bool resumed = false;
+    std::string body;
+};
+
+// Connects one http_connection to a loopback TLS server holding `cert`, using `host` for SNI and
+// verification, and exchanges one request if the handshake succeeded.
+outcome connect_and_exchange(const ivsrt::test::test_cert& cert, const std::string& host,
+                             ivsrt::detail::tls_client_context& client) {
+    server_tls tls(cert);
+    asio::io_context ioc;
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(),
+        [](ivsrt::test::server_connection& c) { return ivsrt::test::serve_requests(c, 1); },
+        &tls.ctx);
+    auto endpoints =
+        asio::ip::tcp::resolver(ioc).resolve("127.0.0.1", std::to_string(server.port()));
+    outcome out;
+    ivsrt::detail::http_connection conn(ioc.get_executor(), &client);
+    ivsrt::detail::string_request req{http::verb::post, "/", 11};
+    req.set(http::field::host, host);
+    req.prepare_payload();
+    ivsrt::detail::string_response res;
+    const auto deadline = steady::now() + std::chrono::seconds(30);
+    conn.async_connect(endpoints, host, deadline, [&](boost::system::error_code ec) {
+        out.connect = ec;
+        out.cause = conn.cause();
+        if (ec) return server.stop();
+        out.resumed = conn.resumed_session();
+        conn.async_exchange(req, res, deadline, [&](boost::system::error_code ec2) {
+            out.exchange = ec2;
+            out.body = res.body();
+            server.stop();
+        });
+    });
+    ioc.run();
+    return out;
+}
+
+// The OpenSSL verification error behind a failed handshake.
+long verify_error(const boost::system::error_code& cause) {
+    if (cause.category() != asio::error::get_ssl_category()) return -1;
+    return ERR_GET_REASON(static_cast<unsigned long>(cause.value()));
+}
+
+struct test_pki {
+    ivsrt::test::test_ca ca = ivsrt::test::make_test_ca("ivsrt connection test CA");
+    ivsrt::test::test_cert localhost = ca.issue("localhost", "DNS:localhost,IP:127.0.0.1");
+    ivsrt::test::temp_file ca_file{ca.root.cert_pem};
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(classification_of_transport_errors) {
+    using ivsrt::errc;
+    // Cancellation wins over whatever error the aborted operation reported.
+    BOOST_TEST((classify_io_error(asio::error::operation_aborted, io_phase::exchange, true) ==
+                errc::cancelled));
+    BOOST_TEST((classify_io_error(boost::beast::error::timeout, io_phase::connect, false) ==
+                errc::timeout));
+    BOOST_TEST((classify_io_error(boost::beast::error::timeout, io_phase::handshake, false) ==
+                errc::timeout));
+    BOOST_TEST((classify_io_error(asio::error::connection_refused, io_phase::connect, false) ==
+                errc::connection));
+    BOOST_TEST((classify_io_error(asio::error::eof, io_phase::handshake, false) == errc::tls));
+    BOOST_TEST((classify_io_error(http::error::end_of_stream, io_phase::exchange, false) ==
+                errc::connection));
+    BOOST_TEST((classify_io_error(http::error::partial_message, io_phase::exchange, false) ==
+                errc::connection));
+    BOOST_TEST((classify_io_error(http::error::bad_version, io_phase::exchange, false) ==
+                errc::invalid_response));
+    BOOST_TEST((classify_io_error(asio::error::connection_reset, io_phase::exchange, false) ==
+                errc::connection));
+}
+
+BOOST_FIXTURE_TEST_SUITE(tls, test_pki)
+
+BOOST_AUTO_TEST_CASE(certificate_from_trusted_ca_is_accepted) {
+    ivsrt::detail::tls_client_context client(true, ca_file.path());
+    auto out = connect_and_exchange(localhost, "localhost", client);
+    BOOST_TEST(!out.connect, out.connect.message() << ": " << out.cause.message());
+    BOOST_TEST(!out.exchange, out.exchange.message());
+    BOOST_TEST(out.body == "0");
+    BOOST_TEST(client.handshakes() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(ip_address_is_checked_against_the_san) {
+    ivsrt::detail::tls_client_context client(true, ca_file.path());
+    auto out = connect_and_exchange(localhost, "127.0.0.1", client);
+    BOOST_TEST(!out.connect, out.connect.message() << ": " << out.cause.message());
+    BOOST_TEST(out.body == "0");
+}
+
+BOOST_AUTO_TEST_CASE(certificate_from_unknown_ca_is_a_tls_error) {
+    auto other = ivsrt::test::make_test_ca("unrelated CA");
+    ivsrt::detail::tls_client_context client(true, ca_file.path());
+    auto out = connect_and_exchange(other.issue("localhost", "DNS:localhost"), "localhost", client);
+    BOOST_TEST((out.connect == ivsrt::errc::tls), out.connect.message());
+    BOOST_TEST(verify_error(out.cause) == SSL_R_CERTIFICATE_VERIFY_FAILED, out.cause.message());
+    BOOST_TEST(client.handshakes() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_host_name_is_a_tls_error) {
+    auto cert = ca.issue("api.example.com", "DNS:api.example.com");
+    ivsrt::detail::tls_client_context client(true, ca_file.path());
+    auto out = connect_and_exchange(cert, "localhost", client);
+    BOOST_TEST((out.connect == ivsrt::errc::tls), out.connect.message());
+    BOOST_TEST(verify_error(out.cause) == SSL_R_CERTIFICATE_VERIFY_FAILED, out.cause.message());
+}
+
+BOOST_AUTO_TEST_CASE(ca_is_not_trusted_without_the_bundle) {
+    ivsrt::detail::tls_client_context client(true, "");
+    auto out = connect_and_exchange(localhost, "localhost", client);
+    BOOST_TEST((out.connect == ivsrt::errc::tls), out.connect.message());
+}
+
+BOOST_AUTO_TEST_CASE(verification_can_be_switched_off) {
+    auto other = ivsrt::test::make_test_ca("unrelated CA");
+    ivsrt::detail::tls_client_context client(false, "");
+    auto out = connect_and_exchange(other.issue("wrong", "DNS:wrong"), "localhost", client);
+    BOOST_TEST(!out.connect, out.connect.message() << ": " << out.cause.message());
+    BOOST_TEST(out.body == "0");
+}
+
+BOOST_AUTO_TEST_CASE(second_connection_resumes_the_session) {
+    ivsrt::detail::tls_client_context client(true, ca_file.path());
+    // Both connections go to servers sharing one server context (one ticket key).
+    server_tls tls(localhost);
+    asio::io_context ioc;
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(),
+        [](ivsrt::test::server_connection& c) { return ivsrt::test::serve_requests(c, 1); },
+        &tls.ctx);
+    auto endpoints =
+        asio::ip::tcp::resolver(ioc).resolve("127.0.0.1", std::to_string(server.port()));
+    const auto deadline = steady::now() + std::chrono::seconds(30);
+    ivsrt::detail::string_request req{http::verb::get, "/", 11};
+    ivsrt::detail::string_response res;
+    std::vector<bool> resumed;
+    std::optional<ivsrt::detail::http_connection> conn;
+    std::function<void()> next = [&] {
+        if (resumed.size() == 2) return server.stop();
+        conn.emplace(ioc.get_executor(), &client);
+        conn->async_connect(endpoints, "localhost", deadline, [&](boost::system::error_code ec) {
+            BOOST_TEST(!ec, ec.message());
+            if (ec) return server.stop();
+            resumed.push_back(conn->resumed_session());
+            // The exchange reads the TLS 1.3 ticket that the next connection presents.
+            conn->async_exchange(req, res, deadline, [&](boost::system::error_code ec2) {
+                BOOST_TEST(!ec2, ec2.message());
+                asio::post(ioc, next);  // not from inside the connection's own handler
+            });
+        });
+    };
+    next();
+    ioc.run();
+    BOOST_TEST(resumed == (std::vector<bool>{false, true}));
+    BOOST_TEST(client.handshakes() == 2u);
+    BOOST_TEST(client.resumed() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(missing_ca_file_throws) {
+    BOOST_CHECK_THROW(ivsrt::detail::tls_client_context(true, "/nonexistent/ca.pem"),
+                      boost::system::system_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,730 @@
+// Tests for the connection pool: the sans-io core with a mock connection and a virtual clock, then
+// connection_pool against scripted loopback servers.
+#define BOOST_TEST_MODULE test_pool
+#include <boost/test/unit_test.hpp>
+
+#include <ivsrt/connection_pool.hpp>
+#include <ivsrt/detail/pool_core.hpp>
+
+#include "common/loopback_server.hpp"
+#include "common/test_tls.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Time only moves when a test says so.
+struct virtual_clock {
+    using duration = std::chrono::milliseconds;
+    using rep = duration::rep;
+    using period = duration::period;
+    using time_point = std::chrono::time_point<virtual_clock, duration>;
+};
+constexpr virtual_clock::time_point at(virtual_clock::duration d) {
+    return virtual_clock::time_point(d);
+}
+
+// Records its id in `closed` when destroyed, which is how the pool closes a connection.
+struct mock_connection {
+    mock_connection(int id, std::vector<int>& closed) : id(id), closed(&closed) {}
+    mock_connection(const mock_connection&) = delete;
+    mock_connection& operator=(const mock_connection&) = delete;
+    ~mock_connection() { closed->push_back(id); }
+    int id;
+    std::vector<int>* closed;
+};
+
+using core = ivsrt::detail::pool_core<mock_connection, virtual_clock, int>;
+
+struct fixture {
+    std::vector<int> closed;  // declared first: outlives the pool's nodes
+    // 2 connections, idle 50 s, lifetime 10 min: the defaults' timing with a small maximum.
+    core pool{2, 50s, 10min};
+    int next_id = 1;
+
+    // Acquires at `now`; opens a new mock connection when the grant is a fresh slot.
+    core::node_ptr lease(virtual_clock::time_point now) {
+        auto g = pool.try_acquire(now);
+        BOOST_TEST_REQUIRE(g.granted);
+        if (!g.reused) g.reused = std::make_unique<core::node>(now, next_id++, closed);
+        return std::move(g.reused);
+    }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(pool_core, fixture)
+
+BOOST_AUTO_TEST_CASE(grants_new_slots_up_to_the_maximum_then_refuses) {
+    auto a = lease(at(0s));
+    auto b = lease(at(0s));
+    BOOST_TEST(a->conn.id == 1);
+    BOOST_TEST(b->conn.id == 2);
+    BOOST_TEST(!pool.try_acquire(at(0s)).granted);
+
+    auto s = pool.stats();
+    BOOST_TEST(s.open == 2u);
+    BOOST_TEST(s.in_use == 2u);
+    BOOST_TEST(s.idle == 0u);
+    BOOST_TEST(s.connects == 2u);
+    BOOST_TEST(s.reuses == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(reuses_the_most_recently_returned_connection) {
+    auto a = lease(at(0s));
+    auto b = lease(at(0s));
+    BOOST_TEST(!pool.release(std::move(a), true, at(1s)));
+    BOOST_TEST(!pool.release(std::move(b), true, at(2s)));
+    BOOST_TEST(pool.stats().idle == 2u);
+
+    auto c = lease(at(3s));
+    BOOST_TEST(c->conn.id == 2);  // the warmest socket
+    auto s = pool.stats();
+    BOOST_TEST(s.reuses == 1u);
+    BOOST_TEST(s.connects == 2u);
+    BOOST_TEST(s.idle == 1u);
+    BOOST_TEST(s.in_use == 1u);
+    BOOST_TEST(closed.empty());
+}
+
+BOOST_AUTO_TEST_CASE(failed_connection_is_closed_not_reused) {
+    auto a = lease(at(0s));
+    BOOST_TEST(!pool.release(std::move(a), false, at(1s)));
+    BOOST_TEST(closed == std::vector<int>{1});
+    auto s = pool.stats();
+    BOOST_TEST(s.discards == 1u);
+    BOOST_TEST(s.open == 0u);
+
+    auto b = lease(at(2s));
+    BOOST_TEST(b->conn.id == 2);
+}
+
+BOOST_AUTO_TEST_CASE(slot_of_a_connection_that_never_connected_is_freed) {
+    auto g = pool.try_acquire(at(0s));
+    BOOST_TEST(g.granted);
+    BOOST_TEST(!g.reused);
+    BOOST_TEST(pool.stats().in_use == 1u);
+    BOOST_TEST(!pool.release(nullptr, false, at(0s)));
+    auto s = pool.stats();
+    BOOST_TEST(s.open == 0u);
+    BOOST_TEST(s.discards == 0u);  // nothing was open
+}
+
+BOOST_AUTO_TEST_CASE(waiters_are_served_in_fifo_order) {
+    auto a = lease(at(0s));
+    auto b = lease(at(0s));
+    BOOST_TEST(!pool.try_acquire(at(0s)).granted);
+    pool.enqueue(10);
+    pool.enqueue(11);
+    BOOST_TEST(pool.stats().waiting == 2u);
+    BOOST_TEST(pool.stats().waits == 2u);
+
+    // A healthy connection goes straight to the oldest waiter.
+    auto h1 = pool.release(std::move(a), true, at(1s));
+    BOOST_TEST_REQUIRE(h1.has_value());
+    BOOST_TEST(h1->waiter == 10);
+    BOOST_TEST_REQUIRE(h1->reused != nullptr);
+    BOOST_TEST(h1->reused->conn.id == 1);
+
+    // A failed one is closed and the next waiter gets its slot for a new connection.
+    auto h2 = pool.release(std::move(b), false, at(2s));
+    BOOST_TEST_REQUIRE(h2.has_value());
+    BOOST_TEST(h2->waiter == 11);
+    BOOST_TEST(!h2->reused);
+    BOOST_TEST(closed == std::vector<int>{2});
+
+    auto s = pool.stats();
+    BOOST_TEST(s.waiting == 0u);
+    BOOST_TEST(s.in_use == 2u);
+    BOOST_TEST(s.open == 2u);
+    BOOST_TEST(s.reuses == 1u);
+    BOOST_TEST(s.connects == 3u);
+    BOOST_TEST(s.discards == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(new_requests_do_not_overtake_queued_ones) {
+    auto a = lease(at(0s));
+    auto b = lease(at(0s));
+    pool.enqueue(10);
+    // The waiter is served by release(); until then nobody else gets a slot.
+    BOOST_TEST(!pool.try_acquire(at(1s)).granted);
+    auto h = pool.release(std::move(a), true, at(1s));
+    BOOST_TEST_REQUIRE(h.has_value());
+    BOOST_TEST(h->waiter == 10);
+}
+
+BOOST_AUTO_TEST_CASE(cancelled_waiter_leaves_the_queue) {
+    auto a = lease(at(0s));
+    auto b = lease(at(0s));
+    auto w = pool.enqueue(10);
+    pool.enqueue(11);
+    pool.cancel_wait(w);
+    BOOST_TEST(pool.stats().waiting == 1u);
+    auto h = pool.release(std::move(a), true, at(1s));
+    BOOST_TEST_REQUIRE(h.has_value());
+    BOOST_TEST(h->waiter == 11);
+    BOOST_TEST(!pool.release(std::move(b), true, at(1s)));
+    BOOST_TEST(pool.stats().idle == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(idle_connection_is_evicted_after_max_idle_time) {
+    auto a = lease(at(0s));
+    pool.release(std::move(a), true, at(10s));
+    // Idle for 49.999 s: still reused.
+    auto b = lease(at(59999ms));
+    BOOST_TEST(b->conn.id == 1);
+    pool.release(std::move(b), true, at(60s));
+    // Idle for exactly 50 s: closed, and a new connection is opened instead.
+    auto c = lease(at(110s));
+    BOOST_TEST(c->conn.id == 2);
+    BOOST_TEST(closed == std::vector<int>{1});
+    auto s = pool.stats();
+    BOOST_TEST(s.evictions == 1u);
+    BOOST_TEST(s.open == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(evict_expired_closes_only_the_expired_idle_connections) {
+    auto a = lease(at(0s));
+    auto b = lease(at(0s));
+    pool.release(std::move(a), true, at(0s));
+    pool.release(std::move(b), true, at(30s));
+    BOOST_TEST(pool.evict_expired(at(60s)) == 1u);  // idle 60 s and 30 s
+    BOOST_TEST(closed == std::vector<int>{1});
+    BOOST_TEST(pool.stats().idle == 1u);
+    BOOST_TEST(pool.evict_expired(at(80s)) == 1u);  // idle exactly 50 s
+    BOOST_TEST(pool.stats().open == 0u);
+    BOOST_TEST(pool.stats().evictions == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(connection_is_retired_at_max_lifetime) {
+    auto a = lease(at(0s));
+    pool.release(std::move(a), true, at(590s));
+    // Opened 10 min ago: not reused though idle only 10 s.
+    auto b = lease(at(600s));
+    BOOST_TEST(b->conn.id == 2);
+    BOOST_TEST(closed == std::vector<int>{1});
+    BOOST_TEST(pool.stats().evictions == 1u);
+
+    // Returned after its lifetime: closed instead of kept idle.
+    pool.release(std::move(b), true, at(1200s));
+    BOOST_TEST(closed == (std::vector<int>{1, 2}));
+    auto s = pool.stats();
+    BOOST_TEST(s.evictions == 2u);
+    BOOST_TEST(s.open == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(stale_replacement_keeps_the_slot) {
+    auto a = lease(at(0s));
+    pool.release(std::move(a), true, at(1s));
+    auto b = lease(at(2s));
+    pool.replace_stale(b);
+    BOOST_TEST(!b);
+    BOOST_TEST(closed == std::vector<int>{1});
+    auto s = pool.stats();
+    BOOST_TEST(s.in_use == 1u);
+    BOOST_TEST(s.stale_retries == 1u);
+    BOOST_TEST(s.discards == 1u);
+    BOOST_TEST(s.connects == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(zero_maximum_means_one_connection) {
+    core one{0, 50s, 10min};
+    BOOST_TEST(one.try_acquire(at(0s)).granted);
+    BOOST_TEST(!one.try_acquire(at(0s)).granted);
+    one.release(nullptr, false, at(0s));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// connection_pool against loopback servers. Deadlines are far away unless a test is about them;
+// assertions are on results and counters, never on elapsed time.
+
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using ivsrt::test::server_connection;
+using steady = std::chrono::steady_clock;
+
+ivsrt::connection_pool::request_type make_request() {
+    ivsrt::connection_pool::request_type req{http::verb::post, "/GetStage", 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.body() = "{}";
+    req.prepare_payload();
+    return req;
+}
+
+steady::time_point far_deadline() {
+    return steady::now() + std::chrono::seconds(30);
+}
+
+using result = std::tuple<boost::system::error_code, ivsrt::exchange_info>;
+
+// One request through the pool, as a tuple (no exception on error).
+asio::awaitable<result> request(ivsrt::connection_pool& pool,
+                                ivsrt::connection_pool::response_type& res,
+                                steady::time_point deadline = far_deadline()) {
+    auto req = make_request();
+    co_return co_await pool.async_request(req, res, deadline, asio::as_tuple(asio::use_awaitable));
+}
+
+// Runs `test` on a fresh io_context next to `server`, then stops the server and drains.
+template <class Test>
+void run(asio::io_context& ioc, ivsrt::test::loopback_server& server, Test test) {
+    std::exception_ptr failure;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            co_await test();
+            server.stop();
+        },
+        [&](std::exception_ptr e) {
+            failure = e;
+            server.stop();
+        });
+    ioc.run();
+    if (failure) std::rethrow_exception(failure);
+}
+
+ivsrt::pool_config small_pool(std::size_t max) {
+    ivsrt::pool_config cfg;
+    cfg.max_connections = max;
+    return cfg;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(connection_pool_loopback)
+
+BOOST_AUTO_TEST_CASE(keep_alive_connection_is_reused) {
+    asio::io_context ioc;
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [](server_connection& c) { return ivsrt::test::serve_requests(c, 3); });
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res;
+        for (const char* expected : {"0", "1", "2"}) {
+            auto [ec, info] = co_await request(pool, res);
+            BOOST_TEST(!ec, ec.message());
+            BOOST_TEST(res.result_int() == 200u);
+            BOOST_TEST(res.body() == expected);
+            BOOST_TEST(!info.stale_retry);
+        }
+        auto s = pool.stats();
+        BOOST_TEST(s.connects == 1u);
+        BOOST_TEST(s.reuses == 2u);
+        BOOST_TEST(s.open == 1u);
+        BOOST_TEST(s.idle == 1u);
+        BOOST_TEST(s.in_use == 0u);
+        BOOST_TEST(s.tls_handshakes == 0u);
+    });
+    BOOST_TEST(server.accepted() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(busy_pool_queues_requests_fifo) {
+    asio::io_context ioc;
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [](server_connection& c) { return ivsrt::test::serve_requests(c, 3); });
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port(),
+                                small_pool(1));
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        // Three requests at once on a one-connection pool: two must queue, served in order.
+        std::vector<std::string> order;
+        std::size_t done = 0;
+        asio::cancellation_signal finished;
+        auto one = [&]() -> asio::awaitable<void> {
+            ivsrt::connection_pool::response_type res;
+            auto [ec, info] = co_await request(pool, res);
+            BOOST_TEST(!ec, ec.message());
+            order.push_back(res.body());
+            if (++done == 3) finished.emit(asio::cancellation_type::terminal);
+        };
+        auto ex = co_await asio::this_coro::executor;
+        for (int i = 0; i < 3; ++i) asio::co_spawn(ex, one(), asio::detached);
+        // Wait until all three are done (the signal cancels this never-expiring timer).
+        asio::steady_timer until_done(ex, steady::time_point::max());
+        co_await until_done.async_wait(
+            asio::bind_cancellation_slot(finished.slot(), asio::as_tuple(asio::use_awaitable)));
+        BOOST_TEST(order == (std::vector<std::string>{"0", "1", "2"}));
+        auto s = pool.stats();
+        BOOST_TEST(s.waits == 2u);
+        BOOST_TEST(s.waiting == 0u);
+        BOOST_TEST(s.connects == 1u);
+        BOOST_TEST(s.reuses == 2u);
+        BOOST_TEST(s.open == 1u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(stale_keep_alive_connection_is_replaced_once) {
+    asio::io_context ioc;
+    // First connection: answer once, then drop the idle socket. Later ones serve normally.
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [](server_connection& c) -> asio::awaitable<void> {
+            co_await ivsrt::test::serve_requests(c, c.index == 0 ? 1 : 5);
+        });
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res;
+        auto [ec1, info1] = co_await request(pool, res);
+        BOOST_TEST(!ec1, ec1.message());
+        auto [ec2, info2] = co_await request(pool, res);
+        BOOST_TEST(!ec2, ec2.message());
+        BOOST_TEST(res.body() == "0");  // answered by the second connection
+        BOOST_TEST(info2.stale_retry);
+        auto s = pool.stats();
+        BOOST_TEST(s.stale_retries == 1u);
+        BOOST_TEST(s.discards == 1u);
+        BOOST_TEST(s.connects == 2u);
+        BOOST_TEST(s.open == 1u);
+        BOOST_TEST(s.idle == 1u);
+    });
+    BOOST_TEST(server.accepted() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(second_failure_after_stale_retry_is_reported) {
+    asio::io_context ioc;
+    // First connection answers once then closes; every later one closes without answering.
+    ivsrt::test::loopback_server server(ioc.get_executor(),
+                                        [](server_connection& c) -> asio::awaitable<void> {
+                                            if (c.index == 0)
+                                                co_await ivsrt::test::serve_requests(c, 1);
+                                            http::request<http::string_body> req;
+                                            if (c.index > 0) co_await c.read(req);
+                                        });
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res;
+        auto [ec1, info1] = co_await request(pool, res);
+        BOOST_TEST(!ec1, ec1.message());
+        auto [ec2, info2] = co_await request(pool, res);
+        BOOST_TEST((ec2 == ivsrt::errc::connection), ec2.message());
+        BOOST_TEST(info2.stale_retry);
+        BOOST_TEST(!info2.response_started);
+        BOOST_TEST((info2.cause == http::error::end_of_stream), info2.cause.message());
+        auto s = pool.stats();
+        BOOST_TEST(s.stale_retries == 1u);
+        BOOST_TEST(s.discards == 2u);
+        BOOST_TEST(s.open == 0u);
+        BOOST_TEST(s.in_use == 0u);
+    });
+    BOOST_TEST(server.accepted() == 2u);  // one retry, not more
+}
+
+BOOST_AUTO_TEST_CASE(connection_close_response_is_not_reused) {
+    asio::io_context ioc;
+    ivsrt::test::loopback_server server(ioc.get_executor(),
+                                        [](server_connection& c) -> asio::awaitable<void> {
+                                            http::request<http::string_body> req;
+                                            if (co_await c.read(req))
+                                                co_await c.reply(200, "bye", false);
+                                        });
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res;
+        for (int i = 0; i < 2; ++i) {
+            auto [ec, info] = co_await request(pool, res);
+            BOOST_TEST(!ec, ec.message());
+            BOOST_TEST(!info.stale_retry);
+        }
+        auto s = pool.stats();
+        BOOST_TEST(s.connects == 2u);
+        BOOST_TEST(s.reuses == 0u);
+        BOOST_TEST(s.discards == 2u);
+        BOOST_TEST(s.open == 0u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(cancellation_mid_request_closes_the_connection) {
+    asio::io_context ioc;
+    asio::cancellation_signal cancel;
+    // First connection: read the request, cancel the client, never answer. Later: serve.
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [&](server_connection& c) -> asio::awaitable<void> {
+            if (c.index > 0) co_return co_await ivsrt::test::serve_requests(c, 1);
+            http::request<http::string_body> req;
+            if (!co_await c.read(req)) co_return;
+            cancel.emit(asio::cancellation_type::terminal);
+            co_await c.read(req);  // returns when the client closes
+        });
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res;
+        auto req = make_request();
+        auto [ec, info] = co_await pool.async_request(
+            req, res, far_deadline(),
+            asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable)));
+        BOOST_TEST((ec == ivsrt::errc::cancelled), ec.message());
+        BOOST_TEST(!info.stale_retry);
+        auto s = pool.stats();
+        BOOST_TEST(s.open == 0u);
+        BOOST_TEST(s.in_use == 0u);
+        BOOST_TEST(s.idle == 0u);
+        BOOST_TEST(s.discards == 1u);
+
+        // The pool is intact: the next request gets a new connection.
+        auto [ec2, info2] = co_await request(pool, res);
+        BOOST_TEST(!ec2, ec2.message());
+        s = pool.stats();
+        BOOST_TEST(s.connects == 2u);
+        BOOST_TEST(s.reuses == 0u);
+        BOOST_TEST(s.idle == 1u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(attempt_timeout_closes_the_connection) {
+    asio::io_context ioc;
+    // Accepts and reads but never answers.
+    ivsrt::test::loopback_server server(ioc.get_executor(),
+                                        [](server_connection& c) -> asio::awaitable<void> {
+                                            http::request<http::string_body> req;
+                                            while (co_await c.read(req)) req = {};
+                                        });
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res;
+        auto [ec, info] =
+            co_await request(pool, res, steady::now() + std::chrono::milliseconds(100));
+        BOOST_TEST((ec == ivsrt::errc::timeout), ec.message());
+        BOOST_TEST((info.cause == boost::beast::error::timeout), info.cause.message());
+        BOOST_TEST(!info.response_started);
+        BOOST_TEST(!info.stale_retry);  // a timeout is never retried
+        auto s = pool.stats();
+        BOOST_TEST(s.open == 0u);
+        BOOST_TEST(s.discards == 1u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(queued_request_times_out_and_leaves_the_queue) {
+    asio::io_context ioc;
+    asio::cancellation_signal cancel_first;
+    ivsrt::test::loopback_server server(ioc.get_executor(),
+                                        [](server_connection& c) -> asio::awaitable<void> {
+                                            http::request<http::string_body> req;
+                                            while (co_await c.read(req)) req = {};
+                                        });
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port(),
+                                small_pool(1));
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        // The first request holds the only connection until cancelled.
+        ivsrt::connection_pool::response_type res1;
+        auto req1 = make_request();
+        boost::system::error_code ec1;
+        bool first_done = false;
+        pool.async_request(
+            req1, res1, far_deadline(),
+            asio::bind_cancellation_slot(cancel_first.slot(),
+                                         [&](boost::system::error_code ec, ivsrt::exchange_info) {
+                                             ec1 = ec;
+                                             first_done = true;
+                                         }));
+        ivsrt::connection_pool::response_type res2;
+        auto [ec2, info2] =
+            co_await request(pool, res2, steady::now() + std::chrono::milliseconds(100));
+        BOOST_TEST((ec2 == ivsrt::errc::timeout), ec2.message());
+        auto s = pool.stats();
+        BOOST_TEST(s.waits == 1u);
+        BOOST_TEST(s.waiting == 0u);
+        BOOST_TEST(s.in_use == 1u);
+        BOOST_TEST(s.connects == 1u);
+
+        cancel_first.emit(asio::cancellation_type::terminal);
+        asio::steady_timer tick(ex);
+        for (int i = 0; i < 1000 && !first_done; ++i) {  // bounded: the cancel is prompt
+            tick.expires_after(std::chrono::milliseconds(1));
+            co_await tick.async_wait(asio::use_awaitable);
+        }
+        BOOST_TEST(first_done);
+        BOOST_TEST((ec1 == ivsrt::errc::cancelled), ec1.message());
+        BOOST_TEST(pool.stats().open == 0u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(queued_request_can_be_cancelled) {
+    asio::io_context ioc;
+    asio::cancellation_signal cancel_second;
+    ivsrt::test::loopback_server server(ioc.get_executor(),
+                                        [&](server_connection& c) -> asio::awaitable<void> {
+                                            http::request<http::string_body> req;
+                                            if (!co_await c.read(req)) co_return;
+                                            // The second request is queued by now: cancel it, then
+                                            // answer the first.
+                                            cancel_second.emit(asio::cancellation_type::terminal);
+                                            co_await c.reply(200, "first");
+                                        });
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port(),
+                                small_pool(1));
+    // The first request outlives the test coroutine: its messages live here.
+    ivsrt::connection_pool::response_type res1;
+    auto req1 = make_request();
+    boost::system::error_code ec1 = ivsrt::errc::timeout;  // overwritten on completion
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res2;
+        pool.async_request(req1, res1, far_deadline(),
+                           [&](boost::system::error_code ec, ivsrt::exchange_info) { ec1 = ec; });
+        auto req2 = make_request();
+        auto [ec2, info2] = co_await pool.async_request(
+            req2, res2, far_deadline(),
+            asio::bind_cancellation_slot(cancel_second.slot(),
+                                         asio::as_tuple(asio::use_awaitable)));
+        BOOST_TEST((ec2 == ivsrt::errc::cancelled), ec2.message());
+        auto s = pool.stats();
+        BOOST_TEST(s.waits == 1u);
+        BOOST_TEST(s.waiting == 0u);
+        BOOST_TEST(s.connects == 1u);
+    });
+    BOOST_TEST(!ec1, ec1.message());
+    BOOST_TEST(res1.body() == "first");
+    auto s = pool.stats();
+    BOOST_TEST(s.open == 1u);  // the first request completed and returned its connection
+    BOOST_TEST(s.idle == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(unreachable_port_is_a_connection_error) {
+    asio::io_context ioc;
+    std::uint16_t port = 0;
+    {
+        // Bind then close a listener: nobody listens on that port afterwards.
+        asio::ip::tcp::acceptor a(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+        port = a.local_endpoint().port();
+    }
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", port);
+    ivsrt::connection_pool::response_type res;
+    auto req = make_request();
+    boost::system::error_code got;
+    pool.async_request(
+        req, res, far_deadline(), [&](boost::system::error_code ec, ivsrt::exchange_info info) {
+            got = ec;
+            BOOST_TEST((info.cause == asio::error::connection_refused), info.cause.message());
+        });
+    ioc.run();
+    BOOST_TEST((got == ivsrt::errc::connection), got.message());
+    BOOST_TEST(pool.stats().open == 0u);
+    BOOST_TEST(pool.stats().discards == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(requests_from_several_threads_share_the_pool) {
+    // Server on its own thread; the pool's io_context runs on two threads, callers on strands.
+    asio::io_context server_ioc;
+    ivsrt::test::loopback_server server(server_ioc.get_executor(), [](server_connection& c) {
+        return ivsrt::test::serve_requests(c, 1000);
+    });
+    std::thread server_thread([&] { server_ioc.run(); });
+
+    constexpr int callers = 16;
+    constexpr int requests_each = 20;
+    asio::io_context ioc(2);
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port(),
+                                small_pool(4));
+    std::atomic<int> succeeded{0};
+    for (int i = 0; i < callers; ++i) {
+        asio::co_spawn(
+            asio::make_strand(ioc),
+            [&]() -> asio::awaitable<void> {
+                ivsrt::connection_pool::response_type res;
+                for (int r = 0; r < requests_each; ++r) {
+                    auto [ec, info] = co_await request(pool, res);
+                    if (!ec && res.result_int() == 200) ++succeeded;
+                }
+            },
+            asio::detached);
+    }
+    std::thread second([&] { ioc.run(); });
+    ioc.run();
+    second.join();
+    asio::post(server_ioc, [&] { server.stop(); });
+    server_thread.join();
+
+    BOOST_TEST(succeeded.load() == callers * requests_each);
+    auto s = pool.stats();
+    BOOST_TEST(s.open <= 4u);
+    BOOST_TEST(s.in_use == 0u);
+    BOOST_TEST(s.waiting == 0u);
+    BOOST_TEST(s.discards == 0u);
+    // Every request got exactly one grant: a new connection or an idle one.
+    BOOST_TEST(s.connects + s.reuses == static_cast<std::uint64_t>(callers * requests_each));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_scheme_is_rejected) {
+    asio::io_context ioc;
+    BOOST_CHECK_THROW(ivsrt::connection_pool(ioc.get_executor(), "ftp", "127.0.0.1", 1),
+                      std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(tls_sessions_are_resumed_across_pooled_connections) {
+    auto ca = ivsrt::test::make_test_ca("ivsrt pool test CA");
+    auto cert = ca.issue("localhost", "DNS:localhost,IP:127.0.0.1");
+    ivsrt::test::temp_file ca_file(ca.root.cert_pem);
+    asio::ssl::context server_tls(asio::ssl::context::tls_server);
+    server_tls.use_certificate_chain(asio::buffer(cert.cert_pem));
+    server_tls.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
+
+    asio::io_context ioc;
+    // Every connection answers once with "Connection: close", so each request handshakes anew.
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(),
+        [](server_connection& c) -> asio::awaitable<void> {
+            http::request<http::string_body> req;
+            if (co_await c.read(req)) co_await c.reply(200, "tls", false);
+        },
+        &server_tls);
+    ivsrt::pool_config cfg;
+    cfg.ca_bundle = ca_file.path();
+    ivsrt::connection_pool pool(ioc.get_executor(), "https", "localhost", server.port(), cfg);
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res;
+        for (int i = 0; i < 3; ++i) {
+            auto [ec, info] = co_await request(pool, res);
+            BOOST_TEST(!ec, ec.message() << " / " << info.cause.message());
+            BOOST_TEST(res.body() == "tls");
+        }
+        auto s = pool.stats();
+        BOOST_TEST(s.tls_handshakes == 3u);
+        BOOST_TEST(s.tls_resumed == 2u);  // the first handshake is full, the others resume
+    });
+}
+
+BOOST_AUTO_TEST_CASE(untrusted_certificate_is_a_tls_error) {
+    auto ca = ivsrt::test::make_test_ca("ivsrt pool test CA");
+    auto other = ivsrt::test::make_test_ca("unrelated CA");
+    auto cert = other.issue("localhost", "DNS:localhost,IP:127.0.0.1");
+    ivsrt::test::temp_file ca_file(ca.root.cert_pem);
+    asio::ssl::context server_tls(asio::ssl::context::tls_server);
+    server_tls.use_certificate_chain(asio::buffer(cert.cert_pem));
+    server_tls.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
+
+    asio::io_context ioc;
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [](server_connection& c) { return ivsrt::test::serve_requests(c, 1); },
+        &server_tls);
+    ivsrt::pool_config cfg;
+    cfg.ca_bundle = ca_file.path();
+    ivsrt::connection_pool pool(ioc.get_executor(), "https", "127.0.0.1", server.port(), cfg);
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res;
+        auto [ec, info] = co_await request(pool, res);
+        BOOST_TEST((ec == ivsrt::errc::tls), ec.message());
+        BOOST_TEST(!info.stale_retry);
+        auto s = pool.stats();
+        BOOST_TEST(s.open == 0u);
+        BOOST_TEST(s.tls_handshakes == 0u);
+    });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
