@@ -8,3 +8,4 @@
 #include <ivsrt/retry.hpp>
 #include <ivsrt/pacing.hpp>
 #include <ivsrt/connection_pool.hpp>
+#include <ivsrt/model/all.hpp>

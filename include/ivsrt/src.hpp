@@ -16,3 +16,8 @@
 #include <ivsrt/impl/connection_pool.ipp>
 #include <ivsrt/impl/http_connection.ipp>
 #include <ivsrt/impl/tls.ipp>
+#include <ivsrt/model/impl/common.ipp>
+#include <ivsrt/model/impl/http.ipp>
+#include <ivsrt/model/impl/json.ipp>
+#include <ivsrt/model/impl/to_string.ipp>
+#include <ivsrt/model/impl/validate.ipp>
