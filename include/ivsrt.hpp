@@ -4,6 +4,8 @@
 // Umbrella header: everything public in ivsrt.
 #include <ivsrt/version.hpp>
 #include <ivsrt/error.hpp>
+#include <ivsrt/diagnostics.hpp>
+#include <ivsrt/with_diagnostics.hpp>
 #include <ivsrt/endpoint.hpp>
 #include <ivsrt/retry.hpp>
 #include <ivsrt/pacing.hpp>

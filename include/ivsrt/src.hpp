@@ -10,6 +10,7 @@
 #include <ivsrt.hpp>
 
 #include <ivsrt/impl/error.ipp>
+#include <ivsrt/impl/diagnostics.ipp>
 #include <ivsrt/impl/endpoint.ipp>
 #include <ivsrt/impl/retry.ipp>
 #include <ivsrt/impl/pacing.ipp>
