@@ -9,5 +9,8 @@
 #include <ivsrt/endpoint.hpp>
 #include <ivsrt/retry.hpp>
 #include <ivsrt/pacing.hpp>
+#include <ivsrt/sigv4.hpp>
 #include <ivsrt/connection_pool.hpp>
+#include <ivsrt/aws_config.hpp>
+#include <ivsrt/credentials.hpp>
 #include <ivsrt/model/all.hpp>

@@ -14,9 +14,12 @@
 #include <ivsrt/impl/endpoint.ipp>
 #include <ivsrt/impl/retry.ipp>
 #include <ivsrt/impl/pacing.ipp>
+#include <ivsrt/impl/sigv4.ipp>
 #include <ivsrt/impl/connection_pool.ipp>
 #include <ivsrt/impl/http_connection.ipp>
 #include <ivsrt/impl/tls.ipp>
+#include <ivsrt/impl/aws_config.ipp>
+#include <ivsrt/impl/credentials.ipp>
 #include <ivsrt/model/impl/common.ipp>
 #include <ivsrt/model/impl/http.ipp>
 #include <ivsrt/model/impl/json.ipp>

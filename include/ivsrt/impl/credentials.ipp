@@ -1,0 +1,1155 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+#pragma once
+
+#include <ivsrt/credentials.hpp>
+#include <ivsrt/detail/credentials_formats.hpp>
+#include <ivsrt/detail/http_fetch.hpp>
+#include <ivsrt/detail/ini.hpp>
+#include <ivsrt/detail/process.hpp>
+#include <ivsrt/detail/uri.hpp>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <ostream>
+
+namespace ivsrt {
+
+namespace detail {
+
+// ---------------------------------------------------------------------------------------------
+// Formats
+
+IVSRT_DECL std::optional<std::chrono::system_clock::time_point> parse_iso8601(
+    std::string_view s) noexcept {
+    using namespace std::chrono;
+    auto number = [&](std::size_t pos, std::size_t n, int& value) {
+        if (pos + n > s.size()) return false;
+        value = 0;
+        for (std::size_t i = pos; i < pos + n; ++i) {
+            if (s[i] < '0' || s[i] > '9') return false;
+            value = value * 10 + (s[i] - '0');
+        }
+        return true;
+    };
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    if (!number(0, 4, y) || s.size() < 19 || s[4] != '-' || !number(5, 2, mo) || s[7] != '-' ||
+        !number(8, 2, d) || (s[10] != 'T' && s[10] != 't') || !number(11, 2, h) || s[13] != ':' ||
+        !number(14, 2, mi) || s[16] != ':' || !number(17, 2, sec)) {
+        return std::nullopt;
+    }
+    std::size_t pos = 19;
+    nanoseconds fraction{0};
+    if (pos < s.size() && s[pos] == '.') {
+        const std::size_t start = ++pos;
+        long long value = 0;
+        int digits = 0;
+        for (; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos) {
+            if (digits < 9) {
+                value = value * 10 + (s[pos] - '0');
+                ++digits;
+            }
+        }
+        if (pos == start) return std::nullopt;
+        for (; digits < 9; ++digits) value *= 10;
+        fraction = nanoseconds(value);
+    }
+    minutes offset{0};
+    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+        ++pos;
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        const int sign = s[pos] == '-' ? -1 : 1;
+        int oh = 0, om = 0;
+        std::size_t p = pos + 3;
+        if (!number(pos + 1, 2, oh)) return std::nullopt;
+        if (p < s.size() && s[p] == ':') ++p;
+        if (!number(p, 2, om) || oh > 23 || om > 59) return std::nullopt;
+        offset = sign * (hours(oh) + minutes(om));
+        pos = p + 2;
+    } else {
+        return std::nullopt;  // a local time says nothing about the instant
+    }
+    const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
+                              day{static_cast<unsigned>(d)}};
+    if (pos != s.size() || !date.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    const auto t = sys_days(date) + hours(h) + minutes(mi) + seconds(sec) + fraction - offset;
+    return time_point_cast<system_clock::duration>(t);
+}
+
+IVSRT_DECL std::string format_iso8601(std::chrono::system_clock::time_point t) {
+    using namespace std::chrono;
+    const auto secs = floor<seconds>(t);
+    const auto days_part = floor<days>(secs);
+    const year_month_day date(days_part);
+    const hh_mm_ss time(secs - days_part);
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                  static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
+                  static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()));
+    return buffer;
+}
+
+IVSRT_DECL std::optional<std::string_view> xml_element(std::string_view xml,
+                                                       std::string_view tag) noexcept {
+    auto name_at = [&](std::size_t pos, std::string_view ends) {
+        return xml.substr(pos, tag.size()) == tag && pos + tag.size() < xml.size() &&
+               ends.find(xml[pos + tag.size()]) != std::string_view::npos;
+    };
+    for (std::size_t open = xml.find('<'); open != std::string_view::npos;
+         open = xml.find('<', open + 1)) {
+        if (!name_at(open + 1, "> \t\r\n/")) continue;
+        const std::size_t end = xml.find('>', open);
+        if (end == std::string_view::npos) return std::nullopt;
+        if (xml[end - 1] == '/') return std::string_view{};  // <tag/>
+        const std::size_t start = end + 1;
+        for (std::size_t close = xml.find("</", start); close != std::string_view::npos;
+             close = xml.find("</", close + 2)) {
+            if (name_at(close + 2, ">")) return xml.substr(start, close - start);
+        }
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+IVSRT_DECL std::optional<std::string> xml_text(std::string_view xml, std::string_view tag) {
+    auto element = xml_element(xml, tag);
+    if (!element || element->find('<') != std::string_view::npos) return std::nullopt;
+    std::string_view in = *element;
+    while (!in.empty() && std::string_view(" \t\r\n").find(in.front()) != std::string_view::npos) {
+        in.remove_prefix(1);
+    }
+    while (!in.empty() && std::string_view(" \t\r\n").find(in.back()) != std::string_view::npos) {
+        in.remove_suffix(1);
+    }
+    std::string out;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '&') {
+            out.push_back(in[i]);
+            continue;
+        }
+        const std::size_t semi = in.find(';', i);
+        if (semi == std::string_view::npos) return std::nullopt;
+        const std::string_view entity = in.substr(i + 1, semi - i - 1);
+        i = semi;
+        if (entity == "lt") {
+            out.push_back('<');
+        } else if (entity == "gt") {
+            out.push_back('>');
+        } else if (entity == "amp") {
+            out.push_back('&');
+        } else if (entity == "quot") {
+            out.push_back('"');
+        } else if (entity == "apos") {
+            out.push_back('\'');
+        } else if (entity.size() > 1 && entity[0] == '#') {
+            const bool hex = entity[1] == 'x' || entity[1] == 'X';
+            const std::string_view digits = entity.substr(hex ? 2 : 1);
+            unsigned long cp = 0;
+            if (digits.empty() || digits.size() > 6) return std::nullopt;
+            for (char c : digits) {
+                int v = c >= '0' && c <= '9' ? c - '0' : -1;
+                if (hex && c >= 'a' && c <= 'f') v = c - 'a' + 10;
+                if (hex && c >= 'A' && c <= 'F') v = c - 'A' + 10;
+                if (v < 0) return std::nullopt;
+                cp = cp * (hex ? 16 : 10) + static_cast<unsigned long>(v);
+            }
+            if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+            if (cp < 0x80) {  // UTF-8
+                out.push_back(static_cast<char>(cp));
+            } else if (cp < 0x800) {
+                out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+                out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            } else if (cp < 0x10000) {
+                out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+                out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+                out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            } else {
+                out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+                out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+                out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+                out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            }
+        } else {
+            return std::nullopt;
+        }
+    }
+    return out;
+}
+
+IVSRT_DECL bool parse_json_credentials(std::string_view body, json_credentials_format format,
+                                       credentials& out, std::string& error) {
+    namespace json = boost::json;
+    boost::system::error_code ec;
+    const json::value doc = json::parse(body, ec);
+    if (ec) {
+        error = "the response is not valid JSON (" + ec.message() + ")";
+        return false;
+    }
+    const json::object* object = doc.if_object();
+    if (!object) {
+        error = "the response is not a JSON object";
+        return false;
+    }
+    // A member that must be a string when present; `error` set when it is not.
+    auto optional_string = [&](std::string_view key) -> std::optional<std::string> {
+        const json::value* v = object->if_contains(key);
+        if (!v || v->is_null()) return std::nullopt;
+        if (!v->is_string()) {
+            error = std::string(key) + " is not a string";
+            return std::nullopt;
+        }
+        return std::string(v->get_string());
+    };
+
+    if (format == json_credentials_format::process) {
+        const json::value* version = object->if_contains("Version");
+        const bool one = version && ((version->is_int64() && version->get_int64() == 1) ||
+                                     (version->is_uint64() && version->get_uint64() == 1));
+        if (!one) {
+            error = "Version must be 1";
+            return false;
+        }
+    } else if (const json::value* code = object->if_contains("Code")) {
+        if (!code->is_string() || code->get_string() != "Success") {
+            error = code->is_string()
+                        ? "Code is '" + std::string(code->get_string()) + "', not 'Success'"
+                        : "Code is not a string";
+            return false;
+        }
+    }
+
+    auto id = optional_string("AccessKeyId");
+    auto secret = optional_string("SecretAccessKey");
+    auto token =
+        optional_string(format == json_credentials_format::process ? "SessionToken" : "Token");
+    auto expiration = optional_string("Expiration");
+    auto account = optional_string("AccountId");
+    if (!error.empty()) return false;
+    if (!id || id->empty()) {
+        error = "AccessKeyId is missing";
+        return false;
+    }
+    if (!secret || secret->empty()) {
+        error = "SecretAccessKey is missing";
+        return false;
+    }
+    std::optional<std::chrono::system_clock::time_point> expires;
+    if (expiration) {
+        expires = parse_iso8601(*expiration);
+        if (!expires) {
+            error = "Expiration is not an ISO-8601 timestamp";
+            return false;
+        }
+    }
+    out.access_key_id = std::move(*id);
+    out.secret_access_key = std::move(*secret);
+    out.session_token = std::move(token);
+    out.expiration = expires;
+    out.account_id = std::move(account);
+    return true;
+}
+
+IVSRT_DECL bool container_address_allowed(const boost::asio::ip::address& a) noexcept {
+    namespace ip = boost::asio::ip;
+    if (a.is_v4()) {
+        const auto v4 = a.to_v4();
+        const auto b = v4.to_bytes();
+        return v4.is_loopback() ||
+               (b[0] == 169 && b[1] == 254 && b[2] == 170 && (b[3] == 2 || b[3] == 23));
+    }
+    const auto v6 = a.to_v6();
+    if (v6.is_loopback()) return true;
+    if (v6.is_v4_mapped()) return container_address_allowed(ip::make_address_v4(ip::v4_mapped, v6));
+    constexpr ip::address_v6::bytes_type eks{0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0,
+                                             0,    0,    0,    0,    0, 0, 0, 0x23};
+    return v6.to_bytes() == eks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Providers
+
+namespace credentials_impl {
+
+namespace asio = boost::asio;
+using handler_type = asio::any_completion_handler<credentials_signature>;
+using time_point = std::chrono::system_clock::time_point;
+
+// The result of one fetch.
+struct fetch_outcome {
+    credentials creds;
+    boost::system::error_code ec;  // errc::credentials or errc::cancelled, on failure
+    std::string error;             // "<provider>: <cause>", on failure
+    bool not_configured = false;
+
+    static fetch_outcome success(credentials c) {
+        fetch_outcome o;
+        o.creds = std::move(c);
+        return o;
+    }
+    static fetch_outcome failure(std::string message,
+                                 boost::system::error_code code = errc::credentials) {
+        fetch_outcome o;
+        o.ec = code;
+        o.error = std::move(message);
+        return o;
+    }
+    // The provider's source is not configured; a chain moves on.
+    static fetch_outcome absent(std::string message) {
+        fetch_outcome o = failure(std::move(message));
+        o.not_configured = true;
+        return o;
+    }
+};
+
+// An operation waiting for its completion: the handler, outstanding work on the handler's
+// executor, and the caller's diagnostics.
+class pending_get {
+  public:
+    pending_get(handler_type handler, credentials_diagnostics& diag,
+                const asio::any_io_executor& fallback)
+        : work_(asio::prefer(asio::get_associated_executor(handler, fallback),
+                             asio::execution::outstanding_work.tracked)),
+          handler_(std::move(handler)),
+          diag_(&diag) {}
+
+    asio::cancellation_slot cancellation_slot() const { return handler_.get_cancellation_slot(); }
+
+    // Completes through the handler's executor. Never call it from the initiating function.
+    void complete(fetch_outcome outcome) && {
+        asio::any_completion_executor work = std::move(work_);
+        asio::dispatch(work,
+                       [h = std::move(handler_), d = diag_, o = std::move(outcome)]() mutable {
+                           deliver(std::move(h), *d, std::move(o));
+                       });
+    }
+
+    // Completes from inside the initiating function: by way of `io` first.
+    void complete_later(const asio::any_io_executor& io, fetch_outcome outcome) && {
+        asio::post(io, [self = std::move(*this), o = std::move(outcome)]() mutable {
+            std::move(self).complete(std::move(o));
+        });
+    }
+
+  private:
+    static void deliver(handler_type h, credentials_diagnostics& diag, fetch_outcome o) {
+        if (auto slot = h.get_cancellation_slot(); slot.is_connected()) slot.clear();
+        if (!o.ec) {
+            diag = {};
+            std::move(h)(boost::system::error_code{}, std::move(o.creds));
+        } else {
+            diag.message = std::move(o.error);
+            diag.not_configured = o.not_configured;
+            std::move(h)(o.ec, credentials{});
+        }
+    }
+
+    asio::any_completion_executor work_;
+    handler_type handler_;
+    credentials_diagnostics* diag_;
+};
+
+inline std::string describe_exception(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+        return std::string("internal error: ") + x.what();
+    } catch (...) {
+        return "internal error";
+    }
+}
+
+inline std::string trim_trailing_space(std::string s) {
+    while (!s.empty() && std::string_view(" \t\r\n").find(s.back()) != std::string_view::npos) {
+        s.pop_back();
+    }
+    return s;
+}
+
+class static_provider final : public credentials_provider::impl {
+  public:
+    static_provider(asio::any_io_executor ex, credentials c)
+        : ex_(std::move(ex)), creds_(std::move(c)) {
+        if (creds_.provider.empty()) creds_.provider = "static";
+    }
+    void async_get(credentials_diagnostics& diag, handler_type handler) override {
+        pending_get(std::move(handler), diag, ex_)
+            .complete_later(ex_, fetch_outcome::success(creds_));
+    }
+
+  private:
+    asio::any_io_executor ex_;
+    credentials creds_;
+};
+
+class environment_provider final : public credentials_provider::impl {
+  public:
+    environment_provider(asio::any_io_executor ex, environment env)
+        : ex_(std::move(ex)), env_(std::move(env)) {}
+
+    void async_get(credentials_diagnostics& diag, handler_type handler) override {
+        pending_get(std::move(handler), diag, ex_).complete_later(ex_, read());
+    }
+
+  private:
+    fetch_outcome read() const {
+        auto id = env_.get("AWS_ACCESS_KEY_ID");
+        auto secret = env_.get("AWS_SECRET_ACCESS_KEY");
+        if (!id && !secret)
+            return fetch_outcome::absent("environment: AWS_ACCESS_KEY_ID is not set");
+        if (!id) {
+            return fetch_outcome::failure(
+                "environment: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
+        }
+        if (!secret) {
+            return fetch_outcome::failure(
+                "environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
+        }
+        credentials c;
+        c.access_key_id = std::move(*id);
+        c.secret_access_key = std::move(*secret);
+        c.session_token = env_.get("AWS_SESSION_TOKEN");
+        c.account_id = env_.get("AWS_ACCOUNT_ID");
+        c.provider = "environment";
+        return fetch_outcome::success(std::move(c));
+    }
+
+    asio::any_io_executor ex_;
+    environment env_;
+};
+
+// A provider whose fetch is a coroutine on its executor.
+class fetching_provider : public credentials_provider::impl,
+                          public std::enable_shared_from_this<fetching_provider> {
+  public:
+    fetching_provider(asio::any_io_executor ex, provider_options options)
+        : ex_(std::move(ex)), options_(std::move(options)) {}
+
+    void async_get(credentials_diagnostics& diag, handler_type handler) final {
+        asio::co_spawn(
+            ex_, fetch(),
+            [self = shared_from_this(), pending = pending_get(std::move(handler), diag, ex_)](
+                std::exception_ptr e, fetch_outcome outcome) mutable {
+                if (e)
+                    outcome = fetch_outcome::failure(self->name() + ": " + describe_exception(e));
+                std::move(pending).complete(std::move(outcome));
+            });
+    }
+
+  protected:
+    virtual std::string name() const = 0;
+    virtual asio::awaitable<fetch_outcome> fetch() = 0;
+
+    const environment& env() const noexcept { return options_.sources.env; }
+
+    asio::any_io_executor ex_;
+    provider_options options_;
+};
+
+// ---- web identity (STS AssumeRoleWithWebIdentity) ----
+
+struct web_identity_source {
+    std::string token_file;
+    std::string role_arn;
+    std::optional<std::string> session_name;
+    std::optional<std::string> region;  // when the options name none
+};
+
+inline bool valid_region(std::string_view region) {
+    return !region.empty() && std::all_of(region.begin(), region.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+// The account in an ARN, "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE".
+inline std::optional<std::string> arn_account(std::string_view arn) {
+    for (int field = 0; field < 4; ++field) {
+        const auto colon = arn.find(':');
+        if (colon == std::string_view::npos) return std::nullopt;
+        arn.remove_prefix(colon + 1);
+    }
+    const auto account = arn.substr(0, arn.find(':'));
+    if (account.empty() || account.size() == arn.size()) return std::nullopt;
+    return std::string(account);
+}
+
+inline asio::awaitable<fetch_outcome> assume_role_with_web_identity(
+    const web_identity_source& source, const provider_options& options) {
+    const std::string name = "web_identity";
+    std::string token, error;
+    switch (read_small_file(source.token_file, token, error)) {
+        case read_status::missing:
+            co_return fetch_outcome::failure(name + ": the token file " + source.token_file +
+                                             " does not exist");
+        case read_status::failed:
+            co_return fetch_outcome::failure(name + ": " + error);
+        case read_status::ok:
+            break;
+    }
+    token = trim_trailing_space(std::move(token));
+    if (token.empty()) {
+        co_return fetch_outcome::failure(name + ": the token file " + source.token_file +
+                                         " is empty");
+    }
+
+    const std::optional<std::string>& region = options.region ? options.region : source.region;
+    std::string endpoint;
+    if (options.sts_endpoint) {
+        endpoint = *options.sts_endpoint;
+    } else if (region) {
+        if (!valid_region(*region)) {
+            co_return fetch_outcome::failure(name + ": '" + *region +
+                                             "' is not a valid region name");
+        }
+        endpoint = "https://sts." + *region +
+                   (region->starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
+    } else {
+        endpoint = "https://sts.amazonaws.com";
+    }
+    const std::string session_name =
+        source.session_name
+            ? *source.session_name
+            : "ivsrt-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+
+    http_fetch_request request;
+    request.method = boost::beast::http::verb::post;
+    request.url = endpoint;
+    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
+    request.body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" +
+                   percent_encode(source.role_arn, unreserved_chars) +
+                   "&RoleSessionName=" + percent_encode(session_name, unreserved_chars) +
+                   "&WebIdentityToken=" + percent_encode(token, unreserved_chars);
+    request.headers.emplace_back("Accept", "application/xml");
+    request.timeout = options.sts_timeout;
+    request.ca_bundle = options.ca_bundle.value_or("");
+    const auto response = co_await http_fetch(request, options.http_attempts);
+    const std::string call = name + ": AssumeRoleWithWebIdentity at " + endpoint;
+    if (response.ec) co_return fetch_outcome::failure(call + ": " + response.error);
+    if (response.status != 200) {
+        std::string cause = "HTTP " + std::to_string(response.status);
+        if (auto code = xml_text(response.body, "Code")) {
+            cause += " " + *code;
+            auto message = xml_text(response.body, "Message");
+            if (message && message->find(token) == std::string::npos) cause += ": " + *message;
+        }
+        co_return fetch_outcome::failure(call + ": " + cause);
+    }
+
+    const auto result = xml_element(response.body, "AssumeRoleWithWebIdentityResult");
+    const auto element = result ? xml_element(*result, "Credentials") : std::nullopt;
+    if (!element) {
+        co_return fetch_outcome::failure(call + ": the response has no Credentials element");
+    }
+    credentials c;
+    const char* missing = nullptr;
+    auto field = [&](const char* tag, std::string& to) {
+        auto text = xml_text(*element, tag);
+        if (!text || text->empty()) {
+            if (!missing) missing = tag;
+            return;
+        }
+        to = std::move(*text);
+    };
+    std::string token_out, expiration;
+    field("AccessKeyId", c.access_key_id);
+    field("SecretAccessKey", c.secret_access_key);
+    field("SessionToken", token_out);
+    field("Expiration", expiration);
+    if (missing) {
+        co_return fetch_outcome::failure(call + ": the response has no " + missing);
+    }
+    c.session_token = std::move(token_out);
+    c.expiration = parse_iso8601(expiration);
+    if (!c.expiration) {
+        co_return fetch_outcome::failure(
+            call + ": the response's Expiration is not an ISO-8601 timestamp");
+    }
+    if (const auto user = xml_element(*result, "AssumedRoleUser")) {
+        if (const auto arn = xml_text(*user, "Arn")) c.account_id = arn_account(*arn);
+    }
+    c.provider = name;
+    co_return fetch_outcome::success(std::move(c));
+}
+
+class web_identity_provider final : public fetching_provider {
+  public:
+    using fetching_provider::fetching_provider;
+
+  private:
+    std::string name() const override { return "web_identity"; }
+
+    asio::awaitable<fetch_outcome> fetch() override {
+        auto token_file = env().get("AWS_WEB_IDENTITY_TOKEN_FILE");
+        auto role_arn = env().get("AWS_ROLE_ARN");
+        if (!token_file) {
+            co_return fetch_outcome::absent("web_identity: AWS_WEB_IDENTITY_TOKEN_FILE is not set");
+        }
+        if (!role_arn) {
+            co_return fetch_outcome::failure(
+                "web_identity: AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+        }
+        web_identity_source source{std::move(*token_file), std::move(*role_arn),
+                                   env().get("AWS_ROLE_SESSION_NAME"), std::nullopt};
+        if (!options_.region) {
+            // The profile's region counts too; a shared file that cannot be read does not.
+            shared_config config;
+            std::string ignored;
+            const bool loaded = load_shared_config(options_.sources, config, ignored);
+            source.region = configured_region(env(), loaded ? config.profile() : nullptr);
+        }
+        co_return co_await assume_role_with_web_identity(source, options_);
+    }
+};
+
+// ---- profile: static keys, credential_process, role_arn + web_identity_token_file ----
+
+class profile_provider final : public fetching_provider {
+  public:
+    using fetching_provider::fetching_provider;
+
+  private:
+    std::string name() const override { return "profile"; }
+
+    asio::awaitable<fetch_outcome> fetch() override {
+        shared_config config;
+        std::string error;
+        if (!load_shared_config(options_.sources, config, error)) {
+            co_return fetch_outcome::failure("profile: " + error);
+        }
+        const profile_section* profile = config.profile();
+        const std::string label = "profile '" + config.profile_name + "'";
+        if (!profile) {
+            const std::string cause = "no " + label + " in " + config.describe_files();
+            co_return config.profile_explicit ? fetch_outcome::failure("profile: " + cause)
+                                              : fetch_outcome::absent("profile: " + cause);
+        }
+        auto get = [&](std::string_view key) -> const profile_property* {
+            const auto* p = profile->find(key);
+            return p && !p->value.empty() ? p : nullptr;
+        };
+        auto at = [&](const profile_property* p) { return label + " (" + p->location + ")"; };
+
+        for (const char* key :
+             {"sso_session", "sso_start_url", "sso_account_id", "sso_role_name"}) {
+            if (const auto* p = get(key)) {
+                co_return fetch_outcome::failure(
+                    at(p) + ": " + key +
+                    " (IAM Identity Center) is not supported by ivsrt; use credential_process");
+            }
+        }
+        const auto* role_arn = get("role_arn");
+        const auto* token_file = get("web_identity_token_file");
+        if (role_arn) {
+            for (const char* key : {"source_profile", "credential_source"}) {
+                if (const auto* p = get(key)) {
+                    co_return fetch_outcome::failure(at(p) + ": role_arn with " + key +
+                                                     " (assume role) is not supported by ivsrt");
+                }
+            }
+            if (!token_file) {
+                co_return fetch_outcome::failure(at(role_arn) +
+                                                 ": role_arn needs web_identity_token_file");
+            }
+            const auto* session = get("role_session_name");
+            web_identity_source source{
+                token_file->value, role_arn->value,
+                session ? std::optional<std::string>(session->value) : std::nullopt,
+                configured_region(env(), profile)};
+            co_return co_await assume_role_with_web_identity(source, options_);
+        }
+        if (token_file) {
+            co_return fetch_outcome::failure(at(token_file) +
+                                             ": web_identity_token_file needs role_arn");
+        }
+        if (const auto* process = get("credential_process")) {
+            co_return co_await run_credential_process(process->value, at(process));
+        }
+        const auto* id = get("aws_access_key_id");
+        const auto* secret = get("aws_secret_access_key");
+        if (!id && !secret)
+            co_return fetch_outcome::absent("profile: " + label + " has no credentials");
+        if (!id || !secret) {
+            co_return fetch_outcome::failure(
+                at(id ? id : secret) + ": " +
+                (id ? "aws_access_key_id is set but aws_secret_access_key is not"
+                    : "aws_secret_access_key is set but aws_access_key_id is not"));
+        }
+        credentials c;
+        c.access_key_id = id->value;
+        c.secret_access_key = secret->value;
+        if (const auto* token = get("aws_session_token")) c.session_token = token->value;
+        if (const auto* account = get("aws_account_id")) c.account_id = account->value;
+        c.provider = "profile";
+        co_return fetch_outcome::success(std::move(c));
+    }
+
+    // The command line is not quoted in messages: it may carry secrets.
+    asio::awaitable<fetch_outcome> run_credential_process(std::string command, std::string where) {
+        const std::string name = "credential_process of " + where;
+        constexpr std::size_t output_limit = 64 * 1024;
+        const auto run =
+            co_await run_shell_command(command, options_.process_timeout, output_limit);
+        if (!run.error.empty()) co_return fetch_outcome::failure(name + ": " + run.error);
+        if (run.exit_status != 0) {
+            co_return fetch_outcome::failure(name + ": exited with status " +
+                                             std::to_string(run.exit_status));
+        }
+        credentials c;
+        std::string error;
+        if (!parse_json_credentials(run.output, json_credentials_format::process, c, error)) {
+            co_return fetch_outcome::failure(name + ": " + error);
+        }
+        c.provider = "credential_process";
+        co_return fetch_outcome::success(std::move(c));
+    }
+};
+
+// ---- container endpoint (ECS, EKS Pod Identity) ----
+
+class container_provider final : public fetching_provider {
+  public:
+    using fetching_provider::fetching_provider;
+
+  private:
+    std::string name() const override { return "container"; }
+
+    asio::awaitable<fetch_outcome> fetch() override {
+        const auto relative = env().get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+        const auto full = env().get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        if (!relative && !full) {
+            co_return fetch_outcome::absent(
+                "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and "
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI are not set");
+        }
+        http_fetch_request request;
+        request.timeout = options_.container_timeout;
+        request.ca_bundle = options_.ca_bundle.value_or("");
+        // The URIs may hold capability paths; messages show the host only.
+        std::string target;
+        if (relative) {
+            request.url = "http://169.254.170.2" +
+                          std::string(relative->starts_with('/') ? "" : "/") + *relative;
+            target = "169.254.170.2 (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)";
+        } else {
+            const auto url = boost::urls::parse_absolute_uri(*full);
+            const bool https = url && url->scheme_id() == boost::urls::scheme::https;
+            if (!url || (!https && url->scheme_id() != boost::urls::scheme::http)) {
+                co_return fetch_outcome::failure(
+                    "container: AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http or https URL");
+            }
+            if (!https) request.allow_address = &container_address_allowed;
+            request.url = *full;
+            target =
+                std::string(url->encoded_host_and_port()) + " (AWS_CONTAINER_CREDENTIALS_FULL_URI)";
+        }
+
+        std::optional<std::string> authorization;
+        if (const auto file = env().get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
+            std::string token, error;
+            switch (read_small_file(*file, token, error)) {
+                case read_status::missing:
+                    co_return fetch_outcome::failure(
+                        "container: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + *file +
+                        " does not exist");
+                case read_status::failed:
+                    co_return fetch_outcome::failure("container: " + error);
+                case read_status::ok:
+                    break;
+            }
+            authorization = trim_trailing_space(std::move(token));
+        } else {
+            authorization = env().get("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        }
+        if (authorization) {
+            if (authorization->find_first_of("\r\n") != std::string::npos) {
+                co_return fetch_outcome::failure(
+                    "container: the authorization token contains a line break");
+            }
+            request.headers.emplace_back("Authorization", std::move(*authorization));
+        }
+        request.headers.emplace_back("Accept", "application/json");
+
+        const auto response = co_await http_fetch(request, options_.http_attempts);
+        const std::string call = "container: GET from " + target;
+        if (response.ec == errc::invalid_request && request.allow_address) {
+            co_return fetch_outcome::failure(
+                call + ": an http endpoint must be loopback or a container host (" +
+                response.error + "); use https otherwise");
+        }
+        if (response.ec) co_return fetch_outcome::failure(call + ": " + response.error);
+        if (response.status != 200) {
+            co_return fetch_outcome::failure(call + ": HTTP " + std::to_string(response.status));
+        }
+        credentials c;
+        std::string error;
+        if (!parse_json_credentials(response.body, json_credentials_format::http, c, error)) {
+            co_return fetch_outcome::failure(call + ": " + error);
+        }
+        c.provider = "container";
+        co_return fetch_outcome::success(std::move(c));
+    }
+};
+
+// ---- EC2 instance metadata, IMDSv2 ----
+
+class imds_provider final : public fetching_provider {
+  public:
+    using fetching_provider::fetching_provider;
+
+  private:
+    std::string name() const override { return "imds"; }
+
+    asio::awaitable<fetch_outcome> fetch() override {
+        if (iequals_ascii(env().get("AWS_EC2_METADATA_DISABLED").value_or(""), "true")) {
+            co_return fetch_outcome::absent("imds: disabled by AWS_EC2_METADATA_DISABLED");
+        }
+        std::string endpoint;
+        if (auto configured = env().get("AWS_EC2_METADATA_SERVICE_ENDPOINT")) {
+            endpoint = std::move(*configured);
+        } else {
+            const auto mode = env().get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("IPv4");
+            if (iequals_ascii(mode, "IPv6")) {
+                endpoint = "http://[fd00:ec2::254]";
+            } else if (iequals_ascii(mode, "IPv4")) {
+                endpoint = "http://169.254.169.254";
+            } else {
+                co_return fetch_outcome::failure(
+                    "imds: AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6");
+            }
+        }
+        while (endpoint.ends_with('/')) endpoint.pop_back();
+
+        // One request; the error, if any, reads "imds: PUT /latest/api/token: HTTP 403".
+        using verb = boost::beast::http::verb;
+        auto call =
+            [&](verb method, std::string path, std::string header,
+                std::string value) -> asio::awaitable<std::pair<http_fetch_result, std::string>> {
+            http_fetch_request request;
+            request.method = method;
+            request.url = endpoint + path;
+            request.headers.emplace_back(std::move(header), std::move(value));
+            request.timeout = options_.imds_timeout;
+            auto result = co_await http_fetch(request, options_.http_attempts);
+            std::string error;
+            if (result.ec || result.status != 200) {
+                error = "imds: " + std::string(boost::beast::http::to_string(method)) + " " + path +
+                        ": " + (result.ec ? result.error : "HTTP " + std::to_string(result.status));
+            }
+            co_return std::pair{std::move(result), std::move(error)};
+        };
+
+        auto [token, token_error] = co_await call(verb::put, "/latest/api/token",
+                                                  "X-aws-ec2-metadata-token-ttl-seconds", "21600");
+        if (!token_error.empty()) co_return fetch_outcome::failure(token_error);
+        const std::string session = trim_trailing_space(std::move(token.body));
+        if (session.empty() || session.find_first_of("\r\n") != std::string::npos) {
+            co_return fetch_outcome::failure("imds: PUT /latest/api/token: not a valid token");
+        }
+
+        const std::string base = "/latest/meta-data/iam/security-credentials/";
+        auto [roles, roles_error] =
+            co_await call(verb::get, base, "X-aws-ec2-metadata-token", session);
+        if (!roles.ec && roles.status == 404) {
+            co_return fetch_outcome::failure(roles_error + " (no IAM role is attached)");
+        }
+        if (!roles_error.empty()) co_return fetch_outcome::failure(roles_error);
+        const std::string role = trim_trailing_space(roles.body.substr(0, roles.body.find('\n')));
+        const bool role_ok = !role.empty() && std::all_of(role.begin(), role.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   std::string_view("+=,.@_-").find(c) != std::string_view::npos;
+        });
+        if (!role_ok) co_return fetch_outcome::failure("imds: GET " + base + ": not a role name");
+
+        auto [creds, creds_error] =
+            co_await call(verb::get, base + role, "X-aws-ec2-metadata-token", session);
+        if (!creds_error.empty()) co_return fetch_outcome::failure(creds_error);
+        credentials c;
+        std::string error;
+        if (!parse_json_credentials(creds.body, json_credentials_format::http, c, error)) {
+            co_return fetch_outcome::failure("imds: GET " + base + role + ": " + error);
+        }
+        c.provider = "imds";
+        co_return fetch_outcome::success(std::move(c));
+    }
+};
+
+// ---- chain ----
+
+class chain_provider final : public credentials_provider::impl,
+                             public std::enable_shared_from_this<chain_provider> {
+  public:
+    chain_provider(asio::any_io_executor ex, std::vector<credentials_provider> providers,
+                   std::string name)
+        : ex_(std::move(ex)), providers_(std::move(providers)), name_(std::move(name)) {}
+
+    void async_get(credentials_diagnostics& diag, handler_type handler) override {
+        pending_get pending(std::move(handler), diag, ex_);
+        if (providers_.empty()) {
+            std::move(pending).complete_later(
+                ex_, fetch_outcome::absent(name_ + ": no provider in the chain"));
+            return;
+        }
+        next(std::make_shared<state>(shared_from_this(), std::move(pending)));
+    }
+
+  private:
+    struct state {
+        state(std::shared_ptr<const chain_provider> c, pending_get p)
+            : chain(std::move(c)), pending(std::move(p)) {}
+        std::shared_ptr<const chain_provider> chain;
+        pending_get pending;
+        std::size_t index = 0;
+        credentials_diagnostics step;
+        std::string skipped;  // why the providers before `index` were not configured
+    };
+
+    static void next(std::shared_ptr<state> st) {
+        const auto& chain = *st->chain;
+        const auto& provider = chain.providers_[st->index++];
+        auto& step = st->step;
+        provider.async_get(
+            step, asio::bind_executor(chain.ex_, [st = std::move(st)](boost::system::error_code ec,
+                                                                      credentials c) mutable {
+                if (!ec)
+                    return std::move(st->pending).complete(fetch_outcome::success(std::move(c)));
+                const auto& chain = *st->chain;
+                if (!st->step.not_configured) {
+                    std::string message = std::move(st->step.message);
+                    if (!st->skipped.empty()) message += " (skipped: " + st->skipped + ")";
+                    return std::move(st->pending)
+                        .complete(fetch_outcome::failure(std::move(message), ec));
+                }
+                if (!st->skipped.empty()) st->skipped += "; ";
+                st->skipped += st->step.message;
+                if (st->index < chain.providers_.size()) return next(std::move(st));
+                std::move(st->pending)
+                    .complete(fetch_outcome::absent(chain.name_ +
+                                                    ": no provider is configured: " + st->skipped));
+            }));
+    }
+
+    asio::any_io_executor ex_;
+    std::vector<credentials_provider> providers_;
+    std::string name_;
+};
+
+// ---- cache ----
+
+class cached_provider final : public credentials_provider::impl,
+                              public std::enable_shared_from_this<cached_provider> {
+  public:
+    cached_provider(asio::any_io_executor ex, credentials_provider inner,
+                    cached_provider_options options)
+        : ex_(std::move(ex)), inner_(std::move(inner)), options_(std::move(options)) {
+        if (!options_.clock) options_.clock = &std::chrono::system_clock::now;
+    }
+
+    void async_get(credentials_diagnostics& diag, handler_type handler) override {
+        pending_get pending(std::move(handler), diag, ex_);
+        // First without a cancellation handler (the common case: a cache hit); on a miss, the
+        // handler is installed before the waiter becomes visible to the refresh.
+        std::optional<std::uint64_t> id;
+        for (;;) {
+            std::unique_lock lock(mutex_);
+            const time_point now = options_.clock();
+            if (cached_ && now < valid_until_) {
+                credentials c = *cached_;
+                const bool refresh = !refreshing_ && now >= refresh_at_ && now >= backoff_until_;
+                refreshing_ = refreshing_ || refresh;
+                lock.unlock();
+                if (refresh) start_refresh();
+                std::move(pending).complete_later(ex_, fetch_outcome::success(std::move(c)));
+                return;
+            }
+            if (!id) {
+                id = next_id_++;
+                lock.unlock();
+                if (auto slot = pending.cancellation_slot(); slot.is_connected()) {
+                    slot.emplace<cancel_waiter>(weak_from_this(), *id);
+                }
+                continue;
+            }
+            waiters_.emplace(*id, std::move(pending));
+            const bool start = !refreshing_;
+            refreshing_ = true;
+            lock.unlock();
+            if (start) start_refresh();
+            return;
+        }
+    }
+
+  private:
+    struct cancel_waiter {
+        cancel_waiter(std::weak_ptr<cached_provider> s, std::uint64_t i)
+            : self(std::move(s)), id(i) {}
+        std::weak_ptr<cached_provider> self;
+        std::uint64_t id;
+        void operator()(asio::cancellation_type type) const {
+            if (type == asio::cancellation_type::none) return;
+            if (auto provider = self.lock()) provider->cancel(id);
+        }
+    };
+
+    void cancel(std::uint64_t id) {
+        std::unique_lock lock(mutex_);
+        auto node = waiters_.extract(id);
+        lock.unlock();
+        if (node.empty()) return;
+        // Not from inside the cancellation handler: that would clear the slot it runs in.
+        std::move(node.mapped())
+            .complete_later(
+                ex_, fetch_outcome::failure("credentials: cancelled while waiting for a fetch",
+                                            errc::cancelled));
+    }
+
+    void start_refresh() {
+        inner_.async_get(refresh_diag_,
+                         asio::bind_executor(ex_, [self = shared_from_this()](
+                                                      boost::system::error_code ec, credentials c) {
+                             self->on_refreshed(ec, std::move(c));
+                         }));
+    }
+
+    void on_refreshed(boost::system::error_code ec, credentials c) {
+        std::map<std::uint64_t, pending_get> done;
+        fetch_outcome outcome;
+        {
+            std::lock_guard lock(mutex_);
+            const time_point now = options_.clock();
+            if (!ec && c.expiration && *c.expiration - options_.expiry_margin <= now) {
+                outcome = fetch_outcome::failure(
+                    c.provider +
+                    ": returned credentials that are expired or about to expire (expiration " +
+                    format_iso8601(*c.expiration) + ")");
+            } else if (ec) {
+                outcome = fetch_outcome::failure(std::move(refresh_diag_.message), ec);
+                outcome.not_configured = refresh_diag_.not_configured;
+            } else {
+                if (c.expiration) {
+                    const time_point expiry = *c.expiration;
+                    valid_until_ = expiry - options_.expiry_margin;
+                    const auto ahead = std::min<std::chrono::system_clock::duration>(
+                        options_.refresh_ahead, (expiry - now) / 2);
+                    refresh_at_ = expiry - ahead;
+                } else {
+                    valid_until_ = refresh_at_ = time_point::max();
+                }
+                cached_ = c;
+                backoff_until_ = {};
+                outcome = fetch_outcome::success(std::move(c));
+            }
+            if (outcome.ec) backoff_until_ = now + options_.refresh_backoff;
+            refreshing_ = false;
+            done.swap(waiters_);
+        }
+        for (auto& [id, pending] : done) std::move(pending).complete(outcome);
+    }
+
+    asio::any_io_executor ex_;
+    credentials_provider inner_;
+    cached_provider_options options_;
+
+    std::mutex mutex_;
+    std::optional<credentials> cached_;
+    time_point valid_until_{};
+    time_point refresh_at_{};
+    time_point backoff_until_{};
+    bool refreshing_ = false;
+    // Callers waiting for the fetch in flight, by arrival. (Never move-assign a pending_get:
+    // Boost 1.81's any_completion_handler move assignment recurses.)
+    std::map<std::uint64_t, pending_get> waiters_;
+    std::uint64_t next_id_ = 0;
+    credentials_diagnostics refresh_diag_;  // of the one refresh in flight
+};
+
+}  // namespace credentials_impl
+}  // namespace detail
+
+IVSRT_DECL std::ostream& operator<<(std::ostream& os, const credentials& c) {
+    os << "credentials{access_key_id=" << c.access_key_id << ", secret_access_key=<redacted>";
+    if (c.session_token) os << ", session_token=<redacted>";
+    if (c.expiration) os << ", expiration=" << detail::format_iso8601(*c.expiration);
+    if (c.account_id) os << ", account_id=" << *c.account_id;
+    return os << ", provider=" << c.provider << "}";
+}
+
+IVSRT_DECL credentials_provider make_static_provider(boost::asio::any_io_executor ex,
+                                                     credentials c) {
+    return credentials_provider(
+        std::make_shared<detail::credentials_impl::static_provider>(std::move(ex), std::move(c)));
+}
+
+IVSRT_DECL credentials_provider make_environment_provider(boost::asio::any_io_executor ex,
+                                                          environment env) {
+    return credentials_provider(std::make_shared<detail::credentials_impl::environment_provider>(
+        std::move(ex), std::move(env)));
+}
+
+IVSRT_DECL credentials_provider make_web_identity_provider(boost::asio::any_io_executor ex,
+                                                           provider_options options) {
+    return credentials_provider(std::make_shared<detail::credentials_impl::web_identity_provider>(
+        std::move(ex), std::move(options)));
+}
+
+IVSRT_DECL credentials_provider make_profile_provider(boost::asio::any_io_executor ex,
+                                                      provider_options options) {
+    return credentials_provider(std::make_shared<detail::credentials_impl::profile_provider>(
+        std::move(ex), std::move(options)));
+}
+
+IVSRT_DECL credentials_provider make_container_provider(boost::asio::any_io_executor ex,
+                                                        provider_options options) {
+    return credentials_provider(std::make_shared<detail::credentials_impl::container_provider>(
+        std::move(ex), std::move(options)));
+}
+
+IVSRT_DECL credentials_provider make_imds_provider(boost::asio::any_io_executor ex,
+                                                   provider_options options) {
+    return credentials_provider(std::make_shared<detail::credentials_impl::imds_provider>(
+        std::move(ex), std::move(options)));
+}
+
+IVSRT_DECL credentials_provider make_chain_provider(boost::asio::any_io_executor ex,
+                                                    std::vector<credentials_provider> providers,
+                                                    std::string name) {
+    return credentials_provider(std::make_shared<detail::credentials_impl::chain_provider>(
+        std::move(ex), std::move(providers), std::move(name)));
+}
+
+IVSRT_DECL credentials_provider make_cached_provider(boost::asio::any_io_executor ex,
+                                                     credentials_provider inner,
+                                                     cached_provider_options options) {
+    return credentials_provider(std::make_shared<detail::credentials_impl::cached_provider>(
+        std::move(ex), std::move(inner), std::move(options)));
+}
+
+IVSRT_DECL credentials_provider make_default_provider(boost::asio::any_io_executor ex,
+                                                      provider_options options,
+                                                      cached_provider_options cache) {
+    std::vector<credentials_provider> chain{
+        make_environment_provider(ex, options.sources.env),
+        make_web_identity_provider(ex, options),
+        make_profile_provider(ex, options),
+        make_container_provider(ex, options),
+        make_imds_provider(ex, options),
+    };
+    return make_cached_provider(ex, make_chain_provider(ex, std::move(chain), "default chain"),
+                                std::move(cache));
+}
+
+}  // namespace ivsrt

@@ -1,0 +1,1265 @@
+// Tests for ivsrt/credentials.hpp: each provider against temporary files, an injected
+// environment, and a loopback HTTP server in the test that plays IMDS, the container endpoint
+// and STS (failures included); the cache with an injected clock; the default chain's order.
+// Nothing reads the real environment or ~/.aws, and nothing leaves 127.0.0.1.
+#define BOOST_TEST_MODULE test_credentials
+#include <boost/test/unit_test.hpp>
+
+#include <ivsrt/credentials.hpp>
+#include <ivsrt/detail/credentials_formats.hpp>
+
+#include "common/loopback_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using namespace std::chrono_literals;
+using vars = std::map<std::string, std::string, std::less<>>;
+using time_point = std::chrono::system_clock::time_point;
+using request_t = http::request<http::string_body>;
+
+// Fake secrets: no error message may ever contain them.
+const std::string secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETKEY";
+const std::string session_token = "IQoJb3JpZ2luX2VjSESSIONTOKENSECRET==";
+const std::string web_token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhcHAifQ.c2lnbmF0dXJl";
+
+// 2030-01-01T00:00:00Z, from calendar.timegm((2030, 1, 1, 0, 0, 0)) in Python.
+const time_point year_2030{std::chrono::seconds(1893456000)};
+
+ivsrt::credentials keys(std::string id, std::string secret) {
+    ivsrt::credentials c;
+    c.access_key_id = std::move(id);
+    c.secret_access_key = std::move(secret);
+    return c;
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string_view::npos;
+}
+
+void check_no_secret(const std::string& message) {
+    BOOST_TEST(!contains(message, secret_key), message);
+    BOOST_TEST(!contains(message, session_token), message);
+    BOOST_TEST(!contains(message, web_token), message);
+}
+
+// A directory under /tmp, removed with everything in it.
+struct temp_dir {
+    std::filesystem::path path;
+    temp_dir() {
+        char name[] = "/tmp/ivsrt-credentials-XXXXXX";
+        path = ::mkdtemp(name);
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    std::string write(const std::string& name, std::string_view contents) const {
+        const auto file = path / name;
+        std::filesystem::create_directories(file.parent_path());
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << contents;
+        return file.string();
+    }
+};
+
+// ---- a loopback HTTP server scripted per test ----
+
+struct reply {
+    unsigned status = 200;
+    std::string body;
+    bool silent = false;  // read the request and never answer
+};
+
+// The shared test server, answering each request (one per connection) with what the script says,
+// and recording the requests.
+class scripted_server {
+  public:
+    using script = std::function<reply(const request_t&)>;
+
+    scripted_server(asio::io_context& ioc, script s)
+        : state_(std::make_shared<state>(std::move(s))),
+          server_(ioc.get_executor(),
+                  [st = state_](ivsrt::test::server_connection& c) { return serve(st, c); }) {}
+
+    std::string url(std::string_view path = "") const {
+        return "http://127.0.0.1:" + std::to_string(server_.port()) + std::string(path);
+    }
+    std::vector<request_t> requests() const {
+        std::lock_guard lock(state_->mutex);
+        return state_->seen;
+    }
+    std::size_t count(http::verb method, std::string_view target) const {
+        std::size_t n = 0;
+        for (const auto& r : requests()) n += r.method() == method && r.target() == target;
+        return n;
+    }
+
+  private:
+    struct state {
+        explicit state(script s) : run(std::move(s)) {}
+        script run;
+        mutable std::mutex mutex;
+        std::vector<request_t> seen;
+    };
+
+    static asio::awaitable<void> serve(std::shared_ptr<state> st,
+                                       ivsrt::test::server_connection& c) {
+        request_t request;
+        if (!co_await c.read(request)) co_return;
+        reply r;
+        {
+            std::lock_guard lock(st->mutex);
+            st->seen.push_back(request);
+            r = st->run(request);
+        }
+        if (r.silent) {  // until the client gives up and closes
+            request_t more;
+            co_await c.read(more);
+            co_return;
+        }
+        co_await c.reply(r.status, std::move(r.body), false);
+    }
+
+    std::shared_ptr<state> state_;
+    ivsrt::test::loopback_server server_;
+};
+
+// ---- running providers ----
+
+struct result {
+    boost::system::error_code ec;
+    ivsrt::credentials creds;
+    ivsrt::credentials_diagnostics diag;
+};
+
+template <class Done>
+void run_until(asio::io_context& ioc, Done done) {
+    ioc.restart();
+    while (!done()) {
+        // The bound only turns a hang into a failure; no assertion depends on time.
+        BOOST_TEST_REQUIRE(ioc.run_one_for(std::chrono::seconds(30)) > 0u, "stalled");
+    }
+}
+
+result get(asio::io_context& ioc, const ivsrt::credentials_provider& p) {
+    result out;
+    bool done = false;
+    p.async_get(out.diag, [&](boost::system::error_code ec, ivsrt::credentials c) {
+        out.ec = ec;
+        out.creds = std::move(c);
+        done = true;
+    });
+    run_until(ioc, [&] { return done; });
+    return out;
+}
+
+// Expects a failure: errc::credentials, a message containing `part`, no secret.
+void expect_failure(const result& r, std::string_view part, bool not_configured = false) {
+    BOOST_TEST((r.ec == ivsrt::errc::credentials), r.ec.message());
+    BOOST_TEST(contains(r.diag.message, part), r.diag.message);
+    BOOST_TEST(r.diag.not_configured == not_configured);
+    BOOST_TEST(r.creds.access_key_id.empty());
+    check_no_secret(r.diag.message);
+}
+
+ivsrt::provider_options options(vars v) {
+    ivsrt::provider_options o;
+    o.sources.env = ivsrt::environment(std::move(v));
+    return o;
+}
+
+std::string credentials_json(std::string_view token_key = "Token",
+                             std::string_view extra = R"("Expiration":"2030-01-01T00:00:00Z")") {
+    return R"({"AccessKeyId":"ASIAHTTPEXAMPLE","SecretAccessKey":")" + secret_key + R"(",")" +
+           std::string(token_key) + R"(":")" + session_token + R"(",)" + std::string(extra) + "}";
+}
+
+void expect_http_credentials(const result& r, std::string_view provider) {
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.access_key_id == "ASIAHTTPEXAMPLE");
+    BOOST_TEST(r.creds.secret_access_key == secret_key);
+    BOOST_TEST(r.creds.session_token.value_or("") == session_token);
+    BOOST_TEST((r.creds.expiration == year_2030));
+    BOOST_TEST(r.creds.provider == provider);
+}
+
+}  // namespace
+
+// =============================================================================================
+BOOST_AUTO_TEST_SUITE(formats)
+
+BOOST_AUTO_TEST_CASE(iso8601_timestamps) {
+    using ivsrt::detail::parse_iso8601;
+    using std::chrono::seconds;
+    // calendar.timegm((2024, 2, 29, 12, 34, 56)) = 1709210096
+    const time_point leap_day{seconds(1709210096)};
+    BOOST_TEST((parse_iso8601("2024-02-29T12:34:56Z") == leap_day));
+    BOOST_TEST((parse_iso8601("2024-02-29T14:34:56+02:00") == leap_day));
+    BOOST_TEST((parse_iso8601("2024-02-29T11:04:56-0130") == leap_day));
+    BOOST_TEST((parse_iso8601("2024-02-29T12:34:56.250Z") == leap_day + 250ms));
+    BOOST_TEST((parse_iso8601("1970-01-01T00:00:00Z") == time_point{}));
+    for (const char* bad : {"2023-02-29T00:00:00Z", "2024-01-01T00:00:00", "2024-01-01 00:00:00Z",
+                            "2024-01-01T24:00:00Z", "2024-01-01T00:00:00.Z", "2024-1-01T00:00:00Z",
+                            "2024-01-01T00:00:00Zjunk", "", "not a date"}) {
+        BOOST_TEST(!parse_iso8601(bad), bad);
+    }
+    BOOST_TEST(ivsrt::detail::format_iso8601(leap_day + 999ms) == "2024-02-29T12:34:56Z");
+}
+
+BOOST_AUTO_TEST_CASE(xml_text_extraction) {
+    using ivsrt::detail::xml_text;
+    const std::string doc =
+        "<R xmlns=\"x\"><A>plain</A><B attr=\"1\">a &amp; b &lt;c&gt; &#65;&#x42;&#xe9;</B>"
+        "<C><D>nested</D></C><E/><AB>not A</AB></R>";
+    BOOST_TEST(xml_text(doc, "A").value_or("?") == "plain");
+    BOOST_TEST(xml_text(doc, "B").value_or("?") == "a & b <c> AB\xc3\xa9");
+    BOOST_TEST(!xml_text(doc, "C"));  // has child elements
+    BOOST_TEST(xml_text(doc, "D").value_or("?") == "nested");
+    BOOST_TEST(xml_text(doc, "E").value_or("?") == "");
+    BOOST_TEST(!xml_text(doc, "F"));
+    BOOST_TEST(!xml_text("<A>&bogus;</A>", "A"));
+    BOOST_TEST(!xml_text("<A>unterminated", "A"));
+}
+
+BOOST_AUTO_TEST_CASE(json_credentials_rules) {
+    using ivsrt::detail::json_credentials_format;
+    ivsrt::credentials c;
+    std::string error;
+    BOOST_TEST(
+        ivsrt::detail::parse_json_credentials(
+            credentials_json("Token",
+                             R"("Expiration":"2030-01-01T00:00:00Z","AccountId":"123456789012")"),
+            json_credentials_format::http, c, error),
+        error);
+    BOOST_TEST(c.account_id.value_or("") == "123456789012");
+    BOOST_TEST((c.expiration == year_2030));
+
+    auto fails = [](std::string body, json_credentials_format f) {
+        ivsrt::credentials out;
+        std::string e;
+        BOOST_TEST(!ivsrt::detail::parse_json_credentials(body, f, out, e));
+        check_no_secret(e);
+        return e;
+    };
+    const auto http = json_credentials_format::http;
+    const auto process = json_credentials_format::process;
+    BOOST_TEST(
+        fails(R"({"Code":"Failed","AccessKeyId":"A","SecretAccessKey":")" + secret_key + "\"}",
+              http) == "Code is 'Failed', not 'Success'");
+    BOOST_TEST(fails(R"({"SecretAccessKey":")" + secret_key + "\"}", http) ==
+               "AccessKeyId is missing");
+    BOOST_TEST(fails(R"({"AccessKeyId":"A","SecretAccessKey":5})", http) ==
+               "SecretAccessKey is not a string");
+    BOOST_TEST(fails(credentials_json("Token", R"("Expiration":"tomorrow")"), http) ==
+               "Expiration is not an ISO-8601 timestamp");
+    BOOST_TEST(contains(fails("{\"AccessKeyId\": \"" + secret_key, http), "not valid JSON"));
+    BOOST_TEST(fails("[1]", http) == "the response is not a JSON object");
+    BOOST_TEST(fails(credentials_json("SessionToken", R"("Version":2)"), process) ==
+               "Version must be 1");
+}
+
+BOOST_AUTO_TEST_CASE(container_hosts_allowed_over_http) {
+    using ivsrt::detail::container_address_allowed;
+    namespace ip = asio::ip;
+    for (const char* ok : {"127.0.0.1", "127.1.2.3", "::1", "169.254.170.2", "169.254.170.23",
+                           "fd00:ec2::23", "::ffff:127.0.0.1"}) {
+        BOOST_TEST(container_address_allowed(ip::make_address(ok)), ok);
+    }
+    for (const char* bad : {"169.254.169.254", "169.254.170.3", "10.0.0.1", "192.0.2.1",
+                            "fd00:ec2::254", "::ffff:10.0.0.1", "2001:db8::1"}) {
+        BOOST_TEST(!container_address_allowed(ip::make_address(bad)), bad);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(printing_redacts_the_secret_and_the_token) {
+    ivsrt::credentials c{"AKIDEXAMPLE", secret_key,     session_token,
+                         year_2030,     "123456789012", "test"};
+    std::ostringstream os;
+    os << c;
+    BOOST_TEST(os.str() ==
+               "credentials{access_key_id=AKIDEXAMPLE, secret_access_key=<redacted>, "
+               "session_token=<redacted>, expiration=2030-01-01T00:00:00Z, "
+               "account_id=123456789012, provider=test}");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+BOOST_AUTO_TEST_SUITE(simple_providers)
+
+BOOST_AUTO_TEST_CASE(static_credentials) {
+    asio::io_context ioc;
+    auto r = get(ioc, ivsrt::make_static_provider(ioc.get_executor(), keys("AKID", secret_key)));
+    BOOST_TEST(!r.ec);
+    BOOST_TEST(r.creds.access_key_id == "AKID");
+    BOOST_TEST(r.creds.provider == "static");
+}
+
+BOOST_AUTO_TEST_CASE(environment_variables) {
+    asio::io_context ioc;
+    auto env = [&](vars v) {
+        return get(ioc,
+                   ivsrt::make_environment_provider(ioc.get_executor(), ivsrt::environment(v)));
+    };
+    auto r = env({{"AWS_ACCESS_KEY_ID", "AKIDENV"},
+                  {"AWS_SECRET_ACCESS_KEY", secret_key},
+                  {"AWS_SESSION_TOKEN", session_token},
+                  {"AWS_ACCOUNT_ID", "123456789012"}});
+    BOOST_TEST_REQUIRE(!r.ec);
+    BOOST_TEST(r.creds.access_key_id == "AKIDENV");
+    BOOST_TEST(r.creds.secret_access_key == secret_key);
+    BOOST_TEST(r.creds.session_token.value_or("") == session_token);
+    BOOST_TEST(r.creds.account_id.value_or("") == "123456789012");
+    BOOST_TEST(!r.creds.expiration);
+    BOOST_TEST(r.creds.provider == "environment");
+
+    BOOST_TEST(
+        !env({{"AWS_ACCESS_KEY_ID", "A"}, {"AWS_SECRET_ACCESS_KEY", "S"}}).creds.session_token);
+    expect_failure(env({}), "environment: AWS_ACCESS_KEY_ID is not set", true);
+    expect_failure(env({{"AWS_ACCESS_KEY_ID", "AKIDENV"}}),
+                   "environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
+    expect_failure(env({{"AWS_SECRET_ACCESS_KEY", secret_key}}),
+                   "environment: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
+}
+
+BOOST_AUTO_TEST_CASE(a_coroutine_awaits_with_the_default_token_and_errors_throw) {
+    asio::io_context ioc;
+    const auto good = ivsrt::make_static_provider(ioc.get_executor(), keys("AKID", secret_key));
+    const auto bad =
+        ivsrt::make_environment_provider(ioc.get_executor(), ivsrt::environment(vars{}));
+    std::string got, thrown;
+    bool done = false;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            ivsrt::credentials_diagnostics diag;
+            got = (co_await good.async_get(diag)).access_key_id;
+            try {
+                co_await bad.async_get(diag);
+            } catch (const boost::system::system_error& e) {
+                thrown = e.code() == ivsrt::errc::credentials ? diag.message : "wrong code";
+            }
+        },
+        [&](std::exception_ptr) { done = true; });
+    run_until(ioc, [&] { return done; });
+    BOOST_TEST(got == "AKID");
+    BOOST_TEST(thrown == "environment: AWS_ACCESS_KEY_ID is not set");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+BOOST_AUTO_TEST_SUITE(profile)
+
+const std::string fixture_home = IVSRT_TEST_DATA_DIR "/credentials/home";
+
+BOOST_AUTO_TEST_CASE(static_keys_of_the_default_and_of_a_named_profile) {
+    asio::io_context ioc;
+    auto r = get(
+        ioc, ivsrt::make_profile_provider(ioc.get_executor(), options({{"HOME", fixture_home}})));
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.access_key_id == "AKIDDEFAULTEXAMPLE");
+    BOOST_TEST(r.creds.secret_access_key == "default/secret/KEY+EXAMPLE");
+    BOOST_TEST(!r.creds.session_token);
+    BOOST_TEST(r.creds.provider == "profile");
+
+    r = get(ioc,
+            ivsrt::make_profile_provider(
+                ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "dev"}})));
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.access_key_id == "AKIDDEVEXAMPLE");
+    BOOST_TEST(r.creds.session_token.value_or("") == "dev-session-token-EXAMPLE");
+}
+
+BOOST_AUTO_TEST_CASE(missing_profiles) {
+    asio::io_context ioc;
+    const std::string files = "the config file " + fixture_home +
+                              "/.aws/config or the credentials file " + fixture_home +
+                              "/.aws/credentials";
+    auto r = get(
+        ioc, ivsrt::make_profile_provider(
+                 ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "nope"}})));
+    expect_failure(r, "profile: no profile 'nope' in " + files);
+    // No default profile, no files at all: not configured, so a chain moves on.
+    r = get(ioc, ivsrt::make_profile_provider(ioc.get_executor(),
+                                              options({{"HOME", "/nonexistent-ivsrt"}})));
+    expect_failure(
+        r, "profile: no profile 'default' in the config file /nonexistent-ivsrt/.aws/config", true);
+    r = get(ioc,
+            ivsrt::make_profile_provider(
+                ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "plain"}})));
+    expect_failure(r, "profile: profile 'plain' has no credentials", true);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_files_name_file_and_line_without_secrets) {
+    asio::io_context ioc;
+    temp_dir dir;
+    const auto file = dir.write("credentials",
+                                "[default]\naws_access_key_id = AKID\n"
+                                "aws_session_token = " +
+                                    session_token +
+                                    "\n"
+                                    "aws_secret_access_key " +
+                                    secret_key + "\n");
+    auto r = get(ioc, ivsrt::make_profile_provider(
+                          ioc.get_executor(), options({{"AWS_SHARED_CREDENTIALS_FILE", file}})));
+    expect_failure(r, "profile: " + file + ":4: expected '=' in a property line");
+}
+
+BOOST_AUTO_TEST_CASE(incomplete_keys_and_unsupported_sources_are_errors) {
+    asio::io_context ioc;
+    temp_dir dir;
+    const auto file =
+        dir.write("credentials", "[default]\naws_secret_access_key = " + secret_key + "\n");
+    auto r = get(ioc, ivsrt::make_profile_provider(
+                          ioc.get_executor(), options({{"AWS_SHARED_CREDENTIALS_FILE", file}})));
+    expect_failure(r, "profile 'default' (" + file +
+                          ":2): aws_secret_access_key is set but aws_access_key_id is not");
+
+    const std::string config = fixture_home + "/.aws/config";
+    r = get(ioc,
+            ivsrt::make_profile_provider(
+                ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "sso"}})));
+    expect_failure(r, "profile 'sso' (" + config +
+                          ":32): sso_session (IAM Identity Center) is not supported by ivsrt");
+    r = get(ioc,
+            ivsrt::make_profile_provider(
+                ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "assume"}})));
+    expect_failure(r, "profile 'assume' (" + config +
+                          ":38): role_arn with source_profile (assume role) is not supported");
+}
+
+BOOST_AUTO_TEST_CASE(credential_process_output_is_parsed) {
+    asio::io_context ioc;
+    temp_dir dir;
+    const auto config =
+        dir.write("config",
+                  "[profile p]\ncredential_process = printf '%s' '{\"Version\": 1, "
+                  "\"AccessKeyId\": \"ASIAPROCESS\", \"SecretAccessKey\": \"" +
+                      secret_key + "\", \"SessionToken\": \"" + session_token +
+                      "\", \"Expiration\": \"2030-01-01T00:00:00Z\", \"AccountId\": \"123\"}'\n");
+    auto r = get(
+        ioc, ivsrt::make_profile_provider(
+                 ioc.get_executor(), options({{"AWS_CONFIG_FILE", config}, {"AWS_PROFILE", "p"}})));
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.access_key_id == "ASIAPROCESS");
+    BOOST_TEST(r.creds.secret_access_key == secret_key);
+    BOOST_TEST(r.creds.session_token.value_or("") == session_token);
+    BOOST_TEST((r.creds.expiration == year_2030));
+    BOOST_TEST(r.creds.account_id.value_or("") == "123");
+    BOOST_TEST(r.creds.provider == "credential_process");
+}
+
+BOOST_AUTO_TEST_CASE(credential_process_failures) {
+    asio::io_context ioc;
+    temp_dir dir;
+    auto run = [&](std::string command, std::chrono::milliseconds timeout = 60s) {
+        const auto config =
+            dir.write("config", "[default]\ncredential_process = " + command + "\n");
+        auto o = options({{"AWS_CONFIG_FILE", config}});
+        o.process_timeout = timeout;
+        return get(ioc, ivsrt::make_profile_provider(ioc.get_executor(), o));
+    };
+    const std::string where =
+        "credential_process of profile 'default' (" + (dir.path / "config").string() + ":2): ";
+    expect_failure(run("printf '%s' '" + secret_key + "'; exit 3"), where + "exited with status 3");
+    expect_failure(
+        run("printf '%s' '{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"" +
+            secret_key + "\"}'"),
+        where + "Version must be 1");
+    expect_failure(
+        run("printf '%s' '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"" +
+            secret_key + "\"'"),
+        where + "the response is not valid JSON");
+    expect_failure(run("printf '{\"Version\": 1}'"), where + "AccessKeyId is missing");
+    expect_failure(run("head -c 100000 /dev/zero"), where + "output is larger than 65536 bytes");
+    // A command that never ends is killed; the assertion is on the kind of error, not the time.
+    // (`exec`: only the spawned process is killed, and no orphan may keep stderr open.)
+    expect_failure(run("exec sleep 30", 100ms), where + "timed out after 100 ms");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+BOOST_AUTO_TEST_SUITE(container)
+
+reply container_ok(const request_t&) {
+    return {200, credentials_json(
+                     "Token", R"("Expiration":"2030-01-01T00:00:00Z","AccountId":"123456789012")")};
+}
+
+BOOST_AUTO_TEST_CASE(full_uri_with_authorization_token) {
+    asio::io_context ioc;
+    scripted_server server(ioc, container_ok);
+    auto r =
+        get(ioc, ivsrt::make_container_provider(
+                     ioc.get_executor(),
+                     options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url("/v1/credentials")},
+                              {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Basic abc"}})));
+    expect_http_credentials(r, "container");
+    BOOST_TEST(r.creds.account_id.value_or("") == "123456789012");
+    const auto seen = server.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 1u);
+    BOOST_TEST((seen[0].method() == http::verb::get));
+    BOOST_TEST(seen[0].target() == "/v1/credentials");
+    BOOST_TEST(seen[0][http::field::authorization] == "Basic abc");
+}
+
+BOOST_AUTO_TEST_CASE(the_token_file_wins_and_is_read_again_on_every_fetch) {
+    asio::io_context ioc;
+    temp_dir dir;
+    scripted_server server(ioc, container_ok);
+    const auto token_file = dir.write("token", "first-token\n");
+    const auto provider = ivsrt::make_container_provider(
+        ioc.get_executor(), options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url("/creds")},
+                                     {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file},
+                                     {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-the-variable"}}));
+    BOOST_TEST(!get(ioc, provider).ec);
+    dir.write("token", "second-token");
+    BOOST_TEST(!get(ioc, provider).ec);
+    const auto seen = server.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 2u);
+    BOOST_TEST(seen[0][http::field::authorization] == "first-token");
+    BOOST_TEST(seen[1][http::field::authorization] == "second-token");
+
+    dir.write("token", "evil\r\nX-Injected: 1");
+    expect_failure(get(ioc, provider), "container: the authorization token contains a line break");
+    std::filesystem::remove(token_file);
+    expect_failure(get(ioc, provider), "container: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " +
+                                           token_file + " does not exist");
+    BOOST_TEST(server.requests().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(host_rules_for_http) {
+    asio::io_context ioc;
+    scripted_server server(ioc, container_ok);
+    const auto port = server.url().substr(server.url().rfind(':'));
+    // A name that resolves to loopback only is allowed.
+    auto r = get(ioc, ivsrt::make_container_provider(
+                          ioc.get_executor(), options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                                        "http://localhost" + port + "/c"}})));
+    expect_http_credentials(r, "container");
+    // Any other http host is refused before a connection is made (nothing is sent).
+    r = get(ioc, ivsrt::make_container_provider(
+                     ioc.get_executor(),
+                     options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://192.0.2.1/creds"}})));
+    expect_failure(r, "an http endpoint must be loopback or a container host");
+    BOOST_TEST(contains(r.diag.message, "192.0.2.1 resolves to 192.0.2.1, which is not allowed"));
+    r = get(ioc, ivsrt::make_container_provider(
+                     ioc.get_executor(),
+                     options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "ftp://127.0.0.1/creds"}})));
+    expect_failure(r, "container: AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http or https URL");
+    BOOST_TEST(server.requests().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(not_configured) {
+    asio::io_context ioc;
+    expect_failure(get(ioc, ivsrt::make_container_provider(ioc.get_executor(), options({}))),
+                   "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and "
+                   "AWS_CONTAINER_CREDENTIALS_FULL_URI are not set",
+                   true);
+}
+
+BOOST_AUTO_TEST_CASE(http_errors_malformed_json_and_retries) {
+    asio::io_context ioc;
+    int calls = 0, flaky_calls = 0;
+    scripted_server server(ioc, [&](const request_t& req) -> reply {
+        ++calls;
+        if (req.target() == "/404") return {404, "{\"code\":\"NotFound\"}"};
+        if (req.target() == "/500") return {500, ""};
+        if (req.target() == "/flaky")
+            return ++flaky_calls == 1 ? reply{503, ""} : container_ok(req);
+        return {200, "{\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"" + secret_key};
+    });
+    auto fetch = [&](std::string path) {
+        return get(ioc, ivsrt::make_container_provider(
+                            ioc.get_executor(),
+                            options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url(path)}})));
+    };
+    const std::string host = server.url().substr(7);
+    expect_failure(fetch("/404"), "container: GET from " + host +
+                                      " (AWS_CONTAINER_CREDENTIALS_FULL_URI): HTTP 404");
+    BOOST_TEST(calls == 1);  // a 4xx is not retried
+    expect_failure(fetch("/500"), "HTTP 500");
+    BOOST_TEST(calls == 3);  // one retry
+    expect_http_credentials(fetch("/flaky"), "container");
+    BOOST_TEST(calls == 5);
+    expect_failure(fetch("/truncated-json"), "the response is not valid JSON");
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_endpoint_times_out) {
+    asio::io_context ioc;
+    scripted_server server(ioc, [](const request_t&) { return reply{200, "", true}; });
+    auto o = options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url("/creds")}});
+    o.container_timeout = 100ms;
+    expect_failure(get(ioc, ivsrt::make_container_provider(ioc.get_executor(), o)),
+                   "timed out after 100 ms");
+    BOOST_TEST(server.requests().size() == 2u);  // the first attempt and one retry
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+BOOST_AUTO_TEST_SUITE(imds)
+
+// IMDS with IMDSv2: a token from PUT, then the role, then its credentials.
+struct imds_script {
+    std::string credentials = credentials_json();
+    unsigned token_status = 200;
+    unsigned role_status = 200;
+
+    reply operator()(const request_t& req) const {
+        if (req.method() == http::verb::put && req.target() == "/latest/api/token") {
+            if (req["X-aws-ec2-metadata-token-ttl-seconds"] != "21600") return {400, ""};
+            return {token_status, "session-token-123"};
+        }
+        if (req["X-aws-ec2-metadata-token"] != "session-token-123") return {401, ""};
+        if (req.target() == "/latest/meta-data/iam/security-credentials/") {
+            return {role_status, "app-role\n"};
+        }
+        if (req.target() == "/latest/meta-data/iam/security-credentials/app-role") {
+            return {200, credentials};
+        }
+        return {404, ""};
+    }
+};
+
+ivsrt::credentials_provider imds_at(asio::io_context& ioc, const scripted_server& server,
+                                    std::chrono::milliseconds timeout = 1000ms) {
+    auto o = options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url("/")}});
+    o.imds_timeout = timeout;
+    return ivsrt::make_imds_provider(ioc.get_executor(), o);
+}
+
+BOOST_AUTO_TEST_CASE(token_role_and_credentials) {
+    asio::io_context ioc;
+    scripted_server server(ioc, imds_script{});
+    expect_http_credentials(get(ioc, imds_at(ioc, server)), "imds");
+    const auto seen = server.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 3u);
+    BOOST_TEST((seen[0].method() == http::verb::put));
+    BOOST_TEST(seen[1].target() == "/latest/meta-data/iam/security-credentials/");
+    BOOST_TEST(seen[2].target() == "/latest/meta-data/iam/security-credentials/app-role");
+}
+
+BOOST_AUTO_TEST_CASE(disabled_and_bad_mode) {
+    asio::io_context ioc;
+    expect_failure(
+        get(ioc, ivsrt::make_imds_provider(ioc.get_executor(),
+                                           options({{"AWS_EC2_METADATA_DISABLED", "TRUE"}}))),
+        "imds: disabled by AWS_EC2_METADATA_DISABLED", true);
+    expect_failure(get(ioc, ivsrt::make_imds_provider(
+                                ioc.get_executor(),
+                                options({{"AWS_EC2_METADATA_DISABLED", "true"},
+                                         {"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5"}}))),
+                   "imds: disabled", true);
+    expect_failure(get(ioc, ivsrt::make_imds_provider(
+                                ioc.get_executor(),
+                                options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5"}}))),
+                   "imds: AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6");
+}
+
+BOOST_AUTO_TEST_CASE(http_status_failures_name_the_request) {
+    asio::io_context ioc;
+    imds_script script;
+    script.token_status = 403;
+    scripted_server refused(ioc, script);
+    expect_failure(get(ioc, imds_at(ioc, refused)), "imds: PUT /latest/api/token: HTTP 403");
+
+    script = {};
+    script.role_status = 404;
+    scripted_server no_role(ioc, script);
+    expect_failure(get(ioc, imds_at(ioc, no_role)),
+                   "imds: GET /latest/meta-data/iam/security-credentials/: HTTP 404 (no IAM role "
+                   "is attached)");
+
+    script = {};
+    script.token_status = 500;
+    scripted_server broken(ioc, script);
+    expect_failure(get(ioc, imds_at(ioc, broken)), "imds: PUT /latest/api/token: HTTP 500");
+    BOOST_TEST(broken.count(http::verb::put, "/latest/api/token") == 2u);  // one retry
+}
+
+BOOST_AUTO_TEST_CASE(malformed_and_unsuccessful_credentials) {
+    asio::io_context ioc;
+    imds_script script;
+    script.credentials =
+        "{\"Code\":\"Success\",\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"" + secret_key;
+    scripted_server truncated(ioc, script);
+    expect_failure(get(ioc, imds_at(ioc, truncated)),
+                   "imds: GET /latest/meta-data/iam/security-credentials/app-role: the response is "
+                   "not valid JSON");
+    script.credentials =
+        "{\"Code\":\"AssumeRoleUnauthorizedAccess\",\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"" +
+        secret_key + "\"}";
+    scripted_server unsuccessful(ioc, script);
+    expect_failure(get(ioc, imds_at(ioc, unsuccessful)),
+                   "Code is 'AssumeRoleUnauthorizedAccess', not 'Success'");
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_service_times_out_and_a_closed_port_fails) {
+    asio::io_context ioc;
+    scripted_server silent(ioc, [](const request_t&) { return reply{200, "", true}; });
+    expect_failure(get(ioc, imds_at(ioc, silent, 100ms)),
+                   "imds: PUT /latest/api/token: timed out after 100 ms");
+    BOOST_TEST(silent.requests().size() == 2u);
+
+    // A port nobody listens on: take one from a closed acceptor.
+    std::string closed_url;
+    {
+        asio::ip::tcp::acceptor a(ioc, {asio::ip::make_address_v4("127.0.0.1"), 0});
+        closed_url = "http://127.0.0.1:" + std::to_string(a.local_endpoint().port());
+    }
+    expect_failure(get(ioc, ivsrt::make_imds_provider(
+                                ioc.get_executor(),
+                                options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", closed_url}}))),
+                   "imds: PUT /latest/api/token: connection to 127.0.0.1");
+}
+
+BOOST_AUTO_TEST_CASE(expired_credentials_are_refused_by_the_cache) {
+    asio::io_context ioc;
+    imds_script script;
+    script.credentials = credentials_json("Token", R"("Expiration":"2029-12-31T23:00:00Z")");
+    scripted_server server(ioc, script);
+    const auto cached = ivsrt::make_cached_provider(ioc.get_executor(), imds_at(ioc, server),
+                                                    {300s, 10s, 10s, [] { return year_2030; }});
+    expect_failure(get(ioc, cached),
+                   "imds: returned credentials that are expired or about to expire (expiration "
+                   "2029-12-31T23:00:00Z)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+BOOST_AUTO_TEST_SUITE(web_identity)
+
+const std::string role_arn = "arn:aws:iam::111122223333:role/app-role";
+
+std::string sts_answer(std::string credentials_inner) {
+    return "<AssumeRoleWithWebIdentityResponse "
+           "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n"
+           "  <AssumeRoleWithWebIdentityResult>\n"
+           "    "
+           "<SubjectFromWebIdentityToken>system:serviceaccount:default:app</"
+           "SubjectFromWebIdentityToken>\n"
+           "    <AssumedRoleUser>\n"
+           "      <Arn>arn:aws:sts::111122223333:assumed-role/app-role/app-session</Arn>\n"
+           "      <AssumedRoleId>AROAEXAMPLE:app-session</AssumedRoleId>\n"
+           "    </AssumedRoleUser>\n"
+           "    <Credentials>\n" +
+           credentials_inner +
+           "    </Credentials>\n"
+           "  </AssumeRoleWithWebIdentityResult>\n"
+           "  "
+           "<ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></"
+           "ResponseMetadata>\n"
+           "</AssumeRoleWithWebIdentityResponse>\n";
+}
+
+const std::string good_credentials =
+    "      <AccessKeyId>ASIASTSEXAMPLE</AccessKeyId>\n"
+    "      <SecretAccessKey>" +
+    secret_key +
+    "</SecretAccessKey>\n"
+    "      <SessionToken>" +
+    session_token +
+    "</SessionToken>\n"
+    "      <Expiration>2030-01-01T00:00:00Z</Expiration>\n";
+
+struct web_identity_fixture {
+    asio::io_context ioc;
+    temp_dir dir;
+    std::string token_file = dir.write("token", web_token + "\n");
+
+    ivsrt::provider_options sts_options(const scripted_server& server, vars v) {
+        auto o = options(std::move(v));
+        o.sts_endpoint = server.url();
+        return o;
+    }
+};
+
+BOOST_FIXTURE_TEST_CASE(environment_variables_through_sts, web_identity_fixture) {
+    scripted_server sts(ioc, [](const request_t&) {
+        return reply{200, sts_answer(good_credentials)};
+    });
+    auto r = get(
+        ioc, ivsrt::make_web_identity_provider(
+                 ioc.get_executor(), sts_options(sts, {{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file},
+                                                       {"AWS_ROLE_ARN", role_arn},
+                                                       {"AWS_ROLE_SESSION_NAME", "app-session"}})));
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.access_key_id == "ASIASTSEXAMPLE");
+    BOOST_TEST(r.creds.secret_access_key == secret_key);
+    BOOST_TEST(r.creds.session_token.value_or("") == session_token);
+    BOOST_TEST((r.creds.expiration == year_2030));
+    BOOST_TEST(r.creds.account_id.value_or("") == "111122223333");
+    BOOST_TEST(r.creds.provider == "web_identity");
+
+    const auto seen = sts.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 1u);
+    BOOST_TEST((seen[0].method() == http::verb::post));
+    BOOST_TEST(seen[0].target() == "/");
+    BOOST_TEST(seen[0][http::field::content_type] ==
+               "application/x-www-form-urlencoded; charset=utf-8");
+    // RFC 3986 form encoding, by hand: ':' is %3A, '/' is %2F; the JWT has only unreserved bytes.
+    BOOST_TEST(seen[0].body() ==
+               "Action=AssumeRoleWithWebIdentity&Version=2011-06-15"
+               "&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fapp-role"
+               "&RoleSessionName=app-session&WebIdentityToken=" +
+                   web_token);
+}
+
+BOOST_FIXTURE_TEST_CASE(profile_keys_and_a_generated_session_name, web_identity_fixture) {
+    scripted_server sts(ioc, [](const request_t&) {
+        return reply{200, sts_answer(good_credentials)};
+    });
+    const auto config = dir.write("config", "[profile eks]\nrole_arn = " + role_arn +
+                                                "\nweb_identity_token_file = " + token_file + "\n");
+    auto r = get(ioc, ivsrt::make_profile_provider(
+                          ioc.get_executor(),
+                          sts_options(sts, {{"AWS_CONFIG_FILE", config}, {"AWS_PROFILE", "eks"}})));
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.provider == "web_identity");
+    const auto seen = sts.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 1u);
+    BOOST_TEST(contains(seen[0].body(), "&RoleSessionName=ivsrt-"));
+}
+
+BOOST_FIXTURE_TEST_CASE(configuration_errors, web_identity_fixture) {
+    auto fetch = [&](vars v) {
+        return get(ioc,
+                   ivsrt::make_web_identity_provider(ioc.get_executor(), options(std::move(v))));
+    };
+    expect_failure(fetch({}), "web_identity: AWS_WEB_IDENTITY_TOKEN_FILE is not set", true);
+    expect_failure(fetch({{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file}}),
+                   "web_identity: AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+    expect_failure(
+        fetch({{"AWS_WEB_IDENTITY_TOKEN_FILE", "/nonexistent/token"}, {"AWS_ROLE_ARN", role_arn}}),
+        "web_identity: the token file /nonexistent/token does not exist");
+    // The region becomes a host name: it is checked before anything is sent.
+    expect_failure(fetch({{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file},
+                          {"AWS_ROLE_ARN", role_arn},
+                          {"AWS_REGION", "us-east-1.evil.example/"}}),
+                   "web_identity: 'us-east-1.evil.example/' is not a valid region name");
+}
+
+BOOST_FIXTURE_TEST_CASE(sts_errors_and_malformed_answers, web_identity_fixture) {
+    std::string answer;
+    unsigned status = 200;
+    scripted_server sts(ioc, [&](const request_t&) { return reply{status, answer}; });
+    const auto provider = ivsrt::make_web_identity_provider(
+        ioc.get_executor(), sts_options(sts, {{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file},
+                                              {"AWS_ROLE_ARN", role_arn}}));
+
+    status = 400;
+    answer =
+        "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>"
+        "<Message>Incorrect token audience</Message></Error></ErrorResponse>";
+    expect_failure(get(ioc, provider),
+                   "web_identity: AssumeRoleWithWebIdentity at " + sts.url() +
+                       ": HTTP 400 InvalidIdentityToken: Incorrect token audience");
+    answer = "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>bad token " +
+             web_token + "</Message></Error></ErrorResponse>";
+    expect_failure(get(ioc, provider), "HTTP 400 InvalidIdentityToken");  // message dropped
+
+    status = 200;
+    answer = "<html>" + secret_key + "</html>";
+    expect_failure(get(ioc, provider), "the response has no Credentials element");
+    answer = sts_answer("<AccessKeyId>A</AccessKeyId><SecretAccessKey>" + secret_key +
+                        "</SecretAccessKey><SessionToken>" + session_token + "</SessionToken>");
+    expect_failure(get(ioc, provider), "the response has no Expiration");
+    answer = sts_answer("<AccessKeyId>A</AccessKeyId><SecretAccessKey>" + secret_key +
+                        "</SecretAccessKey><SessionToken>a&amp;b</SessionToken>"
+                        "<Expiration>2030-01-01T00:00:00Z</Expiration>");
+    auto r = get(ioc, provider);
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.session_token.value_or("") == "a&b");
+}
+
+BOOST_FIXTURE_TEST_CASE(https_is_verified_tls, web_identity_fixture) {
+    scripted_server plain(ioc, [](const request_t&) { return reply{200, ""}; });
+    auto o = sts_options(plain,
+                         {{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file}, {"AWS_ROLE_ARN", role_arn}});
+    o.sts_endpoint = "https" + plain.url().substr(4);  // TLS to a server that speaks plain HTTP
+    expect_failure(get(ioc, ivsrt::make_web_identity_provider(ioc.get_executor(), o)),
+                   ": TLS handshake with 127.0.0.1:");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+BOOST_AUTO_TEST_SUITE(cache)
+
+// An inner provider the test answers by hand, counting fetches.
+class manual_provider final : public ivsrt::credentials_provider::impl {
+  public:
+    explicit manual_provider(asio::any_io_executor ex) : ex_(std::move(ex)) {}
+
+    void async_get(ivsrt::credentials_diagnostics& diag,
+                   asio::any_completion_handler<ivsrt::credentials_signature> h) override {
+        ++fetches;
+        calls_.push_back({&diag, std::move(h)});
+    }
+
+    std::size_t waiting() const { return calls_.size(); }
+    void succeed(ivsrt::credentials c) { answer({}, std::move(c), ""); }
+    void fail(std::string message) { answer(ivsrt::errc::credentials, {}, std::move(message)); }
+
+    int fetches = 0;
+
+  private:
+    struct call {
+        ivsrt::credentials_diagnostics* diag;
+        asio::any_completion_handler<ivsrt::credentials_signature> handler;
+    };
+
+    void answer(boost::system::error_code ec, ivsrt::credentials c, std::string message) {
+        BOOST_TEST_REQUIRE(!calls_.empty());
+        call next = std::move(calls_.front());
+        calls_.pop_front();  // (any_completion_handler's move assignment is broken in Boost 1.81)
+        asio::post(
+            ex_, [next = std::move(next), ec, c = std::move(c), m = std::move(message)]() mutable {
+                next.diag->message = m;
+                std::move(next.handler)(ec, std::move(c));
+            });
+    }
+
+    asio::any_io_executor ex_;
+    std::deque<call> calls_;
+};
+
+struct pending_call {
+    bool done = false;
+    boost::system::error_code ec;
+    ivsrt::credentials creds;
+    ivsrt::credentials_diagnostics diag;
+};
+
+const time_point t0 = year_2030 - 24h;
+
+struct cache_fixture {
+    asio::io_context ioc;
+    std::shared_ptr<manual_provider> inner = std::make_shared<manual_provider>(ioc.get_executor());
+    time_point now = t0;
+    ivsrt::credentials_provider cached =
+        ivsrt::make_cached_provider(ioc.get_executor(), ivsrt::credentials_provider(inner),
+                                    {300s, 10s, 10s, [this] { return now; }});
+
+    std::shared_ptr<pending_call> start(asio::cancellation_slot slot = {}) {
+        auto call = std::make_shared<pending_call>();
+        cached.async_get(call->diag,
+                         asio::bind_cancellation_slot(
+                             slot, [call](boost::system::error_code ec, ivsrt::credentials c) {
+                                 BOOST_TEST(!call->done);  // completes once
+                                 call->ec = ec;
+                                 call->creds = std::move(c);
+                                 call->done = true;
+                             }));
+        return call;
+    }
+    void settle() {
+        ioc.restart();
+        ioc.poll();
+    }
+};
+
+ivsrt::credentials expiring(std::string id, time_point at) {
+    ivsrt::credentials c{std::move(id), secret_key, session_token, at, std::nullopt, "manual"};
+    return c;
+}
+
+BOOST_FIXTURE_TEST_CASE(one_fetch_serves_every_caller_until_the_refresh_window, cache_fixture) {
+    auto a = start();
+    auto b = start();
+    settle();
+    BOOST_TEST(!a->done);
+    BOOST_TEST(inner->fetches == 1);
+    inner->succeed(expiring("K1", t0 + 1h));
+    settle();
+    BOOST_TEST((a->done && b->done));
+    BOOST_TEST(a->creds.access_key_id == "K1");
+    BOOST_TEST(b->creds.access_key_id == "K1");
+
+    now = t0 + 54min;  // 6 minutes before expiry: outside the 5-minute window
+    auto c = start();
+    settle();
+    BOOST_TEST(c->creds.access_key_id == "K1");
+    BOOST_TEST(inner->fetches == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(refresh_ahead_serves_the_cached_credentials_meanwhile, cache_fixture) {
+    start();
+    settle();
+    inner->succeed(expiring("K1", t0 + 1h));
+    settle();
+
+    now = t0 + 56min;  // inside the window: served at once, one background refresh starts
+    auto a = start();
+    auto b = start();
+    settle();
+    BOOST_TEST((a->done && b->done));
+    BOOST_TEST(a->creds.access_key_id == "K1");
+    BOOST_TEST(inner->fetches == 2);
+    BOOST_TEST(inner->waiting() == 1u);  // the refresh is still in flight
+
+    inner->succeed(expiring("K2", t0 + 2h));
+    settle();
+    auto c = start();
+    settle();
+    BOOST_TEST(c->creds.access_key_id == "K2");
+    BOOST_TEST(inner->fetches == 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failed_refresh_keeps_serving_valid_credentials, cache_fixture) {
+    start();
+    settle();
+    inner->succeed(expiring("K1", t0 + 1h));
+    settle();
+
+    now = t0 + 56min;
+    start();
+    settle();
+    inner->fail("manual: service unavailable");
+    settle();
+    auto a = start();  // within the backoff: no new fetch
+    settle();
+    BOOST_TEST(!a->ec);
+    BOOST_TEST(a->creds.access_key_id == "K1");
+    BOOST_TEST(inner->fetches == 2);
+
+    now += 11s;  // after the backoff: another background attempt
+    auto b = start();
+    settle();
+    BOOST_TEST(b->creds.access_key_id == "K1");
+    BOOST_TEST(inner->fetches == 3);
+    inner->fail("manual: still unavailable");
+    settle();
+
+    now = t0 + 1h - 10s;  // within the expiry margin: no longer served, callers wait
+    auto c = start();
+    settle();
+    BOOST_TEST(!c->done);
+    BOOST_TEST(inner->fetches == 4);
+    inner->fail("manual: down");
+    settle();
+    BOOST_TEST(c->done);
+    BOOST_TEST((c->ec == ivsrt::errc::credentials));
+    BOOST_TEST(c->diag.message == "manual: down");
+}
+
+BOOST_FIXTURE_TEST_CASE(expired_answers_are_errors_naming_the_provider, cache_fixture) {
+    auto a = start();
+    settle();
+    inner->succeed(expiring("OLD", t0 - 1s));
+    settle();
+    BOOST_TEST((a->ec == ivsrt::errc::credentials));
+    BOOST_TEST(a->diag.message ==
+               "manual: returned credentials that are expired or about to expire (expiration "
+               "2029-12-30T23:59:59Z)");
+    check_no_secret(a->diag.message);
+}
+
+BOOST_FIXTURE_TEST_CASE(credentials_without_expiry_are_kept, cache_fixture) {
+    start();
+    settle();
+    inner->succeed(keys("FOREVER", secret_key));
+    settle();
+    now += 24h * 365;
+    auto a = start();
+    settle();
+    BOOST_TEST(a->creds.access_key_id == "FOREVER");
+    BOOST_TEST(inner->fetches == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_cancelled_waiter_leaves_the_fetch_to_the_others, cache_fixture) {
+    asio::cancellation_signal signal;
+    auto cancelled = start(signal.slot());
+    auto other = start();
+    settle();
+    signal.emit(asio::cancellation_type::terminal);
+    settle();
+    BOOST_TEST(cancelled->done);
+    BOOST_TEST((cancelled->ec == ivsrt::errc::cancelled));
+    BOOST_TEST(!other->done);
+    inner->succeed(expiring("K1", t0 + 1h));
+    settle();
+    BOOST_TEST(other->creds.access_key_id == "K1");
+    BOOST_TEST(inner->fetches == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_thousand_concurrent_callers_share_one_imds_fetch) {
+    asio::io_context ioc;
+    scripted_server server(ioc, imds::imds_script{});
+    std::atomic<time_point> now{year_2030 - 2h};
+    auto o = options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url()}});
+    const auto provider = ivsrt::make_cached_provider(
+        ioc.get_executor(), ivsrt::make_imds_provider(ioc.get_executor(), o),
+        {300s, 10s, 10s, [&] { return now.load(); }});
+
+    constexpr int callers = 1000;
+    auto round = [&] {
+        std::atomic<int> ok{0}, finished{0};
+        for (int i = 0; i < callers; ++i) {
+            asio::co_spawn(
+                ioc,
+                [&]() -> asio::awaitable<void> {
+                    ivsrt::credentials_diagnostics diag;
+                    auto [ec, c] =
+                        co_await provider.async_get(diag, asio::as_tuple(asio::use_awaitable));
+                    ok += !ec && c.access_key_id == "ASIAHTTPEXAMPLE";
+                    if (++finished == callers) ioc.stop();
+                },
+                asio::detached);
+        }
+        asio::steady_timer guard(ioc, 30s);  // turns a hang into a failure
+        guard.async_wait([&](boost::system::error_code ec) {
+            if (!ec) ioc.stop();
+        });
+        ioc.restart();
+        std::thread second([&] { ioc.run(); });
+        ioc.run();
+        second.join();
+        return ok.load();
+    };
+    const std::string role = "/latest/meta-data/iam/security-credentials/";
+
+    // An empty cache: every caller waits for the one fetch.
+    BOOST_TEST(round() == callers);
+    BOOST_TEST(server.count(http::verb::put, "/latest/api/token") == 1u);
+    BOOST_TEST(server.count(http::verb::get, role) == 1u);
+    BOOST_TEST(server.count(http::verb::get, role + "app-role") == 1u);
+
+    // Inside the refresh window: every caller is served at once, one refresh runs behind them.
+    now = year_2030 - 4min;
+    BOOST_TEST(round() == callers);
+    run_until(ioc, [&] { return server.count(http::verb::get, role + "app-role") == 2u; });
+    BOOST_TEST(server.count(http::verb::put, "/latest/api/token") == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+BOOST_AUTO_TEST_SUITE(chains)
+
+BOOST_AUTO_TEST_CASE(a_chain_skips_unconfigured_providers_and_stops_at_a_failure) {
+    asio::io_context ioc;
+    const auto ex = ioc.get_executor();
+    const auto none = ivsrt::make_environment_provider(ex, ivsrt::environment(vars{}));
+    const auto broken =
+        ivsrt::make_environment_provider(ex, ivsrt::environment(vars{{"AWS_ACCESS_KEY_ID", "A"}}));
+    const auto good = ivsrt::make_static_provider(ex, keys("GOOD", secret_key));
+
+    auto r = get(ioc, ivsrt::make_chain_provider(ex, {none, good}));
+    BOOST_TEST(r.creds.access_key_id == "GOOD");
+    r = get(ioc, ivsrt::make_chain_provider(ex, {none, broken, good}));
+    expect_failure(r,
+                   "environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not "
+                   "(skipped: environment: AWS_ACCESS_KEY_ID is not set)");
+    r = get(ioc, ivsrt::make_chain_provider(ex, {none, none}, "mine"));
+    expect_failure(r,
+                   "mine: no provider is configured: environment: AWS_ACCESS_KEY_ID is not set; "
+                   "environment: AWS_ACCESS_KEY_ID is not set",
+                   true);
+    expect_failure(get(ioc, ivsrt::make_chain_provider(ex, {})), "chain: no provider in the chain",
+                   true);
+}
+
+const std::string fixture_home = IVSRT_TEST_DATA_DIR "/credentials/home";
+
+// The default chain with IMDS off unless the test points it at its server.
+result default_chain(asio::io_context& ioc, vars v, std::optional<std::string> sts = {}) {
+    v.emplace("AWS_EC2_METADATA_DISABLED", "true");
+    auto o = options(std::move(v));
+    o.sts_endpoint = std::move(sts);
+    return get(ioc, ivsrt::make_default_provider(ioc.get_executor(), o));
+}
+
+BOOST_AUTO_TEST_CASE(default_chain_order) {
+    asio::io_context ioc;
+    temp_dir dir;
+    const auto token_file = dir.write("token", web_token);
+    scripted_server sts(ioc, [](const request_t&) {
+        return reply{200, web_identity::sts_answer(web_identity::good_credentials)};
+    });
+    scripted_server container_server(ioc, container::container_ok);
+    scripted_server metadata(ioc, imds::imds_script{});
+
+    const vars environment{{"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", "s"}};
+    const vars web{{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file},
+                   {"AWS_ROLE_ARN", web_identity::role_arn}};
+    const vars profile{{"HOME", fixture_home}};
+    const vars container_uri{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", container_server.url("/c")}};
+    auto all = [](std::initializer_list<vars> parts) {
+        vars v;
+        for (auto p : parts) v.merge(p);
+        return v;
+    };
+
+    BOOST_TEST(default_chain(ioc, all({environment, web, profile, container_uri}), sts.url())
+                   .creds.provider == "environment");
+    BOOST_TEST(default_chain(ioc, all({web, profile, container_uri}), sts.url()).creds.provider ==
+               "web_identity");
+    BOOST_TEST(default_chain(ioc, all({profile, container_uri})).creds.provider == "profile");
+    BOOST_TEST(default_chain(ioc, container_uri).creds.provider == "container");
+    auto r = get(ioc, ivsrt::make_default_provider(
+                          ioc.get_executor(),
+                          options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", metadata.url()}})));
+    BOOST_TEST(r.creds.provider == "imds");
+    BOOST_TEST(sts.requests().size() == 1u);
+    BOOST_TEST(container_server.requests().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(default_chain_reports_every_provider_when_none_is_configured) {
+    asio::io_context ioc;
+    expect_failure(
+        default_chain(ioc, {{"HOME", "/nonexistent-ivsrt"}}),
+        "default chain: no provider is configured: "
+        "environment: AWS_ACCESS_KEY_ID is not set; "
+        "web_identity: AWS_WEB_IDENTITY_TOKEN_FILE is not set; "
+        "profile: no profile 'default' in the config file /nonexistent-ivsrt/.aws/config "
+        "or the credentials file /nonexistent-ivsrt/.aws/credentials; "
+        "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and "
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI are not set; "
+        "imds: disabled by AWS_EC2_METADATA_DISABLED",
+        true);
+}
+
+BOOST_AUTO_TEST_CASE(default_chain_stops_at_a_broken_profile) {
+    asio::io_context ioc;
+    temp_dir dir;
+    scripted_server container_server(ioc, container::container_ok);
+    const auto config = dir.write("config", "[default]\nregion\n");
+    expect_failure(
+        default_chain(ioc, {{"AWS_CONFIG_FILE", config},
+                            {"AWS_CONTAINER_CREDENTIALS_FULL_URI", container_server.url("/c")}}),
+        "profile: " + config + ":2: expected '=' in a property line");
+    BOOST_TEST(container_server.requests().empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
