@@ -24,6 +24,11 @@
 // reference count bouncing between cores, which an atomically swapped shared_ptr would cost on
 // every signature (libstdc++ also implements std::atomic<std::shared_ptr> with a lock bit).
 // A thread derives a key once per day and credential set (four HMACs).
+//
+// The workspace also keeps what repeats between signatures: the X-Amz-Date text of the current
+// second, and the SHA-256 states after the first 64-byte block of the canonical request (the
+// same for every call of one operation) and of the string to sign (the same within a second).
+// Each saves one SHA-256 block per signature; a changed block is simply hashed again.
 
 namespace ivsrt::sigv4::detail {
 
