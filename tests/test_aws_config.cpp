@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE test_aws_config
 #include <boost/test/unit_test.hpp>
 
+#include "common/temp_dir.hpp"
+
 #include <ivsrt/aws_config.hpp>
 #include <ivsrt/detail/ini.hpp>
 
@@ -21,24 +23,7 @@ using vars = std::map<std::string, std::string, std::less<>>;
 
 const std::string fixture_home = IVSRT_TEST_DATA_DIR "/credentials/home";
 
-// A directory under /tmp, removed with everything in it.
-struct temp_dir {
-    std::filesystem::path path;
-    temp_dir() {
-        char name[] = "/tmp/ivsrt-aws-config-XXXXXX";
-        path = ::mkdtemp(name);
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, std::string_view contents) const {
-        const auto file = path / name;
-        std::filesystem::create_directories(file.parent_path());
-        std::ofstream(file, std::ios::binary) << contents;
-        return file.string();
-    }
-};
+using ivsrt_test::temp_dir;
 
 ivsrt::config_sources sources(vars v) {
     ivsrt::config_sources s;

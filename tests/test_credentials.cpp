@@ -5,6 +5,8 @@
 #define BOOST_TEST_MODULE test_credentials
 #include <boost/test/unit_test.hpp>
 
+#include "common/temp_dir.hpp"
+
 #include <ivsrt/credentials.hpp>
 #include <ivsrt/detail/credentials_formats.hpp>
 
@@ -69,24 +71,7 @@ void check_no_secret(const std::string& message) {
     BOOST_TEST(!contains(message, web_token), message);
 }
 
-// A directory under /tmp, removed with everything in it.
-struct temp_dir {
-    std::filesystem::path path;
-    temp_dir() {
-        char name[] = "/tmp/ivsrt-credentials-XXXXXX";
-        path = ::mkdtemp(name);
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, std::string_view contents) const {
-        const auto file = path / name;
-        std::filesystem::create_directories(file.parent_path());
-        std::ofstream(file, std::ios::binary | std::ios::trunc) << contents;
-        return file.string();
-    }
-};
+using ivsrt_test::temp_dir;
 
 // ---- a loopback HTTP server scripted per test ----
 
