@@ -5,6 +5,7 @@
 // (server side), from the bindings in operation_traits.
 
 #include <ivsrt/detail/config.hpp>
+#include <ivsrt/detail/uri.hpp>
 #include <ivsrt/model/traits.hpp>
 
 #include <array>
@@ -36,9 +37,6 @@ IVSRT_DECL void expand_uri(std::string_view uri, std::span<const uri_label> labe
 // and sets the labels' values to those segments (still encoded).
 IVSRT_DECL bool match_uri(std::string_view uri, std::string_view path,
                           std::span<uri_label> labels) noexcept;
-
-// Sets `out` to `in` with %XX escapes decoded. False if a '%' is not followed by two hex digits.
-IVSRT_DECL bool percent_decode(std::string_view in, std::string& out);
 
 }  // namespace detail
 
@@ -73,9 +71,9 @@ bool read_target(std::string_view path, const query_params& query, Request& requ
     for (std::size_t i = 0; i < labels.size(); ++i) labels[i].name = traits::path_bindings[i].label;
     if (!detail::match_uri(traits::uri, path, labels)) return false;
     for (std::size_t i = 0; i < labels.size(); ++i) {
-        if (!detail::percent_decode(labels[i].value, request.*(traits::path_bindings[i].member))) {
-            return false;
-        }
+        std::string& value = request.*(traits::path_bindings[i].member);
+        value.clear();
+        if (!ivsrt::detail::percent_decode(value, labels[i].value)) return false;
     }
     for (const auto& binding : traits::query_bindings) {
         std::vector<std::string>& values = request.*(binding.member);
