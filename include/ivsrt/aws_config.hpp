@@ -36,41 +36,41 @@ class environment {
 
 // Where shared configuration is read from. Each unset member falls back to the environment.
 struct config_sources {
-    environment env;
-    std::optional<std::string> home_directory;    // else $HOME
-    std::optional<std::string> profile;           // else $AWS_PROFILE, else "default"
-    std::optional<std::string> config_file;       // else $AWS_CONFIG_FILE, else ~/.aws/config
-    std::optional<std::string> credentials_file;  // else $AWS_SHARED_CREDENTIALS_FILE, else
-                                                  // ~/.aws/credentials
+    environment env{};
+    std::optional<std::string> home_directory{};    // else $HOME
+    std::optional<std::string> profile{};           // else $AWS_PROFILE, else "default"
+    std::optional<std::string> config_file{};       // else $AWS_CONFIG_FILE, else ~/.aws/config
+    std::optional<std::string> credentials_file{};  // else $AWS_SHARED_CREDENTIALS_FILE, else
+                                                    // ~/.aws/credentials
 };
 
 // Settings given in code. Each one that is set wins over the environment and the profile.
 struct explicit_settings {
-    std::optional<std::string> region;
-    std::optional<bool> use_fips;
-    std::optional<bool> use_dual_stack;
-    std::optional<std::string> endpoint_url;
-    std::optional<bool> ignore_configured_endpoint_urls;
-    std::optional<unsigned> max_attempts;
-    std::optional<ivsrt::retry_mode> retry_mode;
-    std::optional<std::string> ca_bundle;
-    std::optional<std::string> sdk_ua_app_id;
+    std::optional<std::string> region{};
+    std::optional<bool> use_fips{};
+    std::optional<bool> use_dual_stack{};
+    std::optional<std::string> endpoint_url{};
+    std::optional<bool> ignore_configured_endpoint_urls{};
+    std::optional<unsigned> max_attempts{};
+    std::optional<ivsrt::retry_mode> retry_mode{};
+    std::optional<std::string> ca_bundle{};
+    std::optional<std::string> sdk_ua_app_id{};
 };
 
 // The settings in force, each from its highest-precedence source (explicit > environment >
 // profile), defaults applied.
 struct aws_settings {
     std::string profile;  // the profile consulted
-    std::optional<std::string> region;
+    std::optional<std::string> region{};
     bool use_fips = false;
     bool use_dual_stack = false;
     // The endpoint override, an http or https URL with optional port and base path. Only an
     // explicit one survives ignore_configured_endpoint_urls.
-    std::optional<std::string> endpoint_url;
+    std::optional<std::string> endpoint_url{};
     unsigned max_attempts = 3;
     ivsrt::retry_mode retry_mode = ivsrt::retry_mode::standard;
-    std::optional<std::string> ca_bundle;
-    std::optional<std::string> sdk_ua_app_id;
+    std::optional<std::string> ca_bundle{};
+    std::optional<std::string> sdk_ua_app_id{};
 };
 
 // Resolves every setting. Reads the shared files synchronously (meant for start-up); a missing

@@ -29,6 +29,8 @@ struct exchange_info {
     // The request was resent once on a fresh connection because a reused one was found closed
     // before any response byte. Not a retry attempt in the retry policy's sense.
     bool stale_retry = false;
+    // Every connection was busy: the request waited in the pool's queue for this long.
+    std::chrono::steady_clock::duration queue_wait{};
     // The transport error behind a failure (an OpenSSL verification error, ECONNRESET, ...).
     boost::system::error_code cause;
 };

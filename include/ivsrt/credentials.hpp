@@ -45,9 +45,9 @@ namespace ivsrt {
 struct credentials {
     std::string access_key_id;
     std::string secret_access_key;
-    std::optional<std::string> session_token;
-    std::optional<std::chrono::system_clock::time_point> expiration;  // none: never expire
-    std::optional<std::string> account_id;
+    std::optional<std::string> session_token{};
+    std::optional<std::chrono::system_clock::time_point> expiration{};  // none: never expire
+    std::optional<std::string> account_id{};
     std::string provider;  // the provider that produced them: "environment", "imds", ...
 
     friend bool operator==(const credentials&, const credentials&) = default;
@@ -96,13 +96,13 @@ class credentials_provider {
 
 // Options of the providers that fetch (each factory reads the members that concern it).
 struct provider_options {
-    config_sources sources;  // environment, home directory, profile, file names
+    config_sources sources{};  // environment, home directory, profile, file names
     // The STS region for web identity; else AWS_REGION, AWS_DEFAULT_REGION, the profile's region,
     // and without any, the global endpoint.
-    std::optional<std::string> region;
+    std::optional<std::string> region{};
     // STS endpoint override, e.g. http://127.0.0.1:8080; default https://sts.{region}.amazonaws.com
-    std::optional<std::string> sts_endpoint;
-    std::optional<std::string> ca_bundle;  // extra trusted CAs for https (AWS_CA_BUNDLE)
+    std::optional<std::string> sts_endpoint{};
+    std::optional<std::string> ca_bundle{};  // extra trusted CAs for https (AWS_CA_BUNDLE)
     // Per attempt (connect, request, response). Each HTTP request (IMDS, container endpoint,
     // STS) makes up to http_attempts attempts, retrying after a timeout, a connection failure, a
     // malformed response or a 5xx.

@@ -20,6 +20,7 @@
 #include <ivsrt/impl/tls.ipp>
 #include <ivsrt/impl/aws_config.ipp>
 #include <ivsrt/impl/credentials.ipp>
+#include <ivsrt/impl/client.ipp>
 #include <ivsrt/model/impl/common.ipp>
 #include <ivsrt/model/impl/http.ipp>
 #include <ivsrt/model/impl/json.ipp>

@@ -61,6 +61,11 @@ class server_connection {
         http::response<http::string_body> res{static_cast<http::status>(status), 11};
         res.body() = std::move(body);
         res.keep_alive(keep_alive);
+        co_return co_await send(res);
+    }
+
+    // Writes `res` as given, with its Content-Length set from the body.
+    asio::awaitable<bool> send(http::response<http::string_body>& res) {
         res.prepare_payload();
         auto token = asio::as_tuple(asio::use_awaitable);
         std::tuple<boost::system::error_code, std::size_t> r;

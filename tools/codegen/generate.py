@@ -865,6 +865,50 @@ def emit_operations(model):
     return "\n".join(lines) + "\n"
 
 
+def emit_operation_methods(model):
+    lines = [
+        BANNER, "#pragma once", "",
+        "#include <ivsrt/diagnostics.hpp>",
+        "#include <ivsrt/model/operations.hpp>",
+        "#include <ivsrt/with_diagnostics.hpp>", "",
+        "#include <utility>", "",
+        "namespace ivsrt::detail {", "",
+        "// The named operations of ivsrt::client, each forwarding to client::async_call, and the",
+        "// named streams of the list operations, forwarding to client::pages and client::items.",
+        "template <class Client>",
+        "class operation_methods {",
+        "  public:",
+    ]
+    for op in model.ops:
+        s, name = snake(op["name"]), op["name"]
+        req = f"model::{s}_request"
+        lines += [
+            f"    // {name} ({op['http']['method']} {op['http']['requestUri']})",
+            "    template <class CompletionToken = default_token_t>",
+            f"    auto async_{s}(const {req}& request, CompletionToken&& token = {{}}) {{",
+            "        return self().async_call(request, std::forward<CompletionToken>(token));",
+            "    }",
+            "    template <class CompletionToken = default_token_t>",
+            f"    auto async_{s}(const {req}& request, diagnostics& diag,",
+            "                   CompletionToken&& token = {}) {",
+            "        return self().async_call(request, diag, std::forward<CompletionToken>(token));",
+            "    }",
+        ]
+        if name in model.paginators:
+            lines += [
+                f"    auto {s}_pages({req} request) {{ return self().pages(std::move(request)); }}",
+                f"    auto {s}_items({req} request) {{ return self().items(std::move(request)); }}",
+            ]
+        lines.append("")
+    lines += [
+        "  private:",
+        "    Client& self() noexcept { return static_cast<Client&>(*this); }",
+        "};", "",
+        "}  // namespace ivsrt::detail",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def emit_errors(model):
     rows = []
     for e in model.errors:
@@ -1249,6 +1293,7 @@ def generate(model):
         files[f"{snake(op['name'])}.hpp"] = emit_operation_header(model, op)
     files["operations.hpp"] = emit_operations(model)
     files["errors.hpp"] = emit_errors(model)
+    files["operation_methods.hpp"] = emit_operation_methods(model)
     files["json.hpp"] = emit_json_header(model)
     files["impl/json.ipp"] = emit_json_impl(model)
     files["to_string.hpp"] = emit_to_string_header(model)

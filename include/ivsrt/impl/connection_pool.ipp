@@ -190,6 +190,7 @@ struct pool_request_op : boost::asio::coroutine {
     std::unique_ptr<boost::asio::ip::tcp::resolver> resolver;
     std::optional<pool_impl::results_type> endpoints;
     bool reused = false;
+    clock::time_point queued_at{};
     boost::system::error_code error;
     exchange_info info;
 
@@ -208,6 +209,7 @@ struct pool_request_op : boost::asio::coroutine {
         reenter(*this) {
             if (!try_lease()) {
                 // Every connection is busy: queue until granted, the deadline or cancellation.
+                queued_at = clock::now();
                 yield {
                     std::lock_guard lock(pool->mutex());
                     if ((*wait)->granted) {
@@ -216,6 +218,7 @@ struct pool_request_op : boost::asio::coroutine {
                         (*wait)->timer.async_wait(std::move(self));
                     }
                 }
+                info.queue_wait = clock::now() - queued_at;
                 if (!take_grant()) {
                     error = cancelled(self) ? errc::cancelled : errc::timeout;
                     info.cause = ec;
@@ -372,7 +375,7 @@ IVSRT_DECL void connection_pool::start_request(const std::shared_ptr<detail::poo
                                                clock::time_point deadline,
                                                request_handler handler) {
     boost::asio::async_compose<request_handler, request_signature>(
-        detail::pool_request_op{{}, impl, req, res, deadline, {}, {}, {}, {}, false, {}, {}},
+        detail::pool_request_op{{}, impl, req, res, deadline, {}, {}, {}, {}, false, {}, {}, {}},
         handler, impl->executor());
 }
 

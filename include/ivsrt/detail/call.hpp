@@ -1,0 +1,155 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+#pragma once
+
+// The thin, per-operation part of a client call: validate and serialize the request, hand it to
+// the one type-erased core (impl/client.ipp), and parse the response body into the result.
+
+#include <ivsrt/detail/config.hpp>
+#include <ivsrt/diagnostics.hpp>
+#include <ivsrt/error.hpp>
+#include <ivsrt/model/http.hpp>
+#include <ivsrt/model/json.hpp>
+#include <ivsrt/model/operations.hpp>
+#include <ivsrt/model/validate.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associator.hpp>
+#include <boost/asio/async_result.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace ivsrt::detail {
+
+class client_impl;
+
+inline constexpr std::string_view operation_names[] = {
+#define IVSRT_OPERATION_NAME(Name, snake) #Name,
+    IVSRT_MODEL_OPERATIONS(IVSRT_OPERATION_NAME)
+#undef IVSRT_OPERATION_NAME
+};
+
+inline constexpr std::size_t operation_count = std::size(operation_names);
+
+// What the core needs to know about an operation.
+struct operation_info {
+    std::string_view name;  // "CreateStage"
+    model::http_method method;
+    bool has_body;
+    bool idempotent;
+    std::uint8_t index;  // into operation_names
+};
+
+template <model::operation_request Request>
+consteval operation_info info_of() {
+    using traits = model::operation_traits<Request>;
+    std::uint8_t index = 0;
+    while (operation_names[index] != traits::name) ++index;
+    return {traits::name, traits::method, traits::has_body, traits::idempotent, index};
+}
+
+template <model::operation_request Request>
+inline constexpr operation_info operation_info_v = info_of<Request>();
+
+// A request ready for the wire, or the reason it must not be sent.
+struct prepared_request {
+    const operation_info* op = nullptr;
+    std::string_view fixed_path;  // the path of an operation without labels ("/CreateStage")
+    std::string expanded_path;    // else the path with its labels encoded once
+    model::query_params query;
+    std::string body;     // JSON; empty when the operation sends no body
+    std::string invalid;  // the validation failure; nothing is sent when set
+
+    // The wire path, without the endpoint's base path.
+    std::string_view path() const noexcept {
+        return expanded_path.empty() ? fixed_path : expanded_path;
+    }
+};
+
+template <model::operation_request Request>
+prepared_request prepare_request(const Request& request) {
+    using traits = model::operation_traits<Request>;
+    prepared_request p;
+    p.op = &operation_info_v<Request>;
+    if (!model::validate(request, p.invalid)) return p;
+    p.invalid.clear();
+    if constexpr (traits::path_bindings.empty() && traits::query_bindings.empty()) {
+        p.fixed_path = traits::uri;
+    } else {
+        model::write_target(request, p.expanded_path, p.query);
+    }
+    if constexpr (traits::has_body) model::to_json(request, p.body);
+    return p;
+}
+
+// The core's completion: the response body of a successful call.
+using call_signature = void(boost::system::error_code, std::string);
+using call_handler = boost::asio::any_completion_handler<call_signature>;
+
+// Runs a call: pacing, retries, credentials, signing, the exchange through the pool, error
+// mapping. `diag` may be null. Completes on the handler's associated executor.
+IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
+                           diagnostics* diag, call_handler handler);
+
+IVSRT_DECL boost::asio::any_io_executor client_executor(const client_impl& impl);
+
+// Parses the body into the operation's result, then completes the user's handler.
+template <class Result, class Handler>
+struct parse_result_handler {
+    Handler handler;
+    diagnostics* diag;
+
+    void operator()(boost::system::error_code ec, std::string body) && {
+        Result result{};
+        if (!ec) {
+            std::string error;
+            if (!model::from_json(body.empty() ? std::string_view("{}") : body, result, error)) {
+                ec = errc::invalid_response;
+                if (diag) diag->assign_client_error("unexpected response body: " + error);
+            }
+        }
+        std::move(handler)(ec, std::move(result));
+    }
+};
+
+template <model::operation_request Request>
+struct initiate_call {
+    std::shared_ptr<client_impl> impl;
+
+    template <class Handler>
+    void operator()(Handler&& handler, diagnostics* diag, prepared_request request) const {
+        using result_type = typename model::operation_traits<Request>::result_type;
+        start_call(impl, std::move(request), diag,
+                   call_handler(parse_result_handler<result_type, std::decay_t<Handler>>{
+                       std::forward<Handler>(handler), diag}));
+    }
+};
+
+// Validates and serializes at once (so `request` need not outlive this call), sends when the
+// operation is initiated.
+template <model::operation_request Request, class CompletionToken>
+auto async_call(const std::shared_ptr<client_impl>& impl, const Request& request, diagnostics* diag,
+                CompletionToken&& token) {
+    using result_type = typename model::operation_traits<Request>::result_type;
+    return boost::asio::async_initiate<CompletionToken,
+                                       void(boost::system::error_code, result_type)>(
+        initiate_call<Request>{impl}, token, diag, prepare_request(request));
+}
+
+}  // namespace ivsrt::detail
+
+template <template <class, class> class Associator, class Result, class Handler,
+          class DefaultCandidate>
+struct boost::asio::associator<Associator, ivsrt::detail::parse_result_handler<Result, Handler>,
+                               DefaultCandidate> : Associator<Handler, DefaultCandidate> {
+    static typename Associator<Handler, DefaultCandidate>::type get(
+        const ivsrt::detail::parse_result_handler<Result, Handler>& h,
+        const DefaultCandidate& c = DefaultCandidate()) noexcept {
+        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
+    }
+};

@@ -1,0 +1,633 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+#pragma once
+
+// The type-erased core of every client call, written once: an Asio coroutine that runs the
+// layers of DESIGN.md (pacing, retry loop, credentials, signing, pool exchange, error mapping).
+
+#include <ivsrt/client.hpp>
+#include <ivsrt/detail/client_errors.hpp>
+#include <ivsrt/detail/pacing_wait.hpp>
+#include <ivsrt/detail/uri.hpp>
+#include <ivsrt/sigv4.hpp>
+#include <ivsrt/version.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ivsrt {
+
+IVSRT_DECL std::string_view to_string(client_event_kind kind) noexcept {
+    switch (kind) {
+        case client_event_kind::pacing_wait:
+            return "pacing_wait";
+        case client_event_kind::credentials_refreshed:
+            return "credentials_refreshed";
+        case client_event_kind::attempt_start:
+            return "attempt_start";
+        case client_event_kind::pool_wait:
+            return "pool_wait";
+        case client_event_kind::attempt_end:
+            return "attempt_end";
+        case client_event_kind::retry:
+            return "retry";
+    }
+    return "unknown";
+}
+
+namespace detail {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using boost::system::error_code;
+using steady = std::chrono::steady_clock;
+
+// The settings and endpoint a client is built from.
+struct client_setup {
+    aws_settings settings;
+    ivsrt::endpoint endpoint;
+    std::string region;  // the region requests are signed for
+};
+
+inline client_setup resolve_client_setup(const client_config& config) {
+    client_setup s;
+    s.settings = resolve_settings(
+        {.region = config.region,
+         .use_fips = config.use_fips,
+         .use_dual_stack = config.use_dual_stack,
+         .endpoint_url = config.endpoint_url,
+         .ca_bundle =
+             config.pool.ca_bundle.empty() ? std::nullopt : std::optional(config.pool.ca_bundle),
+         .sdk_ua_app_id = config.app_id},
+        config.sources);
+    if (!s.settings.region && !s.settings.endpoint_url) {
+        throw boost::system::system_error(
+            errc::endpoint,
+            "region: not set (set client_config.region, AWS_REGION, or region in the profile)");
+    }
+    auto resolved = resolve_endpoint({.region = s.settings.region.value_or("us-east-1"),
+                                      .use_fips = s.settings.use_fips,
+                                      .use_dual_stack = s.settings.use_dual_stack,
+                                      .endpoint_url = s.settings.endpoint_url});
+    if (!resolved) throw boost::system::system_error(errc::endpoint, resolved.error().message);
+    s.endpoint = std::move(*resolved);
+    s.region = s.endpoint.signing_region.empty() ? s.settings.region.value_or("us-east-1")
+                                                 : s.endpoint.signing_region;
+    return s;
+}
+
+// "ivsrt/0.1.0 ua/2.1 api/ivs-realtime#0.1.0 os/linux lang/cpp app/<id>". The app id keeps
+// only characters allowed in a User-Agent token, others become '-'.
+inline std::string make_user_agent(const std::optional<std::string>& app_id) {
+    std::string ua = "ivsrt/";
+    ua += version_string;
+    ua += " ua/2.1 api/ivs-realtime#";
+    ua += version_string;
+    ua += " os/linux lang/cpp";
+    if (app_id && !app_id->empty()) {
+        ua += " app/";
+        for (char ch : app_id->substr(0, 50)) {
+            const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                            (ch >= '0' && ch <= '9') ||
+                            std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
+            ua += ok ? ch : '-';
+        }
+    }
+    return ua;
+}
+
+class client_impl {
+  public:
+    client_impl(asio::any_io_executor ex, client_config config)
+        : client_impl(std::move(ex), std::move(config), resolve_client_setup(config)) {}
+
+    asio::any_io_executor executor;
+    ivsrt::endpoint endpoint;
+    sigv4::signer signer;
+    credentials_provider credentials;
+    retry_strategy retry;
+    pacer pacing;
+    std::array<pacing_bucket*, operation_count> buckets{};
+    connection_pool pool;
+    std::string user_agent;
+    std::chrono::milliseconds attempt_timeout;
+    std::chrono::milliseconds call_timeout;
+    std::function<void(const client_event&)> on_event;
+    std::function<std::chrono::system_clock::time_point()> wall_clock;
+    // Identifies the credentials last used, to report credentials_refreshed.
+    std::atomic<std::size_t> credentials_id{0};
+
+    std::chrono::system_clock::time_point now() const {
+        return wall_clock ? wall_clock() : std::chrono::system_clock::now();
+    }
+
+  private:
+    client_impl(asio::any_io_executor ex, client_config&& config, client_setup setup)
+        : executor(ex),
+          endpoint(std::move(setup.endpoint)),
+          signer({.region = setup.region, .service = endpoint.signing_name}),
+          credentials(config.credentials
+                          ? std::move(*config.credentials)
+                          : make_default_provider(ex, {.sources = config.sources,
+                                                       .region = setup.settings.region,
+                                                       .ca_bundle = setup.settings.ca_bundle})),
+          retry(retry_settings(config, setup.settings),
+                config.random ? std::move(config.random) : default_random_source()),
+          pacing(std::move(config.pacing)),
+          pool(ex, endpoint.scheme, endpoint.host, endpoint.port,
+               pool_settings(std::move(config.pool), setup.settings)),
+          user_agent(make_user_agent(setup.settings.sdk_ua_app_id)),
+          attempt_timeout(config.attempt_timeout),
+          call_timeout(config.call_timeout),
+          on_event(std::move(config.on_event)),
+          wall_clock(std::move(config.wall_clock)) {
+        if (attempt_timeout.count() <= 0) {
+            throw std::invalid_argument("attempt_timeout: must be positive");
+        }
+        if (call_timeout.count() <= 0)
+            throw std::invalid_argument("call_timeout: must be positive");
+        if (pacing.enabled()) {
+            for (std::size_t i = 0; i < operation_count; ++i) {
+                buckets[i] = pacing.bucket(operation_names[i]);
+            }
+        }
+    }
+
+    static retry_config retry_settings(const client_config& config, const aws_settings& s) {
+        if (config.retry) return *config.retry;
+        return {.mode = s.retry_mode, .max_attempts = s.max_attempts};
+    }
+
+    static pool_config pool_settings(pool_config pool, const aws_settings& s) {
+        if (pool.ca_bundle.empty() && s.ca_bundle) pool.ca_bundle = *s.ca_bundle;
+        return pool;
+    }
+};
+
+IVSRT_DECL std::string_view normalize_error_code(std::string_view raw) noexcept {
+    raw = raw.substr(0, raw.find_first_of(":,"));
+    if (auto hash = raw.rfind('#'); hash != std::string_view::npos) raw.remove_prefix(hash + 1);
+    // Header values may carry surrounding blanks.
+    while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+    return raw;
+}
+
+IVSRT_DECL void parse_service_error(const connection_pool::response_type& response,
+                                    service_error& out) {
+    if (auto it = response.find("x-amzn-RequestId"); it != response.end()) {
+        out.request_id.assign(it->value());
+    }
+    if (auto it = response.find("x-amzn-ErrorType"); it != response.end()) {
+        out.code.assign(normalize_error_code(it->value()));
+    }
+    boost::system::error_code ec;
+    const boost::json::value body = boost::json::parse(response.body(), ec);
+    const boost::json::object* object = ec ? nullptr : body.if_object();
+    if (!object) return;
+    auto string_member = [&](std::string_view key) -> const boost::json::string* {
+        auto it = object->find(key);
+        return it == object->end() ? nullptr : it->value().if_string();
+    };
+    if (out.code.empty()) {
+        for (std::string_view key : {"code", "__type"}) {
+            if (const auto* s = string_member(key)) {
+                out.code.assign(normalize_error_code(*s));
+                break;
+            }
+        }
+    }
+    for (std::string_view key : {"message", "Message", "exceptionMessage"}) {
+        if (const auto* s = string_member(key)) {
+            out.message.assign(s->data(), s->size());
+            break;
+        }
+    }
+}
+
+IVSRT_DECL errc service_errc(std::string_view code, unsigned http_status) noexcept {
+    static constexpr std::pair<std::string_view, errc> modeled[] = {
+        {"AccessDeniedException", errc::access_denied},
+        {"ConflictException", errc::conflict},
+        {"InternalServerException", errc::internal_server},
+        {"PendingVerification", errc::pending_verification},
+        {"ResourceNotFoundException", errc::resource_not_found},
+        {"ServiceQuotaExceededException", errc::service_quota_exceeded},
+        {"ValidationException", errc::validation},
+    };
+    for (const auto& [name, e] : modeled) {
+        if (code == name) return e;
+    }
+    attempt_outcome outcome;
+    outcome.http_status = http_status;
+    outcome.error_code = code;
+    if (classify(outcome) == error_kind::throttling) return errc::throttling;
+    return errc::unknown_service_error;
+}
+
+IVSRT_DECL asio::any_io_executor client_executor(const client_impl& impl) {
+    return impl.executor;
+}
+
+struct call_outcome {
+    error_code ec;
+    std::string body;
+};
+
+inline http::verb to_verb(model::http_method m) {
+    switch (m) {
+        case model::http_method::get:
+            return http::verb::get;
+        case model::http_method::put:
+            return http::verb::put;
+        case model::http_method::delete_:
+            return http::verb::delete_;
+        case model::http_method::post:
+            break;
+    }
+    return http::verb::post;
+}
+
+inline std::string duration_text(std::chrono::milliseconds d) {
+    return std::to_string(d.count()) + " ms";
+}
+
+// One call: the state shared by its steps, and the steps.
+class call {
+  public:
+    call(client_impl& c, prepared_request& p, diagnostics* diag) : c_(c), p_(p), diag_(diag) {}
+
+    asio::awaitable<call_outcome> run() {
+        co_await asio::this_coro::throw_if_cancelled(false);
+        if (!p_.invalid.empty()) co_return client_error(errc::invalid_request, p_.invalid);
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        if (co_await wait_for_turn(timer)) co_return std::move(failure_);
+        build_request();
+
+        retry_state state(c_.retry);
+        connection_pool::response_type response;
+        for (;;) {
+            if (auto wait = state.before_attempt(c_.now()); wait.count() > 0) {
+                if (co_await sleep(timer, wait, "waiting for the adaptive rate limiter")) {
+                    co_return std::move(failure_);
+                }
+            }
+            std::optional<credentials> creds = co_await get_credentials(timer);
+            if (!creds) co_return std::move(failure_);
+            if (!sign(*creds, state)) co_return std::move(failure_);
+
+            emit({.kind = client_event_kind::attempt_start, .attempt = state.attempt()});
+            response = {};
+            const auto started = steady::now();
+            const auto attempt_deadline = std::min(deadline_, started + c_.attempt_timeout);
+            auto [ec, info] = co_await c_.pool.async_request(request_, response, attempt_deadline,
+                                                             asio::as_tuple(asio::use_awaitable));
+            if (info.queue_wait.count() > 0) {
+                emit({.kind = client_event_kind::pool_wait,
+                      .attempt = state.attempt(),
+                      .duration = info.queue_wait});
+            }
+
+            attempt_outcome outcome;
+            service_error error;
+            if (ec) {
+                outcome.transport_failure = true;
+            } else {
+                outcome.http_status = response.result_int();
+                if (outcome.http_status < 200 || outcome.http_status >= 300) {
+                    parse_service_error(response, error);
+                    outcome.error_code = error.code;
+                }
+                outcome.retry_after = header(response, http::field::retry_after);
+                outcome.amz_retry_after = header(response, "x-amz-retry-after");
+                outcome.date = header(response, http::field::date);
+            }
+            const error_code result =
+                ec ? ec
+                   : (outcome.error_code.empty() && outcome.http_status < 300
+                          ? error_code{}
+                          : error_code(service_errc(outcome.error_code, outcome.http_status)));
+            emit({.kind = client_event_kind::attempt_end,
+                  .attempt = state.attempt(),
+                  .error = result,
+                  .http_status = outcome.http_status,
+                  .aws_error_code = error.code,
+                  .request_id = error.request_id,
+                  .duration = steady::now() - started});
+
+            if (!result) {
+                state.after_attempt(outcome, c_.now());
+                co_return call_outcome{{}, std::move(response.body())};
+            }
+            if (ec == errc::cancelled) co_return client_error(ec, "cancelled");
+            // A response that started arriving means the service may have acted on the request:
+            // resending is only safe for an idempotent operation.
+            const bool may_resend = !ec || !info.response_started || p_.op->idempotent;
+            const retry_decision decision =
+                may_resend ? state.after_attempt(outcome, c_.now()) : retry_decision{};
+            const bool call_expired = steady::now() >= deadline_;
+            if (!decision.retry || call_expired || steady::now() + decision.delay >= deadline_) {
+                if (ec) co_return transport_error(ec, info, state.attempt(), started, call_expired);
+                if (diag_) {
+                    diag_->assign_service_error(error.code, error.message, error.request_id,
+                                                outcome.http_status);
+                }
+                co_return call_outcome{result, {}};
+            }
+            emit({.kind = client_event_kind::retry,
+                  .attempt = state.attempt(),
+                  .error = result,
+                  .http_status = outcome.http_status,
+                  .aws_error_code = error.code,
+                  .request_id = error.request_id,
+                  .duration = decision.delay,
+                  .detail = retry_reason(outcome)});
+            if (decision.delay.count() > 0 &&
+                co_await sleep(timer, decision.delay, "waiting to retry")) {
+                co_return std::move(failure_);
+            }
+        }
+    }
+
+  private:
+    static std::string_view header(const connection_pool::response_type& r, std::string_view name) {
+        auto it = r.find(name);
+        return it == r.end() ? std::string_view{} : std::string_view(it->value());
+    }
+    static std::string_view header(const connection_pool::response_type& r, http::field f) {
+        auto it = r.find(f);
+        return it == r.end() ? std::string_view{} : std::string_view(it->value());
+    }
+
+    static std::string_view retry_reason(const attempt_outcome& o) {
+        switch (classify(o)) {
+            case error_kind::throttling:
+                return "throttling";
+            case error_kind::clock_skew:
+                return "clock skew";
+            default:
+                return o.transport_failure ? "transport error" : "transient error";
+        }
+    }
+
+    call_outcome client_error(error_code ec, std::string_view message) {
+        if (diag_) {
+            std::string text(p_.op->name);
+            text += ": ";
+            text += message;
+            diag_->assign_client_error(text);
+        }
+        return {ec, {}};
+    }
+
+    // Records a failure for the caller and returns true (for `if (co_await step) return`).
+    bool fail(error_code ec, std::string_view message) {
+        failure_ = client_error(ec, message);
+        return true;
+    }
+
+    void emit(client_event e) const {
+        if (!c_.on_event) return;
+        e.operation = p_.op->name;
+        c_.on_event(e);
+    }
+
+    asio::awaitable<bool> wait_for_turn(asio::steady_timer& timer) {
+        const auto start = steady::now();
+        deadline_ = start + c_.call_timeout;
+        pacing_bucket* bucket = c_.buckets[p_.op->index];
+        if (!bucket) co_return false;
+        // async_wait_turn sets the timer only when the turn is in the future.
+        timer.expires_at(steady::time_point::min());
+        auto [ec] = co_await async_wait_turn(*bucket, timer, deadline_,
+                                             asio::as_tuple(asio::use_awaitable));
+        if (!ec && timer.expiry() != steady::time_point::min()) {
+            emit({.kind = client_event_kind::pacing_wait, .duration = timer.expiry() - start});
+        }
+        if (ec == errc::timeout) {
+            co_return fail(ec, "the call timeout (" + duration_text(c_.call_timeout) +
+                                   ") would expire before the operation's pacing turn");
+        }
+        if (ec) co_return fail(errc::cancelled, "cancelled while waiting for the pacing turn");
+        co_return false;
+    }
+
+    // Sleeps `d` on the timer; true (with the failure recorded) when cancelled or past the
+    // call's deadline.
+    asio::awaitable<bool> sleep(asio::steady_timer& timer, std::chrono::nanoseconds d,
+                                std::string_view what) {
+        if (steady::now() + d >= deadline_) {
+            co_return fail(errc::timeout, "the call timeout (" + duration_text(c_.call_timeout) +
+                                              ") expired " + std::string(what));
+        }
+        timer.expires_after(d);
+        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return fail(errc::cancelled, "cancelled " + std::string(what));
+        co_return false;
+    }
+
+    asio::awaitable<std::optional<credentials>> get_credentials(asio::steady_timer& timer) {
+        using namespace asio::experimental::awaitable_operators;
+        credentials_diagnostics cdiag;
+        timer.expires_at(deadline_);
+        auto first =
+            co_await (c_.credentials.async_get(cdiag, asio::as_tuple(asio::use_awaitable)) ||
+                      timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+        if (first.index() == 1) {
+            if (!std::get<0>(std::get<1>(first))) {
+                fail(errc::timeout, "the call timeout (" + duration_text(c_.call_timeout) +
+                                        ") expired while getting credentials");
+            } else {
+                fail(errc::cancelled, "cancelled while getting credentials");
+            }
+            co_return std::nullopt;
+        }
+        auto& [ec, creds] = std::get<0>(first);
+        if (ec == errc::cancelled) {
+            fail(ec, "cancelled while getting credentials");
+            co_return std::nullopt;
+        }
+        if (ec) {
+            fail(errc::credentials, cdiag.message);
+            co_return std::nullopt;
+        }
+        if (c_.on_event) {
+            std::size_t id = std::hash<std::string>{}(creds.access_key_id);
+            if (creds.expiration)
+                id ^= std::hash<std::int64_t>{}(creds.expiration->time_since_epoch().count());
+            if (c_.credentials_id.exchange(id, std::memory_order_relaxed) != id) {
+                emit({.kind = client_event_kind::credentials_refreshed, .detail = creds.provider});
+            }
+        }
+        co_return std::move(creds);
+    }
+
+    void build_request() {
+        request_.version(11);
+        request_.method(to_verb(p_.op->method));
+        std::string target = c_.endpoint.base_path;
+        target += p_.path();
+        path_size_ = target.size();
+        query_.reserve(p_.query.size());
+        char sep = '?';
+        for (const auto& [key, value] : p_.query) {
+            target += sep;
+            percent_encode(target, key, unreserved_chars);
+            target += '=';
+            percent_encode(target, value, unreserved_chars);
+            sep = '&';
+            query_.push_back({key, value});
+        }
+        request_.target(target);
+        request_.set(http::field::host, c_.endpoint.authority);
+        request_.set(http::field::user_agent, c_.user_agent);
+        if (p_.op->has_body) {
+            request_.set(http::field::content_type, "application/json");
+            request_.body() = std::move(p_.body);
+        }
+        request_.prepare_payload();
+    }
+
+    bool sign(const credentials& creds, retry_state& state) {
+        const std::string_view target = request_.target();
+        const std::array<sigv4::header, 2> headers{{
+            {"host", c_.endpoint.authority},
+            {"content-type", "application/json"},
+        }};
+        const sigv4::request_view view{
+            .method = model::to_string(p_.op->method),
+            .path = target.substr(0, path_size_),
+            .query = query_,
+            .headers = std::span(headers.data(), p_.op->has_body ? 2 : 1),
+            .body = request_.body(),
+        };
+        try {
+            c_.signer.sign(view, creds, c_.retry.skew().corrected(c_.now()), signed_);
+        } catch (const boost::system::system_error& e) {
+            // The signer names the bad field (never its value).
+            fail(errc::credentials, e.what());
+            return false;
+        }
+        for (const sigv4::header& h : signed_.headers()) request_.set(h.name, h.value);
+        request_.set("amz-sdk-invocation-id", state.invocation_id());
+        request_.set("amz-sdk-request", state.request_header());
+        return true;
+    }
+
+    call_outcome transport_error(error_code ec, const exchange_info& info, unsigned attempts,
+                                 steady::time_point started, bool call_expired) {
+        std::string text;
+        if (ec == errc::timeout) {
+            text = call_expired
+                       ? "the call timeout (" + duration_text(c_.call_timeout) + ") expired"
+                       : "the attempt timeout (" + duration_text(c_.attempt_timeout) + ") expired";
+        } else {
+            text = ec.message();
+            if (info.cause) {
+                text += ": ";
+                text += info.cause.message();
+            }
+        }
+        text += " (";
+        text += c_.endpoint.authority;
+        text += ", attempt " + std::to_string(attempts);
+        text += info.response_started && !p_.op->idempotent
+                    ? ", not resent: the response had started and the operation is not idempotent)"
+                    : ")";
+        (void)started;
+        return client_error(ec, text);
+    }
+
+    client_impl& c_;
+    prepared_request& p_;
+    diagnostics* diag_;
+    steady::time_point deadline_{};
+    connection_pool::request_type request_;
+    std::size_t path_size_ = 0;
+    std::vector<sigv4::query_param> query_;
+    sigv4::signing_result signed_;
+    call_outcome failure_;
+};
+
+inline asio::awaitable<call_outcome> run_call(std::shared_ptr<client_impl> impl, prepared_request p,
+                                              diagnostics* diag) {
+    call c(*impl, p, diag);
+    co_return co_await c.run();
+}
+
+// co_spawn's completion: forwards the outcome to the type-erased handler, keeping its
+// associated executor and cancellation slot.
+struct spawn_completion {
+    call_handler handler;
+    asio::any_io_executor fallback;
+    diagnostics* diag;
+
+    using executor_type = asio::associated_executor_t<call_handler, asio::any_io_executor>;
+    executor_type get_executor() const noexcept {
+        return asio::get_associated_executor(handler, fallback);
+    }
+    using cancellation_slot_type = asio::cancellation_slot;
+    cancellation_slot_type get_cancellation_slot() const noexcept {
+        return handler.get_cancellation_slot();
+    }
+
+    void operator()(std::exception_ptr e, call_outcome outcome) {
+        if (e) {
+            // Only resource exhaustion gets here: every expected failure is an error_code.
+            outcome.ec = errc::connection;
+            if (diag) {
+                try {
+                    std::rethrow_exception(e);
+                } catch (const std::exception& x) {
+                    diag->assign_client_error(std::string("internal error: ") + x.what());
+                }
+            }
+        }
+        std::move(handler)(outcome.ec, std::move(outcome.body));
+    }
+};
+
+IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
+                           diagnostics* diag, call_handler handler) {
+    if (diag) diag->clear();
+    asio::co_spawn(impl->executor, run_call(impl, std::move(request), diag),
+                   spawn_completion{std::move(handler), impl->executor, diag});
+}
+
+}  // namespace detail
+
+IVSRT_DECL client::client(executor_type ex, client_config config)
+    : impl_(std::make_shared<detail::client_impl>(std::move(ex), std::move(config))) {}
+
+IVSRT_DECL client::executor_type client::get_executor() const {
+    return impl_->executor;
+}
+
+IVSRT_DECL const ivsrt::endpoint& client::endpoint() const noexcept {
+    return impl_->endpoint;
+}
+
+IVSRT_DECL pool_stats client::connection_stats() const {
+    return impl_->pool.stats();
+}
+
+}  // namespace ivsrt

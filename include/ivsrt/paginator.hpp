@@ -1,0 +1,223 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+#pragma once
+
+// Lazy async streams over the 10 list operations: page_stream yields each response page,
+// item_stream each element of the pages' item lists. Obtained from client::pages(request) /
+// client::items(request), or the named forms (client::list_stages_items(request)).
+//
+//     auto stages = ivs.list_stages_items({});
+//     while (auto s = co_await stages.async_next()) use(*s);
+//
+// Nothing is sent before the first async_next; each page is fetched when asked for. The stream
+// ends after a page with an absent or empty nextToken. A token the service already returned
+// ends it with errc::invalid_response (it would loop forever). Any other error ends the stream
+// too, except errc::cancelled and errc::timeout: after those, the next async_next asks for the
+// same page again. One async_next at a time per stream; the stream must outlive it.
+
+#include <ivsrt/detail/call.hpp>
+#include <ivsrt/diagnostics.hpp>
+#include <ivsrt/with_diagnostics.hpp>
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ivsrt {
+
+template <model::paginated_request Request>
+class page_stream {
+  public:
+    using request_type = Request;
+    using page_type = typename model::operation_traits<Request>::result_type;
+    using signature = void(boost::system::error_code, std::optional<page_type>);
+
+    page_stream(std::shared_ptr<detail::client_impl> impl, Request first)
+        : impl_(std::move(impl)), request_(std::move(first)) {}
+
+    // The next page, or an empty optional once the stream has ended.
+    template <class CompletionToken = default_token_t>
+    auto async_next(CompletionToken&& token = {}) {
+        return boost::asio::async_initiate<CompletionToken, signature>(initiate{this}, token,
+                                                                       nullptr);
+    }
+    template <class CompletionToken = default_token_t>
+    auto async_next(diagnostics& diag, CompletionToken&& token = {}) {
+        return boost::asio::async_initiate<CompletionToken, signature>(initiate{this}, token,
+                                                                       &diag);
+    }
+
+    // True once the last page was delivered or an error ended the stream.
+    bool done() const noexcept { return done_; }
+
+    // The client's executor.
+    boost::asio::any_io_executor get_executor() const { return detail::client_executor(*impl_); }
+
+    // The request of the next page (its token is the one the service last returned).
+    const Request& next_request() const noexcept { return request_; }
+
+  private:
+    using traits = model::paginator_traits<Request>;
+
+    template <class Handler>
+    struct page_handler {
+        page_stream* self;
+        Handler handler;
+        diagnostics* diag;
+
+        void operator()(boost::system::error_code ec, page_type page) && {
+            std::optional<page_type> out;
+            if (ec) {
+                self->done_ = ec != errc::cancelled && ec != errc::timeout;
+            } else if (self->accept(page, diag)) {
+                out.emplace(std::move(page));
+            } else {
+                ec = errc::invalid_response;
+            }
+            std::move(handler)(ec, std::move(out));
+        }
+
+        using executor_type = boost::asio::associated_executor_t<Handler>;
+        executor_type get_executor() const noexcept {
+            return boost::asio::get_associated_executor(handler);
+        }
+        using cancellation_slot_type = boost::asio::associated_cancellation_slot_t<Handler>;
+        cancellation_slot_type get_cancellation_slot() const noexcept {
+            return boost::asio::get_associated_cancellation_slot(handler);
+        }
+    };
+
+    struct initiate {
+        page_stream* self;
+
+        template <class Handler>
+        void operator()(Handler&& handler, diagnostics* diag) const {
+            if (self->done_) {
+                auto ex = boost::asio::get_associated_executor(handler, self->get_executor());
+                boost::asio::post(ex, boost::asio::append(std::forward<Handler>(handler),
+                                                          boost::system::error_code{},
+                                                          std::optional<page_type>{}));
+                return;
+            }
+            detail::async_call(
+                self->impl_, self->request_, diag,
+                page_handler<std::decay_t<Handler>>{self, std::forward<Handler>(handler), diag});
+        }
+    };
+
+    // Moves to the next page's token; false (and the stream ends) on a repeated token.
+    bool accept(const page_type& page, diagnostics* diag) {
+        const std::optional<std::string>& next = page.*(traits::output_token);
+        if (!next || next->empty()) {
+            done_ = true;
+            return true;
+        }
+        if (!seen_.insert(*next).second) {
+            done_ = true;
+            if (diag) {
+                diag->assign_client_error(std::string(model::operation_traits<Request>::name) +
+                                          " returned a nextToken it had returned before");
+            }
+            return false;
+        }
+        request_.*(traits::input_token) = *next;
+        return true;
+    }
+
+    std::shared_ptr<detail::client_impl> impl_;
+    Request request_;
+    std::set<std::string, std::less<>> seen_;
+    bool done_ = false;
+};
+
+template <model::paginated_request Request>
+class item_stream {
+  public:
+    using request_type = Request;
+    using item_type = typename model::paginator_traits<Request>::item_type;
+    using signature = void(boost::system::error_code, std::optional<item_type>);
+
+    item_stream(std::shared_ptr<detail::client_impl> impl, Request first)
+        : pages_(std::move(impl), std::move(first)) {}
+
+    // The next item, or an empty optional once the stream has ended. Fetches a page when the
+    // current one is used up (skipping empty pages).
+    template <class CompletionToken = default_token_t>
+    auto async_next(CompletionToken&& token = {}) {
+        return boost::asio::async_initiate<CompletionToken, signature>(initiate{this}, token,
+                                                                       nullptr);
+    }
+    template <class CompletionToken = default_token_t>
+    auto async_next(diagnostics& diag, CompletionToken&& token = {}) {
+        return boost::asio::async_initiate<CompletionToken, signature>(initiate{this}, token,
+                                                                       &diag);
+    }
+
+    bool done() const noexcept { return pos_ == items_.size() && pages_.done(); }
+
+  private:
+    using traits = model::paginator_traits<Request>;
+    using page_type = typename page_stream<Request>::page_type;
+
+    using error_code = boost::system::error_code;
+
+    struct next_op {
+        item_stream* self;
+        diagnostics* diag;
+        bool fetching = false;
+
+        template <class Self>
+        void operator()(Self& op) {
+            if (self->pos_ < self->items_.size() || self->pages_.done()) {
+                // Never complete inside the initiating call.
+                auto ex = boost::asio::get_associated_executor(op, self->pages_.get_executor());
+                return boost::asio::post(ex, boost::asio::append(std::move(op), error_code{},
+                                                                 std::optional<page_type>{}));
+            }
+            fetching = true;
+            if (diag) {
+                self->pages_.async_next(*diag, std::move(op));
+            } else {
+                self->pages_.async_next(std::move(op));
+            }
+        }
+
+        template <class Self>
+        void operator()(Self& op, error_code ec, std::optional<page_type> page) {
+            if (ec) return op.complete(ec, std::optional<item_type>{});
+            if (fetching && page) {
+                self->items_ = std::move((*page).*(traits::items));
+                self->pos_ = 0;
+                if (self->items_.empty() && !self->pages_.done()) return (*this)(op);
+            }
+            if (self->pos_ < self->items_.size()) {
+                return op.complete(error_code{},
+                                   std::optional<item_type>(std::move(self->items_[self->pos_++])));
+            }
+            op.complete(error_code{}, std::optional<item_type>{});
+        }
+    };
+
+    struct initiate {
+        item_stream* self;
+
+        template <class Handler>
+        void operator()(Handler&& handler, diagnostics* diag) const {
+            boost::asio::async_compose<Handler, signature>(next_op{self, diag}, handler);
+        }
+    };
+
+    page_stream<Request> pages_;
+    std::vector<item_type> items_;
+    std::size_t pos_ = 0;
+};
+
+}  // namespace ivsrt
