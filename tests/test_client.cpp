@@ -21,11 +21,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <chrono>
 #include <deque>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -293,6 +295,87 @@ BOOST_FIXTURE_TEST_CASE(invalid_request_is_not_sent, fixture) {
     });
     BOOST_TEST(service.requests.empty());
     BOOST_TEST(server.accepted() == 0u);
+}
+
+// Every operation: the request ivsrt puts on the wire for the inputs of wire_inputs.json equals
+// the one the AWS SDK for JavaScript v3 builds for the same inputs (js_sdk_wire.json, recorded by
+// tests/compat/capture_wire.mjs): method, path with its encoded labels, query, content type, body.
+BOOST_FIXTURE_TEST_CASE(every_operation_matches_the_js_sdk, fixture) {
+    auto read_json = [](const std::string& name) {
+        std::ifstream in(std::string(IVSRT_TEST_DATA_DIR) + "/client/" + name);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return boost::json::parse(ss.str()).as_object();
+    };
+    const boost::json::object inputs = read_json("wire_inputs.json");
+    const boost::json::object reference = read_json("js_sdk_wire.json");
+    BOOST_TEST_REQUIRE(reference.size() == ivsrt::detail::operation_count);
+
+    ivsrt::client ivs(ioc.get_executor(), config());
+    std::vector<std::string> sent;  // operation names, in order
+    run([&]() -> asio::awaitable<void> {
+#define IVSRT_SEND(Name, snake)                                                                    \
+    {                                                                                              \
+        using request_type = model::snake##_request;                                               \
+        using traits = model::operation_traits<request_type>;                                      \
+        const boost::json::object& input = inputs.at(#Name).as_object();                           \
+        request_type request;                                                                      \
+        std::string error;                                                                         \
+        boost::json::object body = input;                                                          \
+        for (const auto& b : traits::path_bindings) body.erase(b.label);                           \
+        for (const auto& b : traits::query_bindings) body.erase(b.key);                            \
+        BOOST_TEST_REQUIRE(model::from_json(boost::json::serialize(body), request, error), error); \
+        for (const auto& b : traits::path_bindings) {                                              \
+            request.*(b.member) = input.at(b.label).as_string().c_str();                           \
+        }                                                                                          \
+        for (const auto& b : traits::query_bindings) {                                             \
+            for (const auto& v : input.at(b.key).as_array()) {                                     \
+                (request.*(b.member)).push_back(v.as_string().c_str());                            \
+            }                                                                                      \
+        }                                                                                          \
+        ivsrt::diagnostics diag;                                                                   \
+        auto [ec, result] =                                                                        \
+            co_await ivs.async_##snake(request, diag, asio::as_tuple(asio::deferred));             \
+        BOOST_TEST(!ec, #Name << ": " << ec.message() << " " << diag.message());                   \
+        sent.push_back(#Name);                                                                     \
+    }
+        IVSRT_MODEL_OPERATIONS(IVSRT_SEND)
+#undef IVSRT_SEND
+    });
+    BOOST_TEST_REQUIRE(service.requests.size() == sent.size());
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        const request_t& r = service.requests[i];
+        const boost::json::object& want = reference.at(sent[i]).as_object();
+        BOOST_TEST_CONTEXT(sent[i]) {
+            const std::string target(r.target());
+            const auto q = target.find('?');
+            BOOST_TEST(r.method_string() == want.at("method").as_string());
+            BOOST_TEST(target.substr(0, q) == want.at("path").as_string());
+            boost::json::object query;
+            if (q != std::string::npos) {
+                std::string rest = target.substr(q + 1);
+                for (std::size_t pos = 0; pos <= rest.size();) {
+                    auto amp = std::min(rest.find('&', pos), rest.size());
+                    std::string pair = rest.substr(pos, amp - pos);
+                    auto eq = pair.find('=');
+                    auto key = *ivsrt::detail::percent_decode(pair.substr(0, eq));
+                    auto value = *ivsrt::detail::percent_decode(pair.substr(eq + 1));
+                    auto& list = query[key];
+                    if (!list.is_array()) list = boost::json::array();
+                    list.as_array().push_back(boost::json::string(value));
+                    pos = amp + 1;
+                }
+            }
+            BOOST_TEST(boost::json::value(query) == want.at("query"));
+            BOOST_TEST(header(r, "content-type") == want.at("contentType").as_string());
+            if (want.at("body").is_null()) {
+                BOOST_TEST(r.body().empty());
+            } else {
+                BOOST_TEST(json(r.body()) == want.at("body"));
+            }
+            BOOST_TEST(signature_valid(r));
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
