@@ -19,6 +19,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -615,6 +616,20 @@ BOOST_FIXTURE_TEST_CASE(cancellation_mid_request, fixture) {
     });
     BOOST_TEST(server.accepted() == 2u);
     BOOST_TEST(service.requests.size() == 2u);
+}
+
+// Cancelled before the exchange started (between two steps of the call): nothing is sent.
+BOOST_FIXTURE_TEST_CASE(cancellation_before_sending, fixture) {
+    asio::cancellation_signal signal;
+    ivsrt::client ivs(ioc.get_executor(), config());
+    run([&]() -> asio::awaitable<void> {
+        asio::post(ioc, [&] { signal.emit(asio::cancellation_type::terminal); });
+        auto [ec, r] = co_await ivs.async_get_stage(
+            get_stage,
+            asio::bind_cancellation_slot(signal.slot(), asio::as_tuple(asio::use_awaitable)));
+        BOOST_TEST(ec == errc::cancelled);
+    });
+    BOOST_TEST(service.requests.empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(call_timeout_stops_retries, fixture) {

@@ -278,9 +278,13 @@ class call {
 
     asio::awaitable<call_outcome> run() {
         co_await asio::this_coro::throw_if_cancelled(false);
+        // A cancellation that arrives between two steps reaches no operation: each step checks.
+        cancellation_ = co_await asio::this_coro::cancellation_state;
         if (!p_.invalid.empty()) co_return client_error(errc::invalid_request, p_.invalid);
         asio::steady_timer timer(co_await asio::this_coro::executor);
+        // (No co_await inside || or ?: in this file: g++ 12 miscompiles those.)
         if (co_await wait_for_turn(timer)) co_return std::move(failure_);
+        if (cancelled()) co_return std::move(failure_);
         build_request();
 
         retry_state state(c_.retry);
@@ -292,8 +296,7 @@ class call {
                 }
             }
             std::optional<credentials> creds = co_await get_credentials(timer);
-            if (!creds) co_return std::move(failure_);
-            if (!sign(*creds, state)) co_return std::move(failure_);
+            if (!creds || cancelled() || !sign(*creds, state)) co_return std::move(failure_);
 
             emit({.kind = client_event_kind::attempt_start, .attempt = state.attempt()});
             response = {};
@@ -399,6 +402,11 @@ class call {
         return {ec, {}};
     }
 
+    bool cancelled() {
+        if (cancellation_.cancelled() == asio::cancellation_type::none) return false;
+        return fail(errc::cancelled, "cancelled");
+    }
+
     // Records a failure for the caller and returns true (for `if (co_await step) return`).
     bool fail(error_code ec, std::string_view message) {
         failure_ = client_error(ec, message);
@@ -442,7 +450,7 @@ class call {
         timer.expires_after(d);
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         if (ec) co_return fail(errc::cancelled, "cancelled " + std::string(what));
-        co_return false;
+        co_return cancelled();
     }
 
     asio::awaitable<std::optional<credentials>> get_credentials(asio::steady_timer& timer) {
@@ -561,6 +569,7 @@ class call {
     prepared_request& p_;
     diagnostics* diag_;
     steady::time_point deadline_{};
+    asio::cancellation_state cancellation_;
     connection_pool::request_type request_;
     std::size_t path_size_ = 0;
     std::vector<sigv4::query_param> query_;
