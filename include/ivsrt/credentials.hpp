@@ -76,6 +76,9 @@ class credentials_provider {
         virtual void async_get(
             credentials_diagnostics& diag,
             boost::asio::any_completion_handler<credentials_signature> handler) = 0;
+        // Credentials available at once, without I/O (static ones, a cache hit), else null.
+        // May start a background refresh. The client tries this before async_get.
+        virtual std::shared_ptr<const credentials> try_get() { return nullptr; }
     };
 
     explicit credentials_provider(std::shared_ptr<impl> p) noexcept : impl_(std::move(p)) {}
@@ -89,6 +92,9 @@ class credentials_provider {
             },
             token, impl_, &diag);
     }
+
+    // See impl::try_get.
+    std::shared_ptr<const credentials> try_get() const { return impl_->try_get(); }
 
   private:
     std::shared_ptr<impl> impl_;

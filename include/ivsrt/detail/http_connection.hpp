@@ -6,6 +6,8 @@
 #include <ivsrt/error.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,7 +17,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <chrono>
 #include <optional>
@@ -83,6 +84,7 @@ class http_connection {
     std::optional<boost::beast::tcp_stream> plain_;
     std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> tls_;
     boost::beast::flat_buffer buffer_;  // reused by every exchange
+    std::string write_buffer_;          // the serialized request, reused by every exchange
     std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
     boost::system::error_code cause_;
     bool reusable_ = false;
@@ -138,6 +140,10 @@ struct http_connection::connect_op : boost::asio::coroutine {
     }
 };
 
+// Appends `req` as HTTP/1.1 wire bytes: request line, fields as set, blank line, body. The
+// caller has set Content-Length (prepare_payload).
+IVSRT_DECL void serialize_request(const string_request& req, std::string& out);
+
 struct http_connection::exchange_op : boost::asio::coroutine {
     http_connection& conn;
     const string_request& req;
@@ -151,10 +157,14 @@ struct http_connection::exchange_op : boost::asio::coroutine {
             conn.reusable_ = false;
             conn.parser_.emplace();
             conn.tcp().expires_at(deadline);
+            // One contiguous buffer, one write: cheaper than Beast's serializer.
+            serialize_request(req, conn.write_buffer_);
             if (conn.tls_) {
-                yield http::async_write(*conn.tls_, req, std::move(self));
+                yield boost::asio::async_write(*conn.tls_, boost::asio::buffer(conn.write_buffer_),
+                                               std::move(self));
             } else {
-                yield http::async_write(*conn.plain_, req, std::move(self));
+                yield boost::asio::async_write(
+                    *conn.plain_, boost::asio::buffer(conn.write_buffer_), std::move(self));
             }
             if (ec) return fail(self, ec);
             if (conn.tls_) {

@@ -295,7 +295,7 @@ class call {
                     co_return std::move(failure_);
                 }
             }
-            std::optional<credentials> creds = co_await get_credentials(timer);
+            std::shared_ptr<const credentials> creds = co_await get_credentials(timer);
             if (!creds || cancelled() || !sign(*creds, state)) co_return std::move(failure_);
 
             emit({.kind = client_event_kind::attempt_start, .attempt = state.attempt()});
@@ -453,7 +453,25 @@ class call {
         co_return cancelled();
     }
 
-    asio::awaitable<std::optional<credentials>> get_credentials(asio::steady_timer& timer) {
+    // The credentials to sign with: at once when the provider has them cached, else fetched,
+    // bounded by the call's deadline and its cancellation.
+    asio::awaitable<std::shared_ptr<const credentials>> get_credentials(asio::steady_timer& timer) {
+        std::shared_ptr<const credentials> creds = c_.credentials.try_get();
+        if (!creds) creds = co_await fetch_credentials(timer);
+        if (creds && c_.on_event) {
+            std::size_t id = std::hash<std::string>{}(creds->access_key_id);
+            if (creds->expiration) {
+                id ^= std::hash<std::int64_t>{}(creds->expiration->time_since_epoch().count());
+            }
+            if (c_.credentials_id.exchange(id, std::memory_order_relaxed) != id) {
+                emit({.kind = client_event_kind::credentials_refreshed, .detail = creds->provider});
+            }
+        }
+        co_return creds;
+    }
+
+    asio::awaitable<std::shared_ptr<const credentials>> fetch_credentials(
+        asio::steady_timer& timer) {
         using namespace asio::experimental::awaitable_operators;
         credentials_diagnostics cdiag;
         timer.expires_at(deadline_);
@@ -467,26 +485,18 @@ class call {
             } else {
                 fail(errc::cancelled, "cancelled while getting credentials");
             }
-            co_return std::nullopt;
+            co_return nullptr;
         }
         auto& [ec, creds] = std::get<0>(first);
         if (ec == errc::cancelled) {
             fail(ec, "cancelled while getting credentials");
-            co_return std::nullopt;
+            co_return nullptr;
         }
         if (ec) {
             fail(errc::credentials, cdiag.message);
-            co_return std::nullopt;
+            co_return nullptr;
         }
-        if (c_.on_event) {
-            std::size_t id = std::hash<std::string>{}(creds.access_key_id);
-            if (creds.expiration)
-                id ^= std::hash<std::int64_t>{}(creds.expiration->time_since_epoch().count());
-            if (c_.credentials_id.exchange(id, std::memory_order_relaxed) != id) {
-                emit({.kind = client_event_kind::credentials_refreshed, .detail = creds.provider});
-            }
-        }
-        co_return std::move(creds);
+        co_return std::make_shared<const credentials>(std::move(creds));
     }
 
     void build_request() {
@@ -528,14 +538,17 @@ class call {
             .headers = std::span(headers.data(), p_.op->has_body ? 2 : 1),
             .body = request_.body(),
         };
+        // Per-thread scratch: its buffers keep their capacity, so signing does not allocate.
+        // Only used within this function (the coroutine may resume on another thread).
+        thread_local sigv4::signing_result signing;
         try {
-            c_.signer.sign(view, creds, c_.retry.skew().corrected(c_.now()), signed_);
+            c_.signer.sign(view, creds, c_.retry.skew().corrected(c_.now()), signing);
         } catch (const boost::system::system_error& e) {
             // The signer names the bad field (never its value).
             fail(errc::credentials, e.what());
             return false;
         }
-        for (const sigv4::header& h : signed_.headers()) request_.set(h.name, h.value);
+        for (const sigv4::header& h : signing.headers()) request_.set(h.name, h.value);
         request_.set("amz-sdk-invocation-id", state.invocation_id());
         request_.set("amz-sdk-request", state.request_header());
         return true;
@@ -573,7 +586,6 @@ class call {
     connection_pool::request_type request_;
     std::size_t path_size_ = 0;
     std::vector<sigv4::query_param> query_;
-    sigv4::signing_result signed_;
     call_outcome failure_;
 };
 

@@ -241,6 +241,11 @@ struct pool_request_op : boost::asio::coroutine {
                             error = cancelled(self) ? errc::cancelled : errc::connection;
                             break;
                         }
+                        // A resolve is not cancellable: a cancellation during it is seen here.
+                        if (cancelled(self)) {
+                            error = errc::cancelled;
+                            break;
+                        }
                     }
                     yield start_connect(self);
                     if (ec) {

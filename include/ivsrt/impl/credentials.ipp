@@ -382,17 +382,18 @@ inline std::string trim_trailing_space(std::string s) {
 class static_provider final : public credentials_provider::impl {
   public:
     static_provider(asio::any_io_executor ex, credentials c)
-        : ex_(std::move(ex)), creds_(std::move(c)) {
-        if (creds_.provider.empty()) creds_.provider = "static";
+        : ex_(std::move(ex)), creds_(std::make_shared<credentials>(std::move(c))) {
+        if (creds_->provider.empty()) creds_->provider = "static";
     }
     void async_get(credentials_diagnostics& diag, handler_type handler) override {
         pending_get(std::move(handler), diag, ex_)
-            .complete_later(ex_, fetch_outcome::success(creds_));
+            .complete_later(ex_, fetch_outcome::success(*creds_));
     }
+    std::shared_ptr<const credentials> try_get() override { return creds_; }
 
   private:
     asio::any_io_executor ex_;
-    credentials creds_;
+    std::shared_ptr<credentials> creds_;
 };
 
 class environment_provider final : public credentials_provider::impl {
@@ -966,14 +967,8 @@ class cached_provider final : public credentials_provider::impl,
         std::optional<std::uint64_t> id;
         for (;;) {
             std::unique_lock lock(mutex_);
-            const time_point now = options_.clock();
-            if (cached_ && now < valid_until_) {
-                credentials c = *cached_;
-                const bool refresh = !refreshing_ && now >= refresh_at_ && now >= backoff_until_;
-                refreshing_ = refreshing_ || refresh;
-                lock.unlock();
-                if (refresh) start_refresh();
-                std::move(pending).complete_later(ex_, fetch_outcome::success(std::move(c)));
+            if (auto c = take_cached(lock)) {
+                std::move(pending).complete_later(ex_, fetch_outcome::success(*c));
                 return;
             }
             if (!id) {
@@ -993,7 +988,25 @@ class cached_provider final : public credentials_provider::impl,
         }
     }
 
+    std::shared_ptr<const credentials> try_get() override {
+        std::unique_lock lock(mutex_);
+        return take_cached(lock);
+    }
+
   private:
+    // With `lock` held: the cached credentials if still valid (then unlocks, and starts a
+    // background refresh when due), else null with the lock still held.
+    std::shared_ptr<const credentials> take_cached(std::unique_lock<std::mutex>& lock) {
+        const time_point now = options_.clock();
+        if (!cached_ || now >= valid_until_) return nullptr;
+        const bool refresh = !refreshing_ && now >= refresh_at_ && now >= backoff_until_;
+        refreshing_ = refreshing_ || refresh;
+        auto c = cached_;
+        lock.unlock();
+        if (refresh) start_refresh();
+        return c;
+    }
+
     struct cancel_waiter {
         cancel_waiter(std::weak_ptr<cached_provider> s, std::uint64_t i)
             : self(std::move(s)), id(i) {}
@@ -1049,7 +1062,7 @@ class cached_provider final : public credentials_provider::impl,
                 } else {
                     valid_until_ = refresh_at_ = time_point::max();
                 }
-                cached_ = c;
+                cached_ = std::make_shared<const credentials>(c);
                 backoff_until_ = {};
                 outcome = fetch_outcome::success(std::move(c));
             }
@@ -1065,7 +1078,7 @@ class cached_provider final : public credentials_provider::impl,
     cached_provider_options options_;
 
     std::mutex mutex_;
-    std::optional<credentials> cached_;
+    std::shared_ptr<const credentials> cached_;
     time_point valid_until_{};
     time_point refresh_at_{};
     time_point backoff_until_{};

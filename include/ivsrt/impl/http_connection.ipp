@@ -23,6 +23,23 @@ IVSRT_DECL boost::system::error_code classify_io_error(boost::system::error_code
     return errc::connection;
 }
 
+IVSRT_DECL void serialize_request(const string_request& req, std::string& out) {
+    out.clear();
+    out.reserve(256 + req.body().size());
+    out.append(req.method_string());
+    out += ' ';
+    out.append(req.target());
+    out.append(" HTTP/1.1\r\n");
+    for (const auto& field : req) {
+        out.append(field.name_string());
+        out.append(": ");
+        out.append(field.value());
+        out.append("\r\n");
+    }
+    out.append("\r\n");
+    out.append(req.body());
+}
+
 IVSRT_DECL http_connection::http_connection(const boost::asio::any_io_executor& ex,
                                             tls_client_context* tls)
     : tls_context_(tls) {
