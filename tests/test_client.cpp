@@ -99,7 +99,9 @@ struct scripted_service {
 };
 
 struct fixture {
-    asio::io_context ioc;
+    // One thread: the pool runs its connections without strands (the TLS tests and test_pool
+    // cover the strand case).
+    asio::io_context ioc{1};
     scripted_service service;
     ivsrt::test::loopback_server server{ioc.get_executor(), service.script()};
     const std::uint16_t port = server.port();

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace ivsrt {
@@ -29,6 +30,10 @@ struct pool_config {
     // Host-name resolutions are reused for this long (and dropped after a failed connect).
     std::chrono::steady_clock::duration resolve_ttl = std::chrono::seconds(30);
 
+    // Each connection runs on its own strand, so that a pool is safe on an io_context run by
+    // several threads. Unset: strands unless the executor's io_context was made for one thread
+    // (io_context(1)), where they would only cost time (about a quarter of the client's CPU).
+    std::optional<bool> connection_strands{};
     // TLS: the server certificate and host name are verified unless this is false.
     bool verify_peer = true;
 

@@ -11,6 +11,7 @@
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -39,8 +40,18 @@ class pool_impl {
           host_(std::move(host)),
           port_(std::to_string(port)),
           config_(std::move(config)),
+          strands_(config_.connection_strands.value_or(!single_threaded(ex_))),
           core_(config_.max_connections, config_.max_idle_time, config_.max_lifetime) {
         if (use_tls) tls_.emplace(config_.verify_peer, config_.ca_bundle);
+    }
+
+    // True when `ex` runs on an execution context made for one thread (io_context(1)): then no
+    // two handlers can run at once and per-connection strands are pure overhead.
+    static bool single_threaded(const boost::asio::any_io_executor& ex) {
+        using scheduler = boost::asio::detail::scheduler;
+        auto& context = boost::asio::query(ex, boost::asio::execution::context);
+        return boost::asio::has_service<scheduler>(context) &&
+               boost::asio::use_service<scheduler>(context).concurrency_hint() == 1;
     }
 
     const boost::asio::any_io_executor& executor() const noexcept { return ex_; }
@@ -48,10 +59,13 @@ class pool_impl {
     const std::string& port() const noexcept { return port_; }
     const pool_config& config() const noexcept { return config_; }
 
-    // A new, unconnected node on its own strand, for a slot granted without one.
+    // A new, unconnected node (on its own strand unless single-threaded), for a slot granted
+    // without one.
     node_ptr make_node() {
-        return std::make_unique<core_type::node>(clock::now(), boost::asio::make_strand(ex_),
-                                                 tls_ ? &*tls_ : nullptr);
+        return std::make_unique<core_type::node>(
+            clock::now(),
+            strands_ ? boost::asio::any_io_executor(boost::asio::make_strand(ex_)) : ex_,
+            tls_ ? &*tls_ : nullptr);
     }
 
     // Cached resolver results, if still fresh.
@@ -99,6 +113,7 @@ class pool_impl {
     std::string port_;
     pool_config config_;
     std::optional<tls_client_context> tls_;
+    bool strands_;  // one strand per connection
     std::mutex mutex_;
     core_type core_;  // declared after tls_: its connections refer to it
     std::optional<results_type> endpoints_;

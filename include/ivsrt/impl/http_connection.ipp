@@ -48,6 +48,9 @@ IVSRT_DECL http_connection::http_connection(const boost::asio::any_io_executor& 
     } else {
         plain_.emplace(ex);
     }
+    // Room for a whole typical response: Beast reads at most the buffer's free capacity at a
+    // time (512 bytes when empty), so a small buffer costs several reads per response.
+    buffer_.reserve(16 * 1024);
 }
 
 IVSRT_DECL http_connection::~http_connection() {
