@@ -13,6 +13,7 @@
 #include <ivsrt/connection_pool.hpp>
 #include <ivsrt/aws_config.hpp>
 #include <ivsrt/credentials.hpp>
+#include <ivsrt/participant_token.hpp>
 #include <ivsrt/client_config.hpp>
 #include <ivsrt/paginator.hpp>
 #include <ivsrt/client.hpp>

@@ -21,6 +21,8 @@
 #include <ivsrt/impl/aws_config.ipp>
 #include <ivsrt/impl/credentials.ipp>
 #include <ivsrt/impl/client.ipp>
+#include <ivsrt/impl/jwt.ipp>
+#include <ivsrt/impl/participant_token.ipp>
 #include <ivsrt/model/impl/common.ipp>
 #include <ivsrt/model/impl/http.ipp>
 #include <ivsrt/model/impl/json.ipp>
