@@ -1,0 +1,272 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+// The emulator's transport: SigV4 verification, quotas, injected faults, TLS, the request log.
+#define BOOST_TEST_MODULE test_emulator_transport
+#include <boost/test/unit_test.hpp>
+
+#include "common/test_tls.hpp"
+#include "test_emulator_client.hpp"
+
+#include <boost/asio/ssl/context.hpp>
+
+#include <stdexcept>
+
+using namespace ivsrt::test;
+namespace emulator = ivsrt::emulator;
+
+namespace {
+
+emulator::options with_faults(std::initializer_list<const char*> specs) {
+    emulator::options o;
+    for (const char* spec : specs) o.faults.push_back(emulator::parse_fault(spec));
+    return o;
+}
+
+std::size_t stage_count(client& c) {
+    return c.ok("ListStages").at("stages").as_array().size();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(signature_verification) {
+    running_emulator emu;
+    client c(emu);
+    BOOST_TEST(c.call("ListStages").status == 200u);
+
+    call_options unsigned_call;
+    unsigned_call.creds.reset();
+    response r = c.call("ListStages", "{}", unsigned_call);
+    BOOST_TEST(r.status == 403u);
+    BOOST_TEST(r.error_type() == "MissingAuthenticationTokenException");
+
+    call_options bad_secret;
+    bad_secret.creds->secret_access_key = "not-the-secret";
+    r = c.call("ListStages", "{}", bad_secret);
+    BOOST_TEST(r.status == 403u);
+    BOOST_TEST(r.error_type() == "InvalidSignatureException");
+    BOOST_TEST(r.message().find("not-the-secret") == std::string::npos);
+
+    call_options unknown_key;
+    unknown_key.creds->access_key_id = "AKIDUNKNOWN";
+    r = c.call("ListStages", "{}", unknown_key);
+    BOOST_TEST(r.status == 403u);
+    BOOST_TEST(r.error_type() == "UnrecognizedClientException");
+
+    call_options other_region;
+    other_region.region = "eu-west-1";
+    r = c.call("ListStages", "{}", other_region);
+    BOOST_TEST(r.status == 403u);
+    BOOST_TEST(r.error_type() == "InvalidSignatureException");
+
+    // A malformed Authorization header.
+    http::request<http::string_body> req(http::verb::post, "/ListStages", 11);
+    asio::io_context ioc;
+    beast::tcp_stream raw(ioc);
+    raw.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), emu.port()));
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::authorization, "AWS4-HMAC-SHA256 garbage");
+    req.body() = "{}";
+    req.prepare_payload();
+    http::write(raw, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(raw, buffer, res);
+    BOOST_TEST(res.result_int() == 403u);
+    BOOST_TEST(res["x-amzn-ErrorType"] == "IncompleteSignatureException");
+}
+
+BOOST_AUTO_TEST_CASE(clock_skew_of_five_minutes) {
+    running_emulator emu;
+    client c(emu);
+    call_options o;
+    o.signed_at = emu.now() - std::chrono::minutes(4);
+    BOOST_TEST(c.call("ListStages", "{}", o).status == 200u);
+    o.signed_at = emu.now() + std::chrono::minutes(4);
+    BOOST_TEST(c.call("ListStages", "{}", o).status == 200u);
+
+    o.signed_at = emu.now() - std::chrono::minutes(6);
+    response r = c.call("ListStages", "{}", o);
+    BOOST_TEST(r.status == 403u);
+    BOOST_TEST(r.error_type() == "InvalidSignatureException");
+    // Signed 02:58:05; now 03:04:05, whose 5-minute bound is 02:59:05.
+    BOOST_TEST(r.message() ==
+               "Signature expired: 20260102T025805Z is now earlier than 20260102T025905Z "
+               "(20260102T030405Z - 5 min.)");
+    // The Date header lets the client correct its clock.
+    BOOST_TEST(r.header("Date") == "Fri, 02 Jan 2026 03:04:05 GMT");
+
+    o.signed_at = emu.now() + std::chrono::minutes(6);
+    r = c.call("ListStages", "{}", o);
+    BOOST_TEST(r.error_type() == "InvalidSignatureException");
+    BOOST_TEST(r.message().starts_with("Signature not yet current"));
+}
+
+BOOST_AUTO_TEST_CASE(quotas) {
+    emulator::options o;
+    o.enforce_quotas = true;
+    running_emulator emu(o);
+    client c(emu);
+    // Public-key operations: 3 TPS; the clock stands still, so the fourth call is over quota.
+    for (int i = 0; i < 3; ++i) BOOST_TEST(c.call("ListPublicKeys").status == 200u);
+    response r = c.call("ListPublicKeys");
+    BOOST_TEST(r.status == 429u);
+    BOOST_TEST(r.error_type() == "ThrottlingException");
+    // Other operations have buckets of their own.
+    BOOST_TEST(c.call("ListStages").status == 200u);
+    emu.advance(std::chrono::seconds(1));
+    BOOST_TEST(c.call("ListPublicKeys").status == 200u);
+
+    // CreateParticipantToken: 50 TPS.
+    const std::string stage = std::string(c.ok("CreateStage").at("stage").at("arn").as_string());
+    const std::string token_request = R"({"stageArn":")" + stage + R"("})";
+    int accepted = 0;
+    for (int i = 0; i < 51; ++i)
+        accepted += c.call("CreateParticipantToken", token_request).status == 200u;
+    BOOST_TEST(accepted == 50);
+}
+
+BOOST_AUTO_TEST_CASE(quotas_are_off_by_default) {
+    running_emulator emu;
+    client c(emu);
+    for (int i = 0; i < 10; ++i) BOOST_TEST(c.call("ListPublicKeys").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(fault_status_codes_do_not_run_the_operation) {
+    const std::pair<const char*, std::pair<unsigned, const char*>> cases[] = {
+        {"500:op=CreateStage", {500u, "InternalServerException"}},
+        {"503:op=CreateStage", {503u, "ServiceUnavailableException"}},
+        {"429:op=CreateStage", {429u, "ThrottlingException"}},
+    };
+    for (const auto& [spec, expected] : cases) {
+        running_emulator emu(with_faults({spec}));
+        client c(emu);
+        const response r = c.call("CreateStage");
+        BOOST_TEST(r.status == expected.first, spec);
+        BOOST_TEST(r.error_type() == expected.second, spec);
+        BOOST_TEST(!r.header("x-amzn-RequestId").empty());
+        BOOST_TEST(stage_count(c) == 0u, spec);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(fault_every_nth_request) {
+    running_emulator emu(with_faults({"503:every=2:op=ListStages"}));
+    client c(emu);
+    std::vector<unsigned> statuses;
+    for (int i = 0; i < 4; ++i) statuses.push_back(c.call("ListStages").status);
+    BOOST_TEST((statuses == std::vector<unsigned>{200, 503, 200, 503}));
+}
+
+BOOST_AUTO_TEST_CASE(fault_probability_is_seeded) {
+    // Probability 0.5 over 40 requests: some but not all fail, the same ones for the same seed.
+    auto run = [] {
+        running_emulator emu(with_faults({"500:0.5"}));
+        client c(emu);
+        std::vector<unsigned> statuses;
+        for (int i = 0; i < 40; ++i) statuses.push_back(c.call("ListStages").status);
+        return statuses;
+    };
+    const auto first = run();
+    const auto failures = std::count(first.begin(), first.end(), 500u);
+    BOOST_TEST(failures > 0);
+    BOOST_TEST(failures < 40);
+    BOOST_TEST((run() == first));
+}
+
+BOOST_AUTO_TEST_CASE(fault_reset_before_the_response) {
+    running_emulator emu(with_faults({"reset-before:op=CreateStage"}));
+    client c(emu);
+    BOOST_CHECK_THROW(c.call("CreateStage"), boost::system::system_error);
+    c.connect();
+    BOOST_TEST(stage_count(c) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(fault_reset_after_the_response) {
+    running_emulator emu(with_faults({"reset-after:op=CreateStage"}));
+    client c(emu);
+    BOOST_TEST(c.call("CreateStage").status == 200u);
+    // The connection is gone: the next request on it fails.
+    BOOST_CHECK_THROW(c.call("ListStages"), boost::system::system_error);
+    c.connect();
+    BOOST_TEST(stage_count(c) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(fault_truncated_body) {
+    running_emulator emu(with_faults({"truncate:op=CreateStage"}));
+    client c(emu);
+    BOOST_CHECK_THROW(c.call("CreateStage"), boost::system::system_error);
+    c.connect();
+    BOOST_TEST(stage_count(c) == 1u);  // it ran; only its response was cut
+}
+
+BOOST_AUTO_TEST_CASE(fault_delay) {
+    running_emulator emu(with_faults({"delay=1:op=ListStages"}));
+    client c(emu);
+    BOOST_TEST(c.call("ListStages").status == 200u);
+    const auto log = emu.log();
+    BOOST_TEST_REQUIRE(!log.empty());
+    BOOST_TEST(log.back().find("fault=delay") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(control_endpoints_are_never_faulted) {
+    running_emulator emu(with_faults({"500"}));
+    client c(emu);
+    BOOST_TEST(c.control("reset", "{}").status == 200u);
+    BOOST_TEST(c.call("ListStages").status == 500u);
+}
+
+BOOST_AUTO_TEST_CASE(fault_specs) {
+    auto f = emulator::parse_fault("503:0.2");
+    BOOST_TEST((f.kind == emulator::fault_kind::unavailable));
+    BOOST_TEST(f.probability == 0.2);
+    f = emulator::parse_fault("reset-before:every=5");
+    BOOST_TEST((f.kind == emulator::fault_kind::reset_before));
+    BOOST_TEST(f.every == 5u);
+    f = emulator::parse_fault("delay=250:op=CreateStage");
+    BOOST_TEST((f.kind == emulator::fault_kind::delay));
+    BOOST_TEST(f.delay.count() == 250);
+    BOOST_TEST(f.operation == "CreateStage");
+    BOOST_TEST(f.probability == 1.0);
+    for (const char* bad :
+         {"404", "503:1.5", "503:0", "reset-after:every=0", "delay=x", "500:op="}) {
+        BOOST_CHECK_THROW(emulator::parse_fault(bad), std::invalid_argument);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(tls) {
+    const auto ca = make_test_ca("ivsrt emulator test CA");
+    const auto cert = ca.issue("localhost", "DNS:localhost,IP:127.0.0.1");
+    emulator::options o;
+    o.tls_cert = cert.cert_pem;
+    o.tls_key = cert.key_pem;
+    running_emulator emu(o);
+    asio::ssl::context ctx(asio::ssl::context::tls_client);
+    ctx.add_certificate_authority(asio::buffer(ca.root.cert_pem));
+    client c(emu, &ctx);
+    BOOST_TEST(c.call("CreateStage").status == 200u);
+    BOOST_TEST(stage_count(c) == 1u);
+
+    emulator::options half;
+    half.tls_cert = cert.cert_pem;
+    asio::io_context ioc;
+    BOOST_CHECK_THROW(emulator::server(ioc.get_executor(), half), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(request_log_has_no_secrets) {
+    running_emulator emu;
+    client c(emu);
+    const std::string stage = std::string(c.ok("CreateStage").at("stage").at("arn").as_string());
+    const std::string token =
+        std::string(c.ok("CreateParticipantToken", R"({"stageArn":")" + stage + R"("})")
+                        .at("participantToken")
+                        .at("token")
+                        .as_string());
+    BOOST_TEST(c.control("join", R"({"token":")" + token + R"("})").status == 200u);
+    const auto log = emu.log();
+    BOOST_TEST_REQUIRE(log.size() == 3u);
+    BOOST_TEST(log[0].find("POST /CreateStage CreateStage 200") != std::string::npos);
+    BOOST_TEST(log[2].find("/_emulator/join") != std::string::npos);
+    for (const auto& line : log) {
+        BOOST_TEST(line.find(token.substr(0, 20)) == std::string::npos);
+        BOOST_TEST(line.find("wJalrXUtnFEMI") == std::string::npos);
+        BOOST_TEST(line.find("Signature") == std::string::npos);
+    }
+}
