@@ -1,0 +1,328 @@
+// ivsrt-token-bench: participant-token issuance under load, through one ivsrt::client (api) or
+// minted locally (local). Prints a one-line progress display on stderr while running and exactly
+// one JSON line on stdout at the end; requests, latency and CPU cover the measured window only
+// (after --warmup).
+//
+//   ivsrt-token-bench --port 8080 --concurrency 64 --seconds 10 --stage-arn arn:...
+//   ivsrt-token-bench --mode local --concurrency 2 --requests 100000
+//
+// Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else the emulator's defaults.
+#include <ivsrt.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace model = ivsrt::model;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct options {
+    std::string endpoint;  // URL; or http://127.0.0.1:<port>
+    std::string region = "us-east-1";
+    unsigned concurrency = 64;
+    double seconds = 10;
+    std::optional<std::uint64_t> requests;
+    double warmup = 1;
+    std::string mode = "api";
+    std::string stage_arn;
+    bool pacing = false;
+};
+
+[[noreturn]] void usage(const char* error) {
+    std::fprintf(stderr,
+                 "ivsrt-token-bench: %s\n"
+                 "usage: ivsrt-token-bench [--endpoint URL | --port P] [--region R]\n"
+                 "         [--concurrency C] [--seconds T | --requests N] [--warmup S]\n"
+                 "         [--mode api|local] [--stage-arn ARN] [--pacing on|off]\n",
+                 error);
+    std::exit(2);
+}
+
+options parse(int argc, char** argv) {
+    options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (flag == "--help") usage("help");
+        if (i + 1 >= argc) usage(("missing value for " + flag).c_str());
+        const std::string value = argv[++i];
+        if (flag == "--endpoint") {
+            o.endpoint = value;
+        } else if (flag == "--port") {
+            o.endpoint = "http://127.0.0.1:" + value;
+        } else if (flag == "--region") {
+            o.region = value;
+        } else if (flag == "--concurrency") {
+            o.concurrency = static_cast<unsigned>(std::stoul(value));
+        } else if (flag == "--seconds") {
+            o.seconds = std::stod(value);
+        } else if (flag == "--requests") {
+            o.requests = std::stoull(value);
+        } else if (flag == "--warmup") {
+            o.warmup = std::stod(value);
+        } else if (flag == "--mode") {
+            o.mode = value;
+        } else if (flag == "--stage-arn") {
+            o.stage_arn = value;
+        } else if (flag == "--pacing") {
+            o.pacing = value == "on";
+        } else {
+            usage(("unknown flag " + flag).c_str());
+        }
+    }
+    if (o.mode != "api" && o.mode != "local") usage("--mode must be api or local");
+    if (o.mode == "api" && o.endpoint.empty()) usage("--endpoint or --port is required");
+    if (o.concurrency == 0) usage("--concurrency must be at least 1");
+    return o;
+}
+
+std::string env_or(const char* name, const char* fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : fallback;
+}
+
+// The measured window and what happened in it. Thread-safe where the local mode needs it.
+class recorder {
+  public:
+    explicit recorder(const options& o) : o_(o) {}
+
+    void start() { measure_from_ = clock_type::now() + to_duration(o_.warmup); }
+
+    // True while new requests should start. The first call after the warmup opens the measured
+    // window (and takes the CPU usage at its start).
+    bool running() {
+        if (stop_.load(std::memory_order_relaxed)) return false;
+        const auto now = clock_type::now();
+        if (now < measure_from_) return true;
+        if (!window_open_.exchange(true)) {
+            std::lock_guard lock(mutex_);
+            window_start_ = now;
+            getrusage(RUSAGE_SELF, &usage_start_);
+        }
+        if (o_.requests) return started_.fetch_add(1, std::memory_order_relaxed) < *o_.requests;
+        return now < measure_from_ + to_duration(o_.seconds);
+    }
+
+    // A request ended; counted when it started inside the window.
+    void record(clock_type::time_point started, bool ok) {
+        const auto now = clock_type::now();
+        std::lock_guard lock(mutex_);
+        if (!window_open_ || started < window_start_) return;
+        latencies_.push_back(std::chrono::duration<double, std::milli>(now - started).count());
+        errors_ += !ok;
+        window_end_ = now;
+    }
+
+    void finish() {
+        stop_ = true;
+        getrusage(RUSAGE_SELF, &usage_end_);
+    }
+
+    std::size_t completed() const {
+        std::lock_guard lock(mutex_);
+        return latencies_.size();
+    }
+
+    void print_json() {
+        std::lock_guard lock(mutex_);
+        std::sort(latencies_.begin(), latencies_.end());
+        auto pct = [&](double p) {
+            if (latencies_.empty()) return 0.0;
+            return latencies_[std::min(latencies_.size() - 1,
+                                       static_cast<std::size_t>(p * latencies_.size()))];
+        };
+        auto secs = [](const timeval& a, const timeval& b) {
+            return double(b.tv_sec - a.tv_sec) + double(b.tv_usec - a.tv_usec) / 1e6;
+        };
+        const double seconds = std::chrono::duration<double>(window_end_ - window_start_).count();
+        const double user = secs(usage_start_.ru_utime, usage_end_.ru_utime);
+        const double sys = secs(usage_start_.ru_stime, usage_end_.ru_stime);
+        const std::size_t n = latencies_.size();
+        std::printf(
+            "{\"client\":\"ivsrt\",\"version\":\"%s\",\"mode\":\"%s\",\"concurrency\":%u,"
+            "\"requests\":%zu,\"errors\":%zu,\"seconds\":%.3f,\"req_per_s\":%.1f,"
+            "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,"
+            "\"cpu_ms_per_1000_req\":%.1f,\"max_rss_mb\":%.1f}\n",
+            ivsrt::version_string, o_.mode.c_str(), o_.concurrency, n, errors_, seconds,
+            seconds > 0 ? double(n) / seconds : 0.0, pct(0.5), pct(0.99), user, sys,
+            n ? (user + sys) * 1e6 / double(n) : 0.0, double(usage_end_.ru_maxrss) / 1024.0);
+        std::fflush(stdout);
+    }
+
+  private:
+    static clock_type::duration to_duration(double s) {
+        return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
+    }
+    const options& o_;
+    clock_type::time_point measure_from_;
+    std::atomic<std::uint64_t> started_{0};
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> window_open_{false};
+    mutable std::mutex mutex_;
+    clock_type::time_point window_start_, window_end_;
+    std::vector<double> latencies_;
+    std::size_t errors_ = 0;
+    rusage usage_start_{}, usage_end_{};
+};
+
+// Redraws the progress line every 200 ms until `done`.
+void progress(const recorder& r, const std::atomic<bool>& done) {
+    while (!done.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        std::fprintf(stderr, "\r%zu requests measured", r.completed());
+    }
+    std::fprintf(stderr, "\n");
+}
+
+struct counters {
+    std::atomic<std::uint64_t> retries{0};
+    std::atomic<std::uint64_t> throttled{0};
+};
+
+asio::awaitable<void> worker(ivsrt::client& ivs, const model::create_participant_token_request& req,
+                             recorder& r) {
+    ivsrt::diagnostics diag;
+    while (r.running()) {
+        const auto started = clock_type::now();
+        auto [ec, result] = co_await ivs.async_create_participant_token(
+            req, diag, asio::as_tuple(asio::use_awaitable));
+        static int reported = 0;  // the first few errors only (one thread runs the workers)
+        if (ec && reported++ < 3) std::fprintf(stderr, "\nerror: %s\n", diag.to_string().c_str());
+        r.record(started, !ec);
+    }
+}
+
+int run_api(const options& o) {
+    asio::io_context ioc(1);
+    ivsrt::client_config config;
+    config.region = o.region;
+    config.endpoint_url = o.endpoint;
+    config.credentials = ivsrt::make_static_provider(
+        ioc.get_executor(),
+        {.access_key_id = env_or("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+         .secret_access_key =
+             env_or("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+         .provider = "environment"});
+    config.pacing.enabled = o.pacing;
+    config.pool.max_connections = std::min<std::size_t>(o.concurrency, 256);
+    counters count;
+    config.on_event = [&](const ivsrt::client_event& e) {
+        if (e.kind == ivsrt::client_event_kind::retry) ++count.retries;
+        if (e.kind == ivsrt::client_event_kind::attempt_end && e.error == ivsrt::errc::throttling) {
+            ++count.throttled;
+        }
+    };
+    ivsrt::client ivs(ioc.get_executor(), std::move(config));
+
+    recorder r(o);
+    std::atomic<bool> done{false};
+    int status = 0;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            std::string stage_arn = o.stage_arn;
+            if (stage_arn.empty()) {
+                const model::create_stage_request create{.name = "token-bench"};
+                stage_arn = (co_await ivs.async_create_stage(create)).stage->arn;
+            }
+            const model::create_participant_token_request req{
+                .stage_arn = stage_arn,
+                .user_id = "bench",
+                .capabilities = {model::participant_token_capability::subscribe}};
+            r.start();
+            auto ex = co_await asio::this_coro::executor;
+            unsigned live = o.concurrency;
+            asio::steady_timer all_done(ex, clock_type::time_point::max());
+            for (unsigned i = 0; i < o.concurrency; ++i) {
+                asio::co_spawn(ex, worker(ivs, req, r), [&](std::exception_ptr) {
+                    if (--live == 0) all_done.cancel();
+                });
+            }
+            co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+            r.finish();
+        },
+        [&](std::exception_ptr e) {
+            if (!e) return;
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& x) {
+                std::fprintf(stderr, "ivsrt-token-bench: %s\n", x.what());
+                status = 1;
+            }
+        });
+    std::thread display(progress, std::cref(r), std::cref(done));
+    ioc.run();
+    done = true;
+    display.join();
+    if (status) return status;
+    std::fprintf(stderr, "throttled attempts: %llu, retries: %llu\n",
+                 static_cast<unsigned long long>(count.throttled.load()),
+                 static_cast<unsigned long long>(count.retries.load()));
+    r.print_json();
+    return 0;
+}
+
+int run_local(const options& o) {
+    const auto keys = ivsrt::generate_participant_token_key_pair();
+    const ivsrt::participant_token_minter minter(
+        keys.private_key_pem, "arn:aws:ivs:" + o.region + ":123456789012:public-key/benchKey0001");
+    ivsrt::participant_token_claims claims;
+    claims.stage_arn = o.stage_arn.empty()
+                           ? "arn:aws:ivs:" + o.region + ":123456789012:stage/benchStage01"
+                           : o.stage_arn;
+    claims.events_url = "wss://global.events.live-video.net";
+    claims.whip_url = "https://f99084460c35.global-bm.whip.live-video.net";
+    claims.user_id = "bench";
+
+    recorder r(o);
+    std::atomic<bool> done{false};
+    std::thread display(progress, std::cref(r), std::cref(done));
+    r.start();
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < o.concurrency; ++i) {
+        threads.emplace_back([&] {
+            while (r.running()) {
+                const auto started = clock_type::now();
+                const auto token = minter.mint(claims);
+                r.record(started, token.token.has_value());
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    r.finish();
+    done = true;
+    display.join();
+    r.print_json();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const options o = parse(argc, argv);
+    try {
+        return o.mode == "api" ? run_api(o) : run_local(o);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ivsrt-token-bench: %s\n", e.what());
+        return 1;
+    }
+}
