@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole ivsrt test suite, as CI runs it (.ci/run calls this after installing the packages):
-#   format and generated-code checks, CMake Release build (g++) + all tests, Meson build (clang++)
-#   + all tests, unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer (clang++),
-#   and the consumption tests (find_package, add_subdirectory, Meson subproject).
+#   format and generated-code checks, CMake Release build (g++) + all tests, the AWS JS SDK v3
+#   compatibility test against the emulator, the examples and demo against the emulator, Meson
+#   build (clang++) + all tests, unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   (clang++), and the consumption tests (find_package, add_subdirectory, Meson subproject).
 # Usage: tools/test.sh [--quick]   (--quick: CMake Release build and its tests only)
 # Build trees go to build/ (override with IVSRT_BUILD_ROOT). Exits non-zero if any step failed.
 set -uo pipefail
@@ -53,6 +54,15 @@ sanitizers() {
             ctest --test-dir "$out/asan" -L unit --output-on-failure -j "$jobs"
 }
 format_check() { bash "$src/tools/format.sh" --check; }
+# The AWS SDK for JavaScript v3 (pinned in tests/compat/package-lock.json) against the emulator,
+# and the client's wire reference (tests/data/client/js_sdk_wire.json) still what the SDK builds.
+js_sdk() {
+    bash "$src/tests/compat/run.sh" "$out/release/tools/emulator/ivsrt-emulator" &&
+        (cd "$src/tests/compat" &&
+            node --no-warnings capture_wire.mjs ../data/client/wire_inputs.json --check)
+}
+# The examples and the quick-start demo against the emulator.
+examples_run() { bash "$src/examples/run_examples.sh" "$out/release"; }
 consumption() { rm -rf "$out/consumption" && bash "$src/tests/consumption/run.sh" "$out/consumption"; }
 
 generated_check() {  # regenerating the committed generated code must change nothing
@@ -60,12 +70,19 @@ generated_check() {  # regenerating the committed generated code must change not
     if [ -f "$src/tools/codegen/generate.py" ]; then
         python3 "$src/tools/codegen/generate.py" --check || return 1
     fi
+    # Our four library TUs (tests/common/ivsrt_src_*.cpp) include what <ivsrt/src.hpp> does.
+    local ours theirs
+    ours=$(grep -ho '^#include <ivsrt/.*impl/.*>' "$src"/tests/common/ivsrt_src_*.cpp | sort)
+    theirs=$(grep -ho '^#include <ivsrt/.*impl/.*>' "$src/include/ivsrt/src.hpp" | sort)
+    [ "$ours" = "$theirs" ] || { echo "tests/common/ivsrt_src_*.cpp and src.hpp differ"; return 1; }
 }
 
 step format format_check
 step generated-code generated_check
 step cmake-release-gcc cmake_release
 if [ $quick -eq 0 ]; then
+    step js-sdk-compat js_sdk
+    step examples examples_run
     step meson-clang meson_clang
     step asan-ubsan-clang sanitizers
     step consumption consumption

@@ -1,0 +1,12 @@
+// ivsrt's out-of-line code for the tests, examples, benchmarks and tools of this repository,
+// compiled once (IVSRT_SEPARATE_COMPILATION is set by the build) in four translation units so
+// that both cores work on it: core (this file), model, transport and client. Together they
+// include exactly the files <ivsrt/src.hpp> includes (tools/test.sh checks it).
+#include <ivsrt.hpp>
+
+#include <ivsrt/impl/error.ipp>
+#include <ivsrt/impl/diagnostics.ipp>
+#include <ivsrt/impl/endpoint.ipp>
+#include <ivsrt/impl/retry.ipp>
+#include <ivsrt/impl/pacing.ipp>
+#include <ivsrt/impl/aws_config.ipp>

@@ -1,0 +1,11 @@
+// ivsrt's out-of-line code, part transport: signing, connections, credentials, tokens (see
+// ivsrt_src_core.cpp).
+#include <ivsrt.hpp>
+
+#include <ivsrt/impl/sigv4.ipp>
+#include <ivsrt/impl/connection_pool.ipp>
+#include <ivsrt/impl/http_connection.ipp>
+#include <ivsrt/impl/tls.ipp>
+#include <ivsrt/impl/credentials.ipp>
+#include <ivsrt/impl/jwt.ipp>
+#include <ivsrt/impl/participant_token.ipp>
