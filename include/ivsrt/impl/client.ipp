@@ -282,7 +282,7 @@ class call {
         cancellation_ = co_await asio::this_coro::cancellation_state;
         if (!p_.invalid.empty()) co_return client_error(errc::invalid_request, p_.invalid);
         asio::steady_timer timer(co_await asio::this_coro::executor);
-        // (No co_await inside || or ?: in this file: g++ 12 miscompiles those.)
+        // (No co_await inside &&, || or ?: in this file: g++ 12 miscompiles those.)
         if (co_await wait_for_turn(timer)) co_return std::move(failure_);
         if (cancelled()) co_return std::move(failure_);
         build_request();
@@ -349,7 +349,7 @@ class call {
                 may_resend ? state.after_attempt(outcome, c_.now()) : retry_decision{};
             const bool call_expired = steady::now() >= deadline_;
             if (!decision.retry || call_expired || steady::now() + decision.delay >= deadline_) {
-                if (ec) co_return transport_error(ec, info, state.attempt(), started, call_expired);
+                if (ec) co_return transport_error(ec, info, state.attempt(), call_expired);
                 if (diag_) {
                     diag_->assign_service_error(error.code, error.message, error.request_id,
                                                 outcome.http_status);
@@ -364,9 +364,10 @@ class call {
                   .request_id = error.request_id,
                   .duration = decision.delay,
                   .detail = retry_reason(outcome)});
-            if (decision.delay.count() > 0 &&
-                co_await sleep(timer, decision.delay, "waiting to retry")) {
-                co_return std::move(failure_);
+            if (decision.delay.count() > 0) {
+                if (co_await sleep(timer, decision.delay, "waiting to retry")) {
+                    co_return std::move(failure_);
+                }
             }
         }
     }
@@ -555,7 +556,7 @@ class call {
     }
 
     call_outcome transport_error(error_code ec, const exchange_info& info, unsigned attempts,
-                                 steady::time_point started, bool call_expired) {
+                                 bool call_expired) {
         std::string text;
         if (ec == errc::timeout) {
             text = call_expired
@@ -574,7 +575,6 @@ class call {
         text += info.response_started && !p_.op->idempotent
                     ? ", not resent: the response had started and the operation is not idempotent)"
                     : ")";
-        (void)started;
         return client_error(ec, text);
     }
 
