@@ -18,6 +18,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -25,11 +26,13 @@
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
+#include <atomic>
 #include <deque>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -817,6 +820,59 @@ BOOST_FIXTURE_TEST_CASE(credentials_failure_is_reported, fixture) {
         BOOST_TEST(!diag.message().empty());
     });
     BOOST_TEST(service.requests.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(threads)
+
+// One client used from an io_context run by four threads (connections on strands), the server
+// on an io_context of its own: 200 concurrent calls all complete, each exactly once.
+BOOST_AUTO_TEST_CASE(concurrent_calls_from_several_threads) {
+    asio::io_context server_ioc{1};
+    scripted_service service;
+    ivsrt::test::loopback_server server{server_ioc.get_executor(), service.script()};
+    const std::uint16_t port = server.port();
+    auto server_work = asio::make_work_guard(server_ioc);
+    std::thread server_thread([&] { server_ioc.run(); });
+
+    asio::io_context ioc{4};
+    ivsrt::client_config cfg;
+    cfg.region = "us-west-2";
+    cfg.endpoint_url = "http://127.0.0.1:" + std::to_string(port);
+    cfg.credentials = ivsrt::make_static_provider(ioc.get_executor(),
+                                                  {.access_key_id = std::string(access_key),
+                                                   .secret_access_key = std::string(secret_key),
+                                                   .provider = "test"});
+    cfg.sources.env = ivsrt::environment(std::map<std::string, std::string, std::less<>>{});
+    cfg.sources.home_directory = "/nonexistent";
+    cfg.pacing.enabled = false;
+    cfg.pool.max_connections = 8;
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+
+    constexpr int calls = 200;
+    std::atomic<int> ok{0}, done{0};
+    for (int i = 0; i < calls; ++i) {
+        asio::co_spawn(
+            ioc,
+            [&]() -> asio::awaitable<void> {
+                auto [ec, r] =
+                    co_await ivs.async_get_stage(get_stage, asio::as_tuple(asio::use_awaitable));
+                if (!ec) ++ok;
+            },
+            [&](std::exception_ptr) { ++done; });
+    }
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) threads.emplace_back([&] { ioc.run(); });
+    for (auto& t : threads) t.join();
+    BOOST_TEST(done.load() == calls);
+    BOOST_TEST(ok.load() == calls);
+    BOOST_TEST(ivs.connection_stats().open <= 8u);
+
+    asio::post(server_ioc, [&] { server.stop(); });
+    server_work.reset();
+    server_thread.join();
+    BOOST_TEST(service.requests.size() == static_cast<std::size_t>(calls));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
