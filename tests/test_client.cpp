@@ -70,6 +70,27 @@ response_t make_response(unsigned status, std::string body,
     return res;
 }
 
+// Settings read from nowhere: an empty environment and no home directory.
+ivsrt::config_sources isolated_sources() {
+    ivsrt::config_sources sources;
+    sources.env = ivsrt::environment(std::map<std::string, std::string, std::less<>>{});
+    sources.home_directory = "/nonexistent";
+    return sources;
+}
+
+// A client of the test server at `url`: the test credentials, isolated settings, no pacing.
+ivsrt::client_config test_config(const asio::any_io_executor& ex, std::string url) {
+    ivsrt::client_config c;
+    c.region = "us-west-2";
+    c.endpoint_url = std::move(url);
+    c.credentials = ivsrt::make_static_provider(ex, {.access_key_id = std::string(access_key),
+                                                     .secret_access_key = std::string(secret_key),
+                                                     .provider = "test"});
+    c.sources = isolated_sources();
+    c.pacing.enabled = false;
+    return c;
+}
+
 // The server side of a test: replies to each request with the next canned response (or, when
 // none is left, 200 "{}") and records the requests. A response with status 0 means "read the
 // request, then hold the connection without answering" (until the server stops).
@@ -112,16 +133,8 @@ struct fixture {
     std::vector<std::string> event_codes;  // copies of the events' views
 
     ivsrt::client_config config(std::string scheme = "http") {
-        ivsrt::client_config c;
-        c.region = "us-west-2";
-        c.endpoint_url = scheme + "://127.0.0.1:" + std::to_string(port);
-        c.credentials = ivsrt::make_static_provider(ioc.get_executor(),
-                                                    {.access_key_id = std::string(access_key),
-                                                     .secret_access_key = std::string(secret_key),
-                                                     .provider = "test"});
-        c.sources.env = ivsrt::environment(std::map<std::string, std::string, std::less<>>{});
-        c.sources.home_directory = "/nonexistent";
-        c.pacing.enabled = false;
+        ivsrt::client_config c =
+            test_config(ioc.get_executor(), scheme + "://127.0.0.1:" + std::to_string(port));
         // uniform() == 0.5 for every draw: backoff delays are exactly half their ceiling.
         c.random = [] { return std::uint64_t{1} << 63; };
         c.on_event = [this](const ivsrt::client_event& e) {
@@ -785,8 +798,7 @@ BOOST_AUTO_TEST_SUITE(configuration)
 BOOST_AUTO_TEST_CASE(no_region_is_an_endpoint_error) {
     asio::io_context ioc;
     ivsrt::client_config cfg;
-    cfg.sources.env = ivsrt::environment(std::map<std::string, std::string, std::less<>>{});
-    cfg.sources.home_directory = "/nonexistent";
+    cfg.sources = isolated_sources();
     try {
         ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
         BOOST_FAIL("no exception");
@@ -799,9 +811,9 @@ BOOST_AUTO_TEST_CASE(no_region_is_an_endpoint_error) {
 BOOST_AUTO_TEST_CASE(region_from_the_environment_gives_the_aws_endpoint) {
     asio::io_context ioc;
     ivsrt::client_config cfg;
+    cfg.sources = isolated_sources();
     cfg.sources.env = ivsrt::environment(
         std::map<std::string, std::string, std::less<>>{{"AWS_REGION", "eu-west-1"}});
-    cfg.sources.home_directory = "/nonexistent";
     ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
     BOOST_TEST(ivs.endpoint().url == "https://ivsrealtime.eu-west-1.amazonaws.com");
 }
@@ -837,16 +849,8 @@ BOOST_AUTO_TEST_CASE(concurrent_calls_from_several_threads) {
     std::thread server_thread([&] { server_ioc.run(); });
 
     asio::io_context ioc{4};
-    ivsrt::client_config cfg;
-    cfg.region = "us-west-2";
-    cfg.endpoint_url = "http://127.0.0.1:" + std::to_string(port);
-    cfg.credentials = ivsrt::make_static_provider(ioc.get_executor(),
-                                                  {.access_key_id = std::string(access_key),
-                                                   .secret_access_key = std::string(secret_key),
-                                                   .provider = "test"});
-    cfg.sources.env = ivsrt::environment(std::map<std::string, std::string, std::less<>>{});
-    cfg.sources.home_directory = "/nonexistent";
-    cfg.pacing.enabled = false;
+    ivsrt::client_config cfg =
+        test_config(ioc.get_executor(), "http://127.0.0.1:" + std::to_string(port));
     cfg.pool.max_connections = 8;
     ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
 
@@ -897,15 +901,8 @@ BOOST_FIXTURE_TEST_CASE(trusted_ca_accepted_untrusted_rejected, tls_fixture) {
     ivsrt::test::loopback_server server{ioc.get_executor(), service.script(), &ctx};
     const std::string ca_file = dir.write("ca.pem", ca.root.cert_pem);
     auto make = [&](bool trust) {
-        ivsrt::client_config c;
-        c.region = "us-west-2";
-        c.endpoint_url = "https://127.0.0.1:" + std::to_string(server.port());
-        c.credentials = ivsrt::make_static_provider(
-            ioc.get_executor(),
-            {.access_key_id = "AKID", .secret_access_key = "secret", .provider = "test"});
-        c.sources.env = ivsrt::environment(std::map<std::string, std::string, std::less<>>{});
-        c.sources.home_directory = "/nonexistent";
-        c.pacing.enabled = false;
+        ivsrt::client_config c =
+            test_config(ioc.get_executor(), "https://127.0.0.1:" + std::to_string(server.port()));
         c.retry = ivsrt::retry_config{.max_attempts = 1};
         if (trust) c.pool.ca_bundle = ca_file;
         return c;
