@@ -371,12 +371,48 @@ BOOST_AUTO_TEST_CASE(busy_pool_queues_requests_fifo) {
     });
 }
 
+BOOST_AUTO_TEST_CASE(idle_connection_closed_by_the_server_is_not_used) {
+    asio::io_context ioc;
+    asio::steady_timer closed(ioc, steady::time_point::max());
+    // First connection: answer once, then drop the idle socket. Later ones serve normally.
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [&](server_connection& c) -> asio::awaitable<void> {
+            co_await ivsrt::test::serve_requests(c, c.index == 0 ? 1 : 5);
+            if (c.index == 0) {
+                c.close();
+                closed.cancel();
+            }
+        });
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res;
+        auto [ec1, info1] = co_await request(pool, res);
+        BOOST_TEST(!ec1, ec1.message());
+        co_await closed.async_wait(asio::as_tuple(asio::use_awaitable));
+        auto [ec2, info2] = co_await request(pool, res);
+        BOOST_TEST(!ec2, ec2.message());
+        BOOST_TEST(res.body() == "0");   // answered by the second connection
+        BOOST_TEST(!info2.stale_retry);  // seen before anything was sent
+        auto s = pool.stats();
+        BOOST_TEST(s.stale_retries == 0u);
+        BOOST_TEST(s.discards == 1u);
+        BOOST_TEST(s.connects == 2u);
+        BOOST_TEST(s.reuses == 0u);
+        BOOST_TEST(s.open == 1u);
+        BOOST_TEST(s.idle == 1u);
+    });
+    BOOST_TEST(server.accepted() == 2u);
+}
+
+// The server closes a reused connection after reading the request, before answering: the
+// request is resent once on a new connection.
 BOOST_AUTO_TEST_CASE(stale_keep_alive_connection_is_replaced_once) {
     asio::io_context ioc;
-    // First connection: answer once, then drop the idle socket. Later ones serve normally.
     ivsrt::test::loopback_server server(
         ioc.get_executor(), [](server_connection& c) -> asio::awaitable<void> {
             co_await ivsrt::test::serve_requests(c, c.index == 0 ? 1 : 5);
+            http::request<http::string_body> req;
+            if (c.index == 0) co_await c.read(req);
         });
     ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
     run(ioc, server, [&]() -> asio::awaitable<void> {
@@ -399,13 +435,14 @@ BOOST_AUTO_TEST_CASE(stale_keep_alive_connection_is_replaced_once) {
 
 BOOST_AUTO_TEST_CASE(second_failure_after_stale_retry_is_reported) {
     asio::io_context ioc;
-    // First connection answers once then closes; every later one closes without answering.
+    // First connection answers once, reads the next request and closes; every later one closes
+    // without answering.
     ivsrt::test::loopback_server server(ioc.get_executor(),
                                         [](server_connection& c) -> asio::awaitable<void> {
                                             if (c.index == 0)
                                                 co_await ivsrt::test::serve_requests(c, 1);
                                             http::request<http::string_body> req;
-                                            if (c.index > 0) co_await c.read(req);
+                                            co_await c.read(req);
                                         });
     ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
     run(ioc, server, [&]() -> asio::awaitable<void> {
@@ -423,7 +460,154 @@ BOOST_AUTO_TEST_CASE(second_failure_after_stale_retry_is_reported) {
         BOOST_TEST(s.open == 0u);
         BOOST_TEST(s.in_use == 0u);
     });
-    BOOST_TEST(server.accepted() == 2u);  // one retry, not more
+}
+
+// A resolver the test answers by hand: it records each lookup's callback.
+struct manual_resolver {
+    std::vector<ivsrt::resolve_callback> pending;
+    std::size_t calls = 0;
+    ivsrt::host_resolver fn() {
+        return [this](const std::string& host, const std::string&, ivsrt::resolve_callback cb) {
+            BOOST_TEST(host == "ivs.test");
+            ++calls;
+            pending.push_back(std::move(cb));
+        };
+    }
+};
+
+BOOST_AUTO_TEST_CASE(slow_lookup_is_shared_and_bounded_by_the_deadline) {
+    asio::io_context ioc;
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [](server_connection& c) { return ivsrt::test::serve_requests(c, 5); });
+    manual_resolver dns;
+    auto cfg = small_pool(32);
+    cfg.resolver = dns.fn();
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "ivs.test", server.port(), cfg);
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        // Twenty requests while the lookup hangs: one lookup, and each ends at its deadline
+        // although the resolver never answered.
+        std::vector<boost::system::error_code> errors;
+        asio::cancellation_signal finished;
+        auto one = [&]() -> asio::awaitable<void> {
+            ivsrt::connection_pool::response_type res;
+            auto [ec, info] = co_await request(pool, res, steady::now() + 100ms);
+            errors.push_back(ec);
+            if (errors.size() == 20) finished.emit(asio::cancellation_type::terminal);
+        };
+        auto ex = co_await asio::this_coro::executor;
+        for (int i = 0; i < 20; ++i) asio::co_spawn(ex, one(), asio::detached);
+        asio::steady_timer until_done(ex, steady::time_point::max());
+        co_await until_done.async_wait(
+            asio::bind_cancellation_slot(finished.slot(), asio::as_tuple(asio::use_awaitable)));
+        BOOST_TEST(dns.calls == 1u);
+        BOOST_TEST(dns.pending.size() == 1u);  // still unanswered
+        for (const auto& ec : errors) BOOST_TEST((ec == ivsrt::errc::timeout), ec.message());
+        BOOST_TEST(pool.stats().in_use == 0u);
+
+        // The late answer fills the cache: the next request needs no lookup.
+        dns.pending.front()(
+            {}, {asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port())});
+        ivsrt::connection_pool::response_type res;
+        auto [ec, info] = co_await request(pool, res);
+        BOOST_TEST(!ec, ec.message());
+        BOOST_TEST(res.body() == "0");
+        BOOST_TEST(dns.calls == 1u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(lookup_wait_is_cancellable) {
+    asio::io_context ioc;
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [](server_connection& c) { return ivsrt::test::serve_requests(c, 1); });
+    manual_resolver dns;
+    auto cfg = small_pool(4);
+    cfg.resolver = dns.fn();
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "ivs.test", server.port(), cfg);
+    run(ioc, server, [&]() -> asio::awaitable<void> {
+        asio::cancellation_signal cancel;
+        auto ex = co_await asio::this_coro::executor;
+        // Cancel once the request is waiting for the lookup.
+        asio::post(ex, [&] { cancel.emit(asio::cancellation_type::terminal); });
+        auto req = make_request();
+        ivsrt::connection_pool::response_type res;
+        auto [ec, info] = co_await pool.async_request(
+            req, res, far_deadline(),
+            asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable)));
+        BOOST_TEST((ec == ivsrt::errc::cancelled), ec.message());
+        BOOST_TEST(dns.calls == 1u);
+        BOOST_TEST(dns.pending.size() == 1u);
+        BOOST_TEST(pool.stats().in_use == 0u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(failed_lookup_is_remembered_for_the_failure_ttl) {
+    for (const auto failure_ttl :
+         {std::chrono::steady_clock::duration(1h), std::chrono::steady_clock::duration(0)}) {
+        asio::io_context ioc;
+        ivsrt::test::loopback_server server(ioc.get_executor(), [](server_connection& c) {
+            return ivsrt::test::serve_requests(c, 1);
+        });
+        std::size_t calls = 0;
+        auto cfg = small_pool(4);
+        cfg.resolve_failure_ttl = failure_ttl;
+        cfg.resolver = [&](const std::string&, const std::string&, ivsrt::resolve_callback cb) {
+            ++calls;
+            cb(asio::error::host_not_found, {});
+        };
+        ivsrt::connection_pool pool(ioc.get_executor(), "http", "ivs.test", server.port(), cfg);
+        run(ioc, server, [&]() -> asio::awaitable<void> {
+            for (int i = 0; i < 2; ++i) {
+                ivsrt::connection_pool::response_type res;
+                auto [ec, info] = co_await request(pool, res);
+                BOOST_TEST((ec == ivsrt::errc::connection), ec.message());
+                BOOST_TEST((info.cause == asio::error::host_not_found), info.cause.message());
+            }
+        });
+        BOOST_TEST(calls == (failure_ttl.count() > 0 ? 1u : 2u));
+        BOOST_TEST(server.accepted() == 0u);
+    }
+}
+
+// A failure loop over the exchange, byte by byte: for n = 0, 1, 2, ... the server sends the
+// first n bytes of its response and closes. Every cut is an error (never a result), the pool
+// keeps no connection that failed, and once n covers the whole response the request succeeds.
+BOOST_AUTO_TEST_CASE(response_cut_at_every_byte_is_an_error_until_complete) {
+    const std::string full =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\nX-Trailer: t\r\n\r\n";
+    for (std::size_t n = 0; n <= full.size(); ++n) {
+        BOOST_TEST_CONTEXT("cut after " << n << " bytes") {
+            asio::io_context ioc;
+            ivsrt::test::loopback_server server(ioc.get_executor(),
+                                                [&](server_connection& c) -> asio::awaitable<void> {
+                                                    http::request<http::string_body> req;
+                                                    if (!co_await c.read(req)) co_return;
+                                                    co_await c.write_raw(full.substr(0, n));
+                                                });
+            ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
+            run(ioc, server, [&]() -> asio::awaitable<void> {
+                ivsrt::connection_pool::response_type res;
+                auto [ec, info] = co_await request(pool, res);
+                if (n < full.size()) {
+                    BOOST_TEST(ec.failed());
+                    BOOST_TEST(
+                        ((ec == ivsrt::errc::connection) || (ec == ivsrt::errc::invalid_response)),
+                        ec.message());
+                    BOOST_TEST(info.response_started == (n > 0));
+                } else {
+                    BOOST_TEST(!ec, ec.message());
+                    BOOST_TEST(res.body() == "{\"a\":1}");
+                }
+                auto s = pool.stats();
+                BOOST_TEST(s.in_use == 0u);
+                BOOST_TEST(s.waiting == 0u);
+                // The server closed after the response, so even the complete exchange may keep
+                // its connection only until the close is seen.
+                BOOST_TEST(s.idle == (n < full.size() ? 0u : s.idle));
+                BOOST_TEST(s.open == s.idle);
+            });
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(connection_close_response_is_not_reused) {

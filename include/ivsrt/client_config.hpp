@@ -5,7 +5,7 @@
 
 #include <ivsrt/aws_config.hpp>
 #include <ivsrt/credentials.hpp>
-#include <ivsrt/detail/pool_params.hpp>
+#include <ivsrt/pool_config.hpp>
 #include <ivsrt/pacing.hpp>
 #include <ivsrt/retry.hpp>
 

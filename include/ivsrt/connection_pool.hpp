@@ -2,7 +2,8 @@
 #pragma once
 
 #include <ivsrt/detail/config.hpp>
-#include <ivsrt/detail/pool_params.hpp>
+#include <ivsrt/pool_config.hpp>
+#include <ivsrt/pool_stats.hpp>
 #include <ivsrt/error.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>

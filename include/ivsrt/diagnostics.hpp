@@ -58,7 +58,7 @@ class diagnostics {
 };
 
 // The exception thrown by the default completion token: the error_code plus its diagnostics.
-class error_with_diagnostics : public boost::system::system_error {
+class error_with_diagnostics : public ivsrt::exception {
   public:
     IVSRT_DECL error_with_diagnostics(boost::system::error_code ec, diagnostics diag);
     const diagnostics& get_diagnostics() const noexcept { return diag_; }

@@ -3,8 +3,9 @@
 
 #include <ivsrt/detail/config.hpp>
 
-#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
 
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -22,6 +23,7 @@ enum class errc {
     service_quota_exceeded,  // ServiceQuotaExceededException (402)
     validation,              // ValidationException (400)
     throttling,              // ThrottlingException, 429 and the standard throttling codes
+    authentication,          // the credentials or signature were rejected (expired token, ...)
     unknown_service_error,   // any other code; the raw code string is kept in diagnostics
     // Client-side errors.
     invalid_request,   // the request failed validation; nothing was sent
@@ -42,6 +44,18 @@ inline boost::system::error_code make_error_code(errc e) noexcept {
 
 // The stable name of a code ("resource_not_found", ...).
 IVSRT_DECL std::string_view to_string(errc e) noexcept;
+
+// What ivsrt throws: an error_code and a message that says it all. Unlike
+// boost::system::system_error, what() is the message alone, without a " [category:value]" tail.
+class exception : public boost::system::system_error {
+  public:
+    exception(boost::system::error_code ec, std::string message)
+        : boost::system::system_error(ec), message_(std::move(message)) {}
+    const char* what() const noexcept override { return message_.c_str(); }
+
+  private:
+    std::string message_;
+};
 
 }  // namespace ivsrt
 

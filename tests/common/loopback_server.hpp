@@ -10,6 +10,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -77,6 +78,18 @@ class server_connection {
         co_return !std::get<0>(r);
     }
 
+    // Writes `bytes` as they are: for responses no well-behaved server would send.
+    asio::awaitable<bool> write_raw(std::string bytes) {
+        auto token = asio::as_tuple(asio::use_awaitable);
+        std::tuple<boost::system::error_code, std::size_t> r;
+        if (tls_) {
+            r = co_await asio::async_write(*tls_, asio::buffer(bytes), token);
+        } else {
+            r = co_await asio::async_write(*plain_, asio::buffer(bytes), token);
+        }
+        co_return !std::get<0>(r);
+    }
+
     asio::awaitable<bool> handshake() {
         auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::server,
                                                    asio::as_tuple(asio::use_awaitable));
@@ -88,6 +101,14 @@ class server_connection {
     void close() {
         boost::system::error_code ignored;
         (tls_ ? tls_->next_layer() : *plain_).socket().close(ignored);
+    }
+
+    // Closes with a TCP reset (RST) instead of an orderly FIN.
+    void reset() {
+        auto& socket = (tls_ ? tls_->next_layer() : *plain_).socket();
+        boost::system::error_code ignored;
+        socket.set_option(asio::socket_base::linger(true, 0), ignored);
+        socket.close(ignored);
     }
 
     const std::size_t index;  // 0 for the first accepted connection, then 1, ...

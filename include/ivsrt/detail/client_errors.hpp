@@ -30,4 +30,13 @@ IVSRT_DECL void parse_service_error(const connection_pool::response_type& respon
 // The errc of a service error. The code decides; the status only for 429 without a known code.
 IVSRT_DECL errc service_errc(std::string_view code, unsigned http_status) noexcept;
 
+// A non-2xx response without an AWS error code or request id (a proxy's or a load balancer's):
+// "HTTP 502 from host, not an AWS response (text/html): <html>..." with the body's first 200
+// bytes, control characters escaped.
+IVSRT_DECL std::string describe_foreign_response(const connection_pool::response_type& response,
+                                                 std::string_view host);
+
+// Appends at most `limit` bytes of `text`, with control and non-ASCII bytes as \xNN.
+IVSRT_DECL void append_printable(std::string& out, std::string_view text, std::size_t limit);
+
 }  // namespace ivsrt::detail

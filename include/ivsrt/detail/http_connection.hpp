@@ -19,8 +19,10 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ivsrt::detail {
 
@@ -29,6 +31,12 @@ using string_response = boost::beast::http::response<boost::beast::http::string_
 
 // Where an I/O failure happened, which decides how it is classified.
 enum class io_phase { connect, handshake, exchange };
+
+// Bounds on what one response may make the connection hold in memory.
+struct http_limits {
+    std::size_t max_body = 8 * 1024 * 1024;
+    std::size_t max_head = 16 * 1024;  // also bounds a chunk-size line and the trailers
+};
 
 // Maps a transport error to errc::{cancelled, timeout, tls, connection, invalid_response}.
 IVSRT_DECL boost::system::error_code classify_io_error(boost::system::error_code cause,
@@ -42,8 +50,11 @@ class http_connection {
   public:
     using clock = std::chrono::steady_clock;
 
+    using endpoints = std::vector<boost::asio::ip::tcp::endpoint>;
+
     // `tls` null means plain TCP; otherwise it must outlive the connection.
-    IVSRT_DECL http_connection(const boost::asio::any_io_executor& ex, tls_client_context* tls);
+    IVSRT_DECL http_connection(const boost::asio::any_io_executor& ex, tls_client_context* tls,
+                               http_limits limits = {});
     // Closes the socket without a TLS close_notify, keeping the session resumable.
     IVSRT_DECL ~http_connection();
     http_connection(const http_connection&) = delete;
@@ -54,11 +65,11 @@ class http_connection {
     // Connects to the first reachable endpoint and, for TLS, handshakes with SNI and
     // verification for `host`. Completes with void(error_code) by `deadline` at the latest.
     template <class Token>
-    auto async_connect(const boost::asio::ip::tcp::resolver::results_type& endpoints,
-                       const std::string& host, clock::time_point deadline, Token&& token);
+    auto async_connect(const endpoints& to, const std::string& host, clock::time_point deadline,
+                       Token&& token);
 
-    // Writes `req` and reads the response into `res`, by `deadline` at the latest.
-    // Completes with void(error_code).
+    // Writes `req` and reads the response into `res`, by `deadline` at the latest: interim 1xx
+    // responses are skipped, 101 is invalid_response. Completes with void(error_code).
     template <class Token>
     auto async_exchange(const string_request& req, string_response& res, clock::time_point deadline,
                         Token&& token);
@@ -67,8 +78,12 @@ class http_connection {
     bool response_started() const noexcept {
         return buffer_.size() > 0 || (parser_ && parser_->got_some());
     }
-    // After a successful exchange: whether the connection may serve another request.
+    // After a successful exchange: whether the connection may serve another request (keep-alive,
+    // and nothing left unread after the response).
     bool reusable() const noexcept { return reusable_; }
+    // Before reusing an idle connection: true when the peer sent nothing, not even EOF, since the
+    // last response. Anything else (an unsolicited response, a 408, a close) retires it.
+    IVSRT_DECL bool idle_and_silent() noexcept;
     // Whether the TLS handshake resumed an earlier session (false for plain TCP).
     bool resumed_session() const noexcept { return resumed_; }
     // The transport error behind the last failure.
@@ -79,23 +94,28 @@ class http_connection {
     struct exchange_op;
 
     boost::beast::tcp_stream& tcp() noexcept { return tls_ ? tls_->next_layer() : *plain_; }
+    IVSRT_DECL void start_response();  // a fresh parser with the limits
+    // After a complete response: true for an interim 1xx to skip; sets `ec` for a 101.
+    IVSRT_DECL bool interim(boost::system::error_code& ec);
 
     tls_client_context* tls_context_;
+    http_limits limits_;
     std::optional<boost::beast::tcp_stream> plain_;
     std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> tls_;
-    boost::beast::flat_buffer buffer_;  // reused by every exchange
+    boost::beast::flat_buffer buffer_;  // reused by every exchange; its size is bounded
     std::string write_buffer_;          // the serialized request, reused by every exchange
     std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
     boost::system::error_code cause_;
     bool reusable_ = false;
     bool resumed_ = false;
+    unsigned interim_ = 0;  // 1xx responses skipped in this exchange
 };
 
 #include <boost/asio/yield.hpp>
 
 struct http_connection::connect_op : boost::asio::coroutine {
     http_connection& conn;
-    boost::asio::ip::tcp::resolver::results_type endpoints;
+    endpoints to;
     std::string host;  // a copy: connecting is off the hot path
     clock::time_point deadline;
 
@@ -127,13 +147,18 @@ struct http_connection::connect_op : boost::asio::coroutine {
 
     template <class Self>
     void start_connect(Self& self) {
-        const auto eps = std::move(endpoints);  // read before `self` moves this object
+        const auto eps = std::move(to);  // read before `self` moves this object
         conn.tcp().async_connect(eps, std::move(self));
     }
 
     template <class Self>
     void fail(Self& self, boost::system::error_code ec, io_phase phase) {
         conn.cause_ = ec;
+        if (phase == io_phase::handshake && conn.tls_) {
+            // A refused certificate: keep the verification result, which says why.
+            const long verify = SSL_get_verify_result(conn.tls_->native_handle());
+            if (verify != X509_V_OK) conn.cause_ = {static_cast<int>(verify), x509_category()};
+        }
         const bool cancelled =
             self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
         self.complete(classify_io_error(ec, phase, cancelled));
@@ -155,7 +180,8 @@ struct http_connection::exchange_op : boost::asio::coroutine {
         namespace http = boost::beast::http;
         reenter(*this) {
             conn.reusable_ = false;
-            conn.parser_.emplace();
+            conn.interim_ = 0;
+            conn.start_response();
             conn.tcp().expires_at(deadline);
             // One contiguous buffer, one write: cheaper than Beast's serializer.
             serialize_request(req, conn.write_buffer_);
@@ -167,14 +193,21 @@ struct http_connection::exchange_op : boost::asio::coroutine {
                     *conn.plain_, boost::asio::buffer(conn.write_buffer_), std::move(self));
             }
             if (ec) return fail(self, ec);
-            if (conn.tls_) {
-                yield http::async_read(*conn.tls_, conn.buffer_, *conn.parser_, std::move(self));
-            } else {
-                yield http::async_read(*conn.plain_, conn.buffer_, *conn.parser_, std::move(self));
-            }
+            do {
+                if (conn.tls_) {
+                    yield http::async_read(*conn.tls_, conn.buffer_, *conn.parser_,
+                                           std::move(self));
+                } else {
+                    yield http::async_read(*conn.plain_, conn.buffer_, *conn.parser_,
+                                           std::move(self));
+                }
+                if (ec) return fail(self, ec);
+            } while (conn.interim(ec));
             if (ec) return fail(self, ec);
             conn.tcp().expires_never();
-            conn.reusable_ = conn.parser_->keep_alive();
+            // Bytes after the response belong to no request: never read them as the next one's.
+            conn.reusable_ = conn.parser_->keep_alive() && conn.buffer_.size() == 0 &&
+                             (!conn.tls_ || SSL_pending(conn.tls_->native_handle()) == 0);
             res = conn.parser_->release();
             conn.parser_.reset();
             self.complete({});
@@ -193,11 +226,10 @@ struct http_connection::exchange_op : boost::asio::coroutine {
 #include <boost/asio/unyield.hpp>
 
 template <class Token>
-auto http_connection::async_connect(const boost::asio::ip::tcp::resolver::results_type& endpoints,
-                                    const std::string& host, clock::time_point deadline,
-                                    Token&& token) {
+auto http_connection::async_connect(const endpoints& to, const std::string& host,
+                                    clock::time_point deadline, Token&& token) {
     return boost::asio::async_compose<Token, void(boost::system::error_code)>(
-        connect_op{{}, *this, endpoints, host, deadline}, token, tcp());
+        connect_op{{}, *this, to, host, deadline}, token, tcp());
 }
 
 template <class Token>

@@ -6,6 +6,7 @@
 // impl/credentials.ipp only.
 
 #include <ivsrt/detail/config.hpp>
+#include <ivsrt/detail/dns.hpp>
 #include <ivsrt/detail/http_connection.hpp>
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/error.hpp>
@@ -37,7 +38,8 @@ struct http_fetch_request {
     std::chrono::milliseconds timeout{1000};  // connect, request and response, per attempt
     // When set, every address the host resolves to must pass, or nothing is sent.
     bool (*allow_address)(const boost::asio::ip::address&) noexcept = nullptr;
-    std::string ca_bundle;  // extra trusted CAs for https
+    std::string ca_bundle;   // extra trusted CAs for https
+    host_resolver resolver;  // unset: the system's, on a thread of its own
 };
 
 struct http_fetch_result {
@@ -72,15 +74,25 @@ inline boost::asio::awaitable<http_fetch_result> http_fetch(const http_fetch_req
 
     auto ex = co_await asio::this_coro::executor;
     const auto deadline = http_connection::clock::now() + req.timeout;
-    asio::ip::tcp::resolver resolver(ex);
-    auto [resolve_ec, endpoints] = co_await resolver.async_resolve(host, port, tuple);
-    if (resolve_ec)
-        co_return fail(errc::connection, "cannot resolve " + host + ": " + resolve_ec.message());
+    // The lookup is bounded by the same deadline as the rest of the fetch.
+    const auto dns = std::make_shared<dns_cache>(
+        req.resolver, host, port, dns_cache::clock::duration{}, dns_cache::clock::duration{});
+    boost::system::error_code resolve_cause;
+    auto [resolve_ec, endpoints] = co_await dns->async_resolve(ex, deadline, resolve_cause, tuple);
+    if (resolve_ec == errc::timeout) {
+        co_return fail(errc::timeout, "resolving " + host + " timed out after " +
+                                          std::to_string(req.timeout.count()) + " ms");
+    }
+    if (resolve_ec) {
+        co_return fail(resolve_ec,
+                       "cannot resolve " + host + ": " +
+                           (resolve_cause ? resolve_cause.message() : resolve_ec.message()));
+    }
     if (req.allow_address) {
         for (const auto& entry : endpoints) {
-            if (!req.allow_address(entry.endpoint().address())) {
+            if (!req.allow_address(entry.address())) {
                 co_return fail(errc::invalid_request, host + " resolves to " +
-                                                          entry.endpoint().address().to_string() +
+                                                          entry.address().to_string() +
                                                           ", which is not allowed");
             }
         }
@@ -94,7 +106,8 @@ inline boost::asio::awaitable<http_fetch_result> http_fetch(const http_fetch_req
             co_return fail(errc::tls, "cannot load the CA bundle: " + e.code().message());
         }
     }
-    http_connection conn(ex, tls ? &*tls : nullptr);
+    // Credential responses are a few KiB: 1 MiB is plenty.
+    http_connection conn(ex, tls ? &*tls : nullptr, http_limits{1024 * 1024, 16 * 1024});
     auto describe = [&](const boost::system::error_code& ec) {
         if (ec == errc::timeout)
             return "timed out after " + std::to_string(req.timeout.count()) + " ms";

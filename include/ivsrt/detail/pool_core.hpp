@@ -1,7 +1,7 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
-#include <ivsrt/detail/pool_params.hpp>
+#include <ivsrt/pool_stats.hpp>
 
 #include <cassert>
 #include <cstddef>
@@ -123,6 +123,15 @@ class pool_core {
         n.reset();
         ++stats_.discards;
         ++stats_.stale_retries;
+        ++stats_.connects;
+    }
+
+    // Closes a leased idle node that turned out unusable before any request went out (the peer
+    // sent something or closed while it was idle) and keeps the slot for a fresh connection.
+    void replace_unusable(node_ptr& n) {
+        n.reset();
+        --stats_.reuses;
+        ++stats_.discards;
         ++stats_.connects;
     }
 

@@ -13,6 +13,13 @@
 
 namespace ivsrt::detail {
 
+// The error category of OpenSSL certificate verification results (X509_V_ERR_*), so that a
+// failed handshake can say why the certificate was refused.
+IVSRT_DECL const boost::system::error_category& x509_category() noexcept;
+
+// Whether `ec` (an x509_category code) is a host-name or IP-address mismatch.
+IVSRT_DECL bool is_name_mismatch(const boost::system::error_code& ec) noexcept;
+
 // The client TLS settings shared by the connections of one pool (one host): TLS 1.2 minimum,
 // peer and host-name verification against the system store plus an optional CA file, and the
 // most recent session, offered on the next handshake so that new connections resume it.

@@ -6,6 +6,7 @@
 
 #include <boost/system/errc.hpp>
 #include <boost/system/system_error.hpp>
+#include <ivsrt/error.hpp>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -285,7 +286,7 @@ IVSRT_DECL std::optional<std::string> configured_region(const environment& env,
 namespace settings_impl {
 
 [[noreturn]] inline void fail(const std::string& message) {
-    throw boost::system::system_error(
+    throw ivsrt::exception(
         boost::system::errc::make_error_code(boost::system::errc::invalid_argument),
         "ivsrt settings: " + message);
 }

@@ -7,6 +7,7 @@
 #include <ivsrt/client.hpp>
 #include <ivsrt/detail/client_errors.hpp>
 #include <ivsrt/detail/pacing_wait.hpp>
+#include <ivsrt/detail/tls.hpp>
 #include <ivsrt/detail/uri.hpp>
 #include <ivsrt/sigv4.hpp>
 #include <ivsrt/version.hpp>
@@ -80,7 +81,7 @@ inline client_setup resolve_client_setup(const client_config& config) {
          .sdk_ua_app_id = config.app_id},
         config.sources);
     if (!s.settings.region && !s.settings.endpoint_url) {
-        throw boost::system::system_error(
+        throw ivsrt::exception(
             errc::endpoint,
             "region: not set (set client_config.region, AWS_REGION, or region in the profile)");
     }
@@ -88,7 +89,7 @@ inline client_setup resolve_client_setup(const client_config& config) {
                                       .use_fips = s.settings.use_fips,
                                       .use_dual_stack = s.settings.use_dual_stack,
                                       .endpoint_url = s.settings.endpoint_url});
-    if (!resolved) throw boost::system::system_error(errc::endpoint, resolved.error().message);
+    if (!resolved) throw ivsrt::exception(errc::endpoint, resolved.error().message);
     s.endpoint = std::move(*resolved);
     s.region = s.endpoint.signing_region.empty() ? s.settings.region.value_or("us-east-1")
                                                  : s.endpoint.signing_region;
@@ -237,11 +238,58 @@ IVSRT_DECL errc service_errc(std::string_view code, unsigned http_status) noexce
     for (const auto& [name, e] : modeled) {
         if (code == name) return e;
     }
+    // Rejected credentials or signatures, from any AWS service front end.
+    static constexpr std::string_view authentication[] = {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "MissingAuthenticationToken",
+    };
+    for (std::string_view name : authentication) {
+        if (code == name) return errc::authentication;
+    }
     attempt_outcome outcome;
     outcome.http_status = http_status;
     outcome.error_code = code;
     if (classify(outcome) == error_kind::throttling) return errc::throttling;
     return errc::unknown_service_error;
+}
+
+IVSRT_DECL std::string describe_foreign_response(const connection_pool::response_type& response,
+                                                 std::string_view host) {
+    std::string out = "HTTP " + std::to_string(response.result_int()) + " from " +
+                      std::string(host) + ", not an AWS response";
+    if (auto it = response.find(boost::beast::http::field::content_type); it != response.end()) {
+        out += " (";
+        append_printable(out, it->value(), 100);
+        out += ')';
+    }
+    if (!response.body().empty()) {
+        out += ": ";
+        append_printable(out, response.body(), 200);
+    }
+    return out;
+}
+
+IVSRT_DECL void append_printable(std::string& out, std::string_view text, std::size_t limit) {
+    constexpr char hex[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            out += static_cast<char>(c);
+        } else if (c == '\n') {
+            out += "\\n";
+        } else {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    if (text.size() > limit) out += "...";
 }
 
 IVSRT_DECL asio::any_io_executor client_executor(const client_impl& impl) {
@@ -265,6 +313,10 @@ inline http::verb to_verb(model::http_method m) {
             break;
     }
     return http::verb::post;
+}
+
+inline bool is_success(unsigned http_status) {
+    return http_status >= 200 && http_status < 300;
 }
 
 inline std::string duration_text(std::chrono::milliseconds d) {
@@ -316,17 +368,22 @@ class call {
                 outcome.transport_failure = true;
             } else {
                 outcome.http_status = response.result_int();
-                if (outcome.http_status < 200 || outcome.http_status >= 300) {
+                if (!is_success(outcome.http_status)) {
                     parse_service_error(response, error);
                     outcome.error_code = error.code;
+                    if (error.code.empty() && error.request_id.empty()) {
+                        // Not from AWS (a proxy, a load balancer): say what it was.
+                        error.message = describe_foreign_response(response, c_.endpoint.authority);
+                    }
                 }
                 outcome.retry_after = header(response, http::field::retry_after);
                 outcome.amz_retry_after = header(response, "x-amz-retry-after");
                 outcome.date = header(response, http::field::date);
             }
+            // Only a 2xx without an error code is a result; any other status is an error.
             const error_code result =
                 ec ? ec
-                   : (outcome.error_code.empty() && outcome.http_status < 300
+                   : (outcome.error_code.empty() && is_success(outcome.http_status)
                           ? error_code{}
                           : error_code(service_errc(outcome.error_code, outcome.http_status)));
             emit({.kind = client_event_kind::attempt_end,
@@ -344,7 +401,9 @@ class call {
             if (ec == errc::cancelled) co_return client_error(ec, "cancelled");
             // A response that started arriving means the service may have acted on the request:
             // resending is only safe for an idempotent operation.
-            const bool may_resend = !ec || !info.response_started || p_.op->idempotent;
+            // A refused certificate stays refused: never retried.
+            const bool may_resend = (!ec || !info.response_started || p_.op->idempotent) &&
+                                    !(ec == errc::tls && info.cause.category() == x509_category());
             const retry_decision decision =
                 may_resend ? state.after_attempt(outcome, c_.now()) : retry_decision{};
             const bool call_expired = steady::now() >= deadline_;
@@ -562,6 +621,12 @@ class call {
             text = call_expired
                        ? "the call timeout (" + duration_text(c_.call_timeout) + ") expired"
                        : "the attempt timeout (" + duration_text(c_.attempt_timeout) + ") expired";
+        } else if (ec == errc::tls && is_name_mismatch(info.cause)) {
+            text =
+                "TLS: the certificate of " + c_.endpoint.host + " is not valid for that host name";
+        } else if (ec == errc::tls && info.cause.category() == x509_category()) {
+            text = "TLS: the certificate chain of " + c_.endpoint.host +
+                   " could not be verified: " + info.cause.message();
         } else {
             text = ec.message();
             if (info.cause) {

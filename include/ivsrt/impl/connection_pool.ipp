@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ivsrt/connection_pool.hpp>
+#include <ivsrt/detail/dns.hpp>
 #include <ivsrt/detail/http_connection.hpp>
 #include <ivsrt/detail/pool_core.hpp>
 #include <ivsrt/detail/tls.hpp>
@@ -32,7 +33,7 @@ class pool_impl {
     using clock = std::chrono::steady_clock;
     using core_type = pool_core<http_connection, clock, pool_waiter*>;
     using node_ptr = core_type::node_ptr;
-    using results_type = boost::asio::ip::tcp::resolver::results_type;
+    using endpoints = http_connection::endpoints;
 
     pool_impl(boost::asio::any_io_executor ex, bool use_tls, std::string host, std::uint16_t port,
               pool_config config)
@@ -41,6 +42,8 @@ class pool_impl {
           port_(std::to_string(port)),
           config_(std::move(config)),
           strands_(config_.connection_strands.value_or(!single_threaded(ex_))),
+          dns_(std::make_shared<dns_cache>(config_.resolver, host_, port_, config_.resolve_ttl,
+                                           config_.resolve_failure_ttl)),
           core_(config_.max_connections, config_.max_idle_time, config_.max_lifetime) {
         if (use_tls) tls_.emplace(config_.verify_peer, config_.ca_bundle);
     }
@@ -65,24 +68,11 @@ class pool_impl {
         return std::make_unique<core_type::node>(
             clock::now(),
             strands_ ? boost::asio::any_io_executor(boost::asio::make_strand(ex_)) : ex_,
-            tls_ ? &*tls_ : nullptr);
+            tls_ ? &*tls_ : nullptr,
+            http_limits{config_.max_response_body, config_.max_response_head});
     }
 
-    // Cached resolver results, if still fresh.
-    std::optional<results_type> cached_endpoints() {
-        std::lock_guard lock(mutex_);
-        if (endpoints_ && clock::now() - resolved_at_ < config_.resolve_ttl) return endpoints_;
-        return std::nullopt;
-    }
-    void cache_endpoints(const results_type& r) {
-        std::lock_guard lock(mutex_);
-        endpoints_ = r;
-        resolved_at_ = clock::now();
-    }
-    void forget_endpoints() {
-        std::lock_guard lock(mutex_);
-        endpoints_.reset();
-    }
+    dns_cache& dns() noexcept { return *dns_; }
 
     std::mutex& mutex() noexcept { return mutex_; }
     core_type& core() noexcept { return core_; }  // with mutex() held
@@ -114,10 +104,9 @@ class pool_impl {
     pool_config config_;
     std::optional<tls_client_context> tls_;
     bool strands_;  // one strand per connection
+    std::shared_ptr<dns_cache> dns_;
     std::mutex mutex_;
     core_type core_;  // declared after tls_: its connections refer to it
-    std::optional<results_type> endpoints_;
-    clock::time_point resolved_at_{};
 };
 
 // A request queued for a connection. Owned by its request operation; the pool only points to it
@@ -202,20 +191,16 @@ struct pool_request_op : boost::asio::coroutine {
     clock::time_point deadline;
     pool_lease lease;  // after `pool`: released before the pool reference is dropped
     std::optional<pool_wait> wait;
-    std::unique_ptr<boost::asio::ip::tcp::resolver> resolver;
-    std::optional<pool_impl::results_type> endpoints;
+    pool_impl::endpoints endpoints;
     bool reused = false;
     clock::time_point queued_at{};
+    clock::time_point connect_deadline{};
     boost::system::error_code error;
     exchange_info info;
 
     template <class Self>
-    void operator()(Self& self, boost::system::error_code ec,
-                    const pool_impl::results_type& results) {
-        if (!ec) {
-            pool->cache_endpoints(results);
-            endpoints = results;
-        }
+    void operator()(Self& self, boost::system::error_code ec, pool_impl::endpoints found) {
+        endpoints = std::move(found);
         (*this)(self, ec);
     }
 
@@ -244,27 +229,25 @@ struct pool_request_op : boost::asio::coroutine {
                 }
             }
 
+            // An idle connection that received anything (a late or unsolicited response, a 408,
+            // an EOF) is retired unread: its bytes belong to no request of ours.
+            if (!error && lease.node && !lease.node->conn.idle_and_silent()) {
+                std::lock_guard lock(pool->mutex());
+                pool->core().replace_unusable(lease.node);
+                reused = false;
+            }
+
             while (!error) {
                 if (!lease.node) {
                     lease.node = pool->make_node();
-                    endpoints = pool->cached_endpoints();
-                    if (!endpoints) {
-                        yield start_resolve(self);
-                        resolver.reset();
-                        if (ec) {
-                            info.cause = ec;
-                            error = cancelled(self) ? errc::cancelled : errc::connection;
-                            break;
-                        }
-                        // A resolve is not cancellable: a cancellation during it is seen here.
-                        if (cancelled(self)) {
-                            error = errc::cancelled;
-                            break;
-                        }
+                    yield start_resolve(self);
+                    if (ec) {
+                        error = ec;
+                        break;
                     }
                     yield start_connect(self);
                     if (ec) {
-                        if (ec == errc::connection) pool->forget_endpoints();
+                        if (ec == errc::connection) pool->dns().forget();
                         error = ec;
                         info.cause = lease.node->conn.cause();
                         break;
@@ -277,15 +260,16 @@ struct pool_request_op : boost::asio::coroutine {
                     if (ec == errc::connection && reused && !info.response_started &&
                         !info.stale_retry) {
                         // The server closed the idle socket: open a new one in the same slot.
-                        {
-                            std::lock_guard lock(pool->mutex());
-                            pool->core().replace_stale(lease.node);
-                        }
-                        info.stale_retry = true;
-                        reused = false;
+                        retry_stale();
                         continue;
                     }
                     error = ec;
+                } else if (reused && res->result_int() == 408 && !info.stale_retry) {
+                    // The server timed the idle connection out as our request went out: it did
+                    // not act on it. Resend once on a fresh connection, like a close.
+                    *res = {};
+                    retry_stale();
+                    continue;
                 }
                 break;
             }
@@ -301,23 +285,31 @@ struct pool_request_op : boost::asio::coroutine {
 
     // Each start_* reads what it needs before `self` (and so this object) is moved away.
     // Connection steps run on the connection's strand.
+    void retry_stale() {
+        {
+            std::lock_guard lock(pool->mutex());
+            pool->core().replace_stale(lease.node);
+        }
+        info.stale_retry = true;
+        reused = false;
+    }
+
+    // Resolving and connecting share one deadline: the connect timeout, or the attempt's if
+    // earlier. The resolve completes with errc::connection, timeout or cancelled.
     template <class Self>
     void start_resolve(Self& self) {
+        connect_deadline = std::min(deadline, clock::now() + pool->config().connect_timeout);
         auto ex = lease.node->conn.get_executor();
-        resolver = std::make_unique<boost::asio::ip::tcp::resolver>(ex);
-        auto& r = *resolver;
-        const std::string& host = pool->host();
-        const std::string& port = pool->port();
-        r.async_resolve(host, port, boost::asio::bind_executor(ex, std::move(self)));
+        pool->dns().async_resolve(ex, connect_deadline, info.cause,
+                                  boost::asio::bind_executor(ex, std::move(self)));
     }
 
     template <class Self>
     void start_connect(Self& self) {
         http_connection& conn = lease.node->conn;
         auto ex = conn.get_executor();
-        const auto eps = *endpoints;
+        const auto eps = std::move(endpoints);
         const std::string& host = pool->host();
-        auto connect_deadline = std::min(deadline, clock::now() + pool->config().connect_timeout);
         conn.async_connect(eps, host, connect_deadline,
                            boost::asio::bind_executor(ex, std::move(self)));
     }
@@ -395,7 +387,7 @@ IVSRT_DECL void connection_pool::start_request(const std::shared_ptr<detail::poo
                                                clock::time_point deadline,
                                                request_handler handler) {
     boost::asio::async_compose<request_handler, request_signature>(
-        detail::pool_request_op{{}, impl, req, res, deadline, {}, {}, {}, {}, false, {}, {}, {}},
+        detail::pool_request_op{{}, impl, req, res, deadline, {}, {}, {}, false, {}, {}, {}, {}},
         handler, impl->executor());
 }
 

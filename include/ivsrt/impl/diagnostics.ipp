@@ -30,6 +30,7 @@ IVSRT_DECL std::string diagnostics::to_string() const {
 
 IVSRT_DECL error_with_diagnostics::error_with_diagnostics(boost::system::error_code ec,
                                                           diagnostics diag)
-    : boost::system::system_error(ec, diag.to_string()), diag_(std::move(diag)) {}
+    : ivsrt::exception(ec, diag.to_string().empty() ? ec.message() : diag.to_string()),
+      diag_(std::move(diag)) {}
 
 }  // namespace ivsrt

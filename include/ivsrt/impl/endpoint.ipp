@@ -9,6 +9,7 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/system/system_error.hpp>
+#include <ivsrt/error.hpp>
 #include <boost/throw_exception.hpp>
 #include <boost/url/parse.hpp>
 
@@ -91,7 +92,7 @@ IVSRT_DECL boost::system::result<endpoint, endpoint_error> resolve_endpoint(
 
 [[noreturn]] IVSRT_DECL void throw_exception_from_error(const endpoint_error& e,
                                                         const boost::source_location& loc) {
-    boost::throw_with_location(boost::system::system_error(e.code, e.message), loc);
+    boost::throw_with_location(ivsrt::exception(e.code, e.message), loc);
 }
 
 }  // namespace ivsrt

@@ -25,6 +25,8 @@ IVSRT_DECL std::string_view to_string(errc e) noexcept {
             return "validation";
         case errc::throttling:
             return "throttling";
+        case errc::authentication:
+            return "authentication";
         case errc::unknown_service_error:
             return "unknown_service_error";
         case errc::invalid_request:

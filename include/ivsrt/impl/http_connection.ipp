@@ -4,6 +4,13 @@
 #include <ivsrt/detail/http_connection.hpp>
 
 #include <boost/asio/error.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <limits>
+
+#include <sys/socket.h>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -41,8 +48,12 @@ IVSRT_DECL void serialize_request(const string_request& req, std::string& out) {
 }
 
 IVSRT_DECL http_connection::http_connection(const boost::asio::any_io_executor& ex,
-                                            tls_client_context* tls)
-    : tls_context_(tls) {
+                                            tls_client_context* tls, http_limits limits)
+    : tls_context_(tls),
+      limits_(limits),
+      // Room for a head at its limit plus what follows it; a longer chunk-size line or an
+      // endless chunk extension fills it and ends the read with buffer_overflow.
+      buffer_(std::max<std::size_t>(limits.max_head, 1024) + 16 * 1024) {
     if (tls_context_) {
         tls_.emplace(ex, tls_context_->native());
     } else {
@@ -51,6 +62,7 @@ IVSRT_DECL http_connection::http_connection(const boost::asio::any_io_executor& 
     // Room for a whole typical response: Beast reads at most the buffer's free capacity at a
     // time (512 bytes when empty), so a small buffer costs several reads per response.
     buffer_.reserve(16 * 1024);
+    start_response();
 }
 
 IVSRT_DECL http_connection::~http_connection() {
@@ -58,6 +70,36 @@ IVSRT_DECL http_connection::~http_connection() {
     // declare the shutdown done: we close the TCP socket without a close_notify, which HTTP/1.1
     // over TLS tolerates since every response is delimited.
     if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+}
+
+IVSRT_DECL void http_connection::start_response() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(limits_.max_head, std::numeric_limits<std::uint32_t>::max())));
+    parser_->body_limit(limits_.max_body);
+}
+
+IVSRT_DECL bool http_connection::interim(boost::system::error_code& ec) {
+    const unsigned status = parser_->get().result_int();
+    // No protocol switch was asked for; an endless run of interim responses is not HTTP either.
+    if (status == 101 || (status < 200 && ++interim_ > 16)) {
+        ec = boost::beast::http::error::bad_status;
+        return false;
+    }
+    if (status >= 200) return false;
+    // Interim responses carry no body; the final one follows on the same connection.
+    start_response();
+    return true;
+}
+
+IVSRT_DECL bool http_connection::idle_and_silent() noexcept {
+    if (buffer_.size() != 0) return false;
+    if (tls_ && SSL_pending(tls_->native_handle()) != 0) return false;
+    auto& socket = tcp().socket();
+    if (!socket.is_open()) return false;
+    char byte;
+    const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 }  // namespace ivsrt::detail

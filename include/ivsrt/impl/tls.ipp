@@ -8,6 +8,9 @@
 #include <boost/system/system_error.hpp>
 
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include <string>
 
 namespace ivsrt::detail {
 
@@ -78,6 +81,24 @@ IVSRT_DECL void tls_client_context::prepare(SSL* ssl, const std::string& host,
     }
     std::lock_guard lock(mutex_);
     if (session_) SSL_set_session(ssl, session_);  // takes its own reference
+}
+
+namespace tls_impl {
+class x509_category_impl final : public boost::system::error_category {
+  public:
+    const char* name() const noexcept override { return "x509"; }
+    std::string message(int ev) const override { return X509_verify_cert_error_string(ev); }
+};
+}  // namespace tls_impl
+
+IVSRT_DECL const boost::system::error_category& x509_category() noexcept {
+    static const tls_impl::x509_category_impl category;
+    return category;
+}
+
+IVSRT_DECL bool is_name_mismatch(const boost::system::error_code& ec) noexcept {
+    return ec.category() == x509_category() && (ec.value() == X509_V_ERR_HOSTNAME_MISMATCH ||
+                                                ec.value() == X509_V_ERR_IP_ADDRESS_MISMATCH);
 }
 
 IVSRT_DECL bool tls_client_context::on_handshake(SSL* ssl) noexcept {

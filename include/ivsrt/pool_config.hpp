@@ -1,15 +1,28 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/error_code.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ivsrt {
 
-// Settings of one connection_pool (one per service endpoint). Public through connection_pool.hpp.
+// Receives the addresses of a host, or the lookup's error. May be called on any thread, once.
+using resolve_callback =
+    std::function<void(boost::system::error_code, std::vector<boost::asio::ip::tcp::endpoint>)>;
+// Looks up `host` (a name or an address literal) for `port` and calls the callback when done; it
+// must not block for long. The pool bounds the wait by its deadlines, whatever the resolver does.
+using host_resolver =
+    std::function<void(const std::string& host, const std::string& port, resolve_callback)>;
+
+// Settings of one connection_pool (one per service endpoint).
 struct pool_config {
     // Upper bound on open connections, idle or busy. Token issuance is capped at 50 TPS per
     // account, so a few connections carry production traffic; 64 also covers the 64-way
@@ -28,7 +41,18 @@ struct pool_config {
     std::chrono::steady_clock::duration connect_timeout = std::chrono::milliseconds(3100);
 
     // Host-name resolutions are reused for this long (and dropped after a failed connect).
+    // Concurrent new connections share one lookup in flight; waiting for it counts against the
+    // connect, attempt and call deadlines and ends on cancellation.
     std::chrono::steady_clock::duration resolve_ttl = std::chrono::seconds(30);
+    // A failed lookup is remembered for this long: calls in that window fail at once.
+    std::chrono::steady_clock::duration resolve_failure_ttl = std::chrono::seconds(1);
+    // Resolves host names. Unset: getaddrinfo on a thread of its own per lookup.
+    host_resolver resolver;
+
+    // Limits on one response: its body (Content-Length or chunks; larger is invalid_response)
+    // and its head (status line and fields, or one chunk-size line or the trailers).
+    std::size_t max_response_body = 8 * 1024 * 1024;
+    std::size_t max_response_head = 16 * 1024;
 
     // Each connection runs on its own strand, so that a pool is safe on an io_context run by
     // several threads. Unset: strands unless the executor's io_context was made for one thread
@@ -39,25 +63,6 @@ struct pool_config {
 
     // TLS: path of a PEM file with extra trusted CAs, used on top of the system trust store.
     std::string ca_bundle;
-};
-
-// A snapshot of a pool's counters. Gauges describe the present; totals count since creation.
-struct pool_stats {
-    // Gauges.
-    std::size_t open = 0;     // connections that exist: idle + in_use
-    std::size_t idle = 0;     // connected and ready for reuse
-    std::size_t in_use = 0;   // leased to a request (including those still connecting)
-    std::size_t waiting = 0;  // requests queued because every connection was busy
-
-    // Totals.
-    std::uint64_t waits = 0;           // requests that had to queue
-    std::uint64_t connects = 0;        // connections opened (slots granted to a new connection)
-    std::uint64_t reuses = 0;          // requests served by an idle connection
-    std::uint64_t evictions = 0;       // idle connections closed for max_idle_time or max_lifetime
-    std::uint64_t discards = 0;        // connections closed after a failure, cancel or "close"
-    std::uint64_t stale_retries = 0;   // requests retried once because a reused socket was dead
-    std::uint64_t tls_handshakes = 0;  // completed TLS handshakes
-    std::uint64_t tls_resumed = 0;     // of which resumed a previous TLS session
 };
 
 }  // namespace ivsrt
