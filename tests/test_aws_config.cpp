@@ -8,6 +8,7 @@
 
 #include <ivsrt/aws_config.hpp>
 #include <ivsrt/detail/ini.hpp>
+#include <ivsrt/error.hpp>
 
 #include <boost/system/system_error.hpp>
 
@@ -424,7 +425,7 @@ BOOST_AUTO_TEST_CASE(endpoint_urls_must_be_http_or_https_with_host_port_and_path
                         }),
                         "ivsrt settings: AWS_ENDPOINT_URL must use http or https, got 'ftp'"));
     BOOST_TEST(contains(error_of([] {
-                            resolve({{"AWS_ENDPOINT_URL", "not a url"}});
+                            resolve({{"AWS_ENDPOINT_URL", "not-a-url"}});
                         }),
                         "AWS_ENDPOINT_URL must be an absolute http or https URL"));
     BOOST_TEST(contains(error_of([] {
@@ -440,6 +441,34 @@ BOOST_AUTO_TEST_CASE(endpoint_urls_must_be_http_or_https_with_host_port_and_path
     ivsrt::explicit_settings x;
     x.endpoint_url = "tcp://h";
     BOOST_TEST(contains(error_of([&] { resolve({}, x); }), "endpoint_url must use http or https"));
+}
+
+// Control characters or whitespace (a line break would reach the Host header): errc::endpoint,
+// naming the source, never quoting the URL.
+BOOST_AUTO_TEST_CASE(endpoint_urls_with_control_characters_are_endpoint_errors) {
+    const auto message = [](vars v, const ivsrt::explicit_settings& x = {}) -> std::string {
+        try {
+            resolve(std::move(v), x);
+        } catch (const boost::system::system_error& e) {
+            BOOST_TEST((e.code() == ivsrt::errc::endpoint));
+            return e.what();
+        }
+        BOOST_FAIL("no exception");
+        return {};
+    };
+    for (std::string bad : {std::string("\r\nX-Injected: 1"), std::string(1, '\0'),
+                            std::string("\t"), std::string(" ")}) {
+        const std::string url = "http://h" + bad + "SECRETPART/";
+        std::string m = message({{"AWS_ENDPOINT_URL", url}});
+        BOOST_TEST(
+            contains(m, "AWS_ENDPOINT_URL must not contain control characters or whitespace"));
+        BOOST_TEST(!contains(m, "SECRETPART"));
+        ivsrt::explicit_settings x;
+        x.endpoint_url = url;
+        m = message({}, x);
+        BOOST_TEST(contains(m, "ivsrt settings: endpoint_url must not contain control characters"));
+        BOOST_TEST(!contains(m, "SECRETPART"));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(malformed_values_name_the_source_and_the_rule) {

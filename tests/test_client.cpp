@@ -836,6 +836,130 @@ BOOST_FIXTURE_TEST_CASE(credentials_failure_is_reported, fixture) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+// CR, LF, NUL (and other control characters) in anything that becomes a header value are refused
+// before anything is sent, naming the setting and never quoting the value.
+BOOST_AUTO_TEST_SUITE(header_injection)
+
+using namespace std::string_literals;
+const std::string secret_part = "SECRETPART";
+const std::string bad_chars[] = {"\r"s, "\n"s, "\0"s, "\r\n"s};
+
+// A value with `bad` in the middle.
+std::string injected(const std::string& bad) {
+    return secret_part + bad + "X-Injected: 1";
+}
+
+bool names_without_quoting(std::string_view message, std::string_view field) {
+    return message.find(field) != std::string_view::npos &&
+           message.find(secret_part) == std::string_view::npos &&
+           message.find("X-Injected") == std::string_view::npos;
+}
+
+// A call with each of `creds` fails with errc::credentials: the messages.
+std::vector<std::string> credentials_errors(fixture& f, std::vector<ivsrt::credentials> creds) {
+    std::vector<ivsrt::client> clients;
+    for (auto& c : creds) {
+        auto cfg = f.config();
+        cfg.credentials = ivsrt::make_static_provider(f.ioc.get_executor(), std::move(c));
+        clients.emplace_back(f.ioc.get_executor(), std::move(cfg));
+    }
+    std::vector<std::string> messages;
+    f.run([&]() -> asio::awaitable<void> {
+        for (auto& ivs : clients) {
+            ivsrt::diagnostics diag;
+            auto [ec, r] =
+                co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::deferred));
+            BOOST_TEST(ec == errc::credentials);
+            messages.emplace_back(diag.message());
+        }
+    });
+    BOOST_TEST(messages.size() == clients.size());
+    return messages;
+}
+
+BOOST_FIXTURE_TEST_CASE(access_key_id, fixture) {
+    std::vector<ivsrt::credentials> creds;
+    for (const std::string& bad : bad_chars) {
+        creds.push_back({.access_key_id = injected(bad),
+                         .secret_access_key = std::string(secret_key),
+                         .provider = "test"});
+    }
+    for (const std::string& message : credentials_errors(*this, std::move(creds))) {
+        BOOST_TEST(names_without_quoting(message, "credentials.access_key_id"), message);
+    }
+    BOOST_TEST(server.accepted() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(session_token, fixture) {
+    std::vector<ivsrt::credentials> creds;
+    for (const std::string& bad : bad_chars) {
+        creds.push_back({.access_key_id = std::string(access_key),
+                         .secret_access_key = std::string(secret_key),
+                         .session_token = injected(bad),
+                         .provider = "test"});
+    }
+    for (const std::string& message : credentials_errors(*this, std::move(creds))) {
+        BOOST_TEST(names_without_quoting(message, "credentials.session_token"), message);
+    }
+    BOOST_TEST(server.accepted() == 0u);
+}
+
+// The app id, explicit or from AWS_SDK_UA_APP_ID: std::invalid_argument at construction.
+BOOST_FIXTURE_TEST_CASE(app_id, fixture) {
+    for (const std::string& bad : bad_chars) {
+        for (bool from_env : {false, true}) {
+            auto cfg = config();
+            if (from_env) {
+                cfg.sources.env =
+                    ivsrt::environment(std::map<std::string, std::string, std::less<>>{
+                        {"AWS_SDK_UA_APP_ID", injected(bad)}});
+            } else {
+                cfg.app_id = injected(bad);
+            }
+            try {
+                ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+                BOOST_FAIL("no exception");
+            } catch (const std::invalid_argument& e) {
+                BOOST_TEST(names_without_quoting(e.what(), "app_id: must not contain control"),
+                           e.what());
+            }
+        }
+    }
+    ioc.poll();
+    BOOST_TEST(server.accepted() == 0u);
+}
+
+// The endpoint URL's host, explicit or from AWS_ENDPOINT_URL: errc::endpoint at construction.
+BOOST_FIXTURE_TEST_CASE(endpoint_url_host, fixture) {
+    for (const std::string& bad : bad_chars) {
+        const std::string url =
+            "http://127.0.0.1" + bad + secret_part + "X-Injected:" + std::to_string(port) + "/";
+        for (bool from_env : {false, true}) {
+            auto cfg = config();
+            std::string_view field = "endpoint_url must not contain control characters";
+            if (from_env) {
+                cfg.endpoint_url.reset();
+                cfg.sources.env = ivsrt::environment(
+                    std::map<std::string, std::string, std::less<>>{{"AWS_ENDPOINT_URL", url}});
+                field = "AWS_ENDPOINT_URL must not contain control characters";
+            } else {
+                cfg.endpoint_url = url;
+            }
+            try {
+                ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+                BOOST_FAIL("no exception");
+            } catch (const boost::system::system_error& e) {
+                BOOST_TEST(e.code() == errc::endpoint);
+                BOOST_TEST(names_without_quoting(e.what(), field), e.what());
+            }
+        }
+    }
+    ioc.poll();
+    BOOST_TEST(server.accepted() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(threads)
 
 // One client used from an io_context run by four threads (connections on strands), the server

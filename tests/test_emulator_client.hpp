@@ -114,6 +114,7 @@ struct call_options {
     std::optional<credentials> creds = default_credentials();       // none: unsigned
     std::optional<system_clock::time_point> signed_at;              // default: the emulator's clock
     std::string region = "us-east-1";
+    std::optional<std::string> amz_date;  // sent in place of the signed X-Amz-Date
 };
 
 // A keep-alive connection to the emulator, plain or TLS, signing each request.
@@ -169,6 +170,7 @@ class client {
                          .body = body},
                         *o.creds, o.signed_at.value_or(emu_.now()), signed_request);
             for (const auto& h : signed_request.headers()) req.set(h.name, h.value);
+            if (o.amz_date) req.set("X-Amz-Date", *o.amz_date);
         }
         http::response<http::string_body> res;
         if (tls_) {

@@ -100,6 +100,38 @@ BOOST_AUTO_TEST_CASE(clock_skew_of_five_minutes) {
     BOOST_TEST(r.message().starts_with("Signature not yet current"));
 }
 
+// X-Amz-Date values no nanosecond clock holds (the emulator once converted them to
+// system_clock, overflowing) are skew errors; fields with signs or out of range are malformed.
+BOOST_AUTO_TEST_CASE(x_amz_date_far_from_now_or_malformed) {
+    running_emulator emu;
+    client c(emu);
+    call_options o;
+    o.amz_date = "99991231T235959Z";
+    response r = c.call("ListStages", "{}", o);
+    BOOST_TEST(r.status == 403u);
+    BOOST_TEST(r.error_type() == "InvalidSignatureException");
+    BOOST_TEST(r.message() ==
+               "Signature not yet current: 99991231T235959Z is still later than "
+               "20260102T030905Z (20260102T030405Z + 5 min.)");
+
+    o.amz_date = "00010101T000000Z";
+    r = c.call("ListStages", "{}", o);
+    BOOST_TEST(r.status == 403u);
+    BOOST_TEST(r.error_type() == "InvalidSignatureException");
+    BOOST_TEST(r.message() ==
+               "Signature expired: 00010101T000000Z is now earlier than 20260102T025905Z "
+               "(20260102T030405Z - 5 min.)");
+
+    for (const char* bad :
+         {"-9991231T235959Z", "20260102T-10405Z", "20260102T03-405Z", "20261302T030405Z",
+          "20260132T030405Z", "20260102T240405Z", "20260102 030405Z", "20260102T030405"}) {
+        o.amz_date = bad;
+        r = c.call("ListStages", "{}", o);
+        BOOST_TEST(r.status == 403u, bad);
+        BOOST_TEST(r.error_type() == "IncompleteSignatureException", bad);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(quotas) {
     emulator::options o;
     o.enforce_quotas = true;

@@ -395,6 +395,34 @@ BOOST_AUTO_TEST_CASE(http_dates) {
     BOOST_TEST(!parse_http_date(""));
 }
 
+// Years outside 1970..2199 would overflow system_clock (nanoseconds end in 2262); fields with
+// signs are not digits.
+BOOST_AUTO_TEST_CASE(http_dates_out_of_range_are_rejected) {
+    using ivsrt::detail::parse_http_date;
+    BOOST_TEST(!parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT"));
+    BOOST_TEST(!parse_http_date("Mon, 01 Jan 0001 00:00:00 GMT"));
+    BOOST_TEST(!parse_http_date("Mon, 01 Jan 0000 00:00:00 GMT"));
+    BOOST_TEST(!parse_http_date("Sat, 12 Apr 2262 00:00:00 GMT"));
+    BOOST_TEST(!parse_http_date("Wed, 01 Jan 2200 00:00:00 GMT"));
+    BOOST_TEST(!parse_http_date("Wed, 31 Dec 1969 23:59:59 GMT"));
+    BOOST_TEST(!parse_http_date("Sun, 06 Nov -994 08:49:37 GMT"));
+    BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 -1:49:37 GMT"));
+    BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 08:-9:37 GMT"));
+    BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 08:49:-7 GMT"));
+    BOOST_TEST((parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT") == sys_time{}));
+    // 7258118399 is 2199-12-31 23:59:59 UTC.
+    BOOST_TEST((parse_http_date("Tue, 31 Dec 2199 23:59:59 GMT") == sys_time{} + 7258118399s));
+}
+
+// A retry-after date measured against an absurd local clock gives the longest delay (capped by
+// the strategy at 20 s), not an overflowed one.
+BOOST_AUTO_TEST_CASE(retry_after_date_against_an_extreme_clock_does_not_overflow) {
+    auto o = status(503);
+    o.retry_after = "Wed, 21 Oct 2015 07:28:00 GMT";
+    BOOST_TEST((first_retry(o, sys_time::min()).delay == 20s));
+    BOOST_TEST((first_retry(o, sys_time::max()).delay == 0s));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(clock_skew)
@@ -476,6 +504,58 @@ BOOST_AUTO_TEST_CASE(offset_is_measured_against_the_corrected_clock) {
     BOOST_TEST(!skew.update(server_time, server_time + 8min));
     BOOST_TEST(skew.update(server_time, server_time + 10min));
     BOOST_TEST((skew.offset() == -10min));
+}
+
+// Offsets beyond clock_skew::max_offset (24 h) are ignored, whatever the two time points.
+BOOST_AUTO_TEST_CASE(offsets_beyond_24_hours_are_ignored) {
+    BOOST_TEST((ivsrt::clock_skew::max_offset == 24h));
+    ivsrt::clock_skew skew;
+    BOOST_TEST(!skew.update(server_time + 24h + 1s, server_time));
+    BOOST_TEST(!skew.update(server_time - 24h - 1s, server_time));
+    BOOST_TEST(!skew.update(sys_time::max(), server_time));
+    BOOST_TEST(!skew.update(sys_time::min(), server_time));
+    BOOST_TEST(!skew.update(sys_time::max(), sys_time::min()));
+    BOOST_TEST(!skew.update(sys_time::min(), sys_time::max()));
+    BOOST_TEST((skew.offset() == 0s));
+    // The bound itself is accepted.
+    BOOST_TEST(skew.update(server_time + 24h, server_time));
+    BOOST_TEST((skew.offset() == 24h));
+    BOOST_TEST(skew.update(server_time - 24h, server_time));
+    BOOST_TEST((skew.offset() == -24h));
+    // Measured against the stored offset: 48 h from it, but within 24 h of the local clock.
+    BOOST_TEST(skew.update(server_time + 24h, server_time));
+    BOOST_TEST((skew.offset() == 24h));
+}
+
+BOOST_AUTO_TEST_CASE(corrected_time_saturates) {
+    ivsrt::clock_skew skew;
+    BOOST_TEST_REQUIRE(skew.update(server_time + 1h, server_time));
+    BOOST_TEST((skew.corrected(sys_time::max()) == sys_time::max()));
+    BOOST_TEST((skew.corrected(sys_time::max() - 30min) == sys_time::max()));
+    BOOST_TEST((skew.corrected(sys_time::min()) == sys_time::min() + 1h));
+    BOOST_TEST_REQUIRE(skew.update(server_time - 1h, server_time));
+    BOOST_TEST((skew.corrected(sys_time::min()) == sys_time::min()));
+    BOOST_TEST((skew.corrected(sys_time::min() + 30min) == sys_time::min()));
+    BOOST_TEST((skew.corrected(sys_time::max()) == sys_time::max() - 1h));
+}
+
+// A skew error whose Date is far off, out of range or unparsable leaves the clock alone, so the
+// call is not retried for skew.
+BOOST_AUTO_TEST_CASE(skew_error_with_a_far_or_bad_date_is_not_corrected) {
+    for (std::string_view date :
+         {"Sat, 28 Nov 2026 09:00:00 GMT",  // 48 h ahead
+          "Tue, 24 Nov 2026 09:00:00 GMT",  // 48 h behind
+          "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT",
+          "Thu, 26 Nov 2026 -9:00:00 GMT", "Thu, 26 Nov 99999 09:00:00 GMT", "garbage"}) {
+        auto rnd = script({});
+        add_call(rnd, {});
+        ivsrt::retry_strategy strategy({}, rnd);
+        auto o = status(403, "RequestTimeTooSkewed");
+        o.date = date;
+        const auto d = ivsrt::retry_state(strategy).after_attempt(o, server_time);
+        BOOST_TEST(!d.retry, date);
+        BOOST_TEST((strategy.skew().offset() == 0s), date);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

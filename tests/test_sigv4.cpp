@@ -857,6 +857,51 @@ BOOST_AUTO_TEST_CASE(bad_input_names_the_field) {
                }).find("service") != std::string::npos);
 }
 
+// What becomes a header value (X-Amz-Security-Token, the Credential in Authorization) must not
+// carry CR, LF, NUL or another control character but HTAB: the signer refuses, naming the field,
+// never quoting the value, in both modes.
+BOOST_AUTO_TEST_CASE(control_characters_in_credentials_are_refused) {
+    owned_request r;
+    r.method = "POST";
+    r.path = "/ListStages";
+    r.headers = {{"Host", "ivsrealtime.us-east-1.amazonaws.com"}};
+    r.body = "{}";
+    const auto now = at(2024, 3, 15, 10, 15, 0);
+    const auto signer = ivs_signer();
+    sigv4::signing_result out;
+    const std::string secret_part = "SECRETPART";
+    using namespace std::string_literals;
+    for (const std::string& bad : {"\r"s, "\n"s, "\0"s, "\r\n"s, "\x7f"s, "\x1b"s}) {
+        const std::string value = secret_part + bad + "X-Injected: 1";
+        ivsrt::credentials c = example_creds;
+        c.access_key_id = value;
+        std::string msg = invalid_request_message([&] { signer.sign(r.view(), c, now, out); });
+        BOOST_TEST(msg.find("credentials.access_key_id") != std::string::npos);
+        BOOST_TEST(msg.find(secret_part) == std::string::npos);
+        BOOST_TEST(msg.find("X-Injected") == std::string::npos);
+
+        c = example_creds;
+        c.session_token = value;
+        for (int mode = 0; mode < 2; ++mode) {
+            msg = invalid_request_message([&] {
+                if (mode == 0) {
+                    signer.sign(r.view(), c, now, out);
+                } else {
+                    signer.presign(r.view(), c, now, 300s, out);
+                }
+            });
+            BOOST_TEST(msg.find("credentials.session_token") != std::string::npos);
+            BOOST_TEST(msg.find(secret_part) == std::string::npos);
+            BOOST_TEST(msg.find("X-Injected") == std::string::npos);
+        }
+    }
+    // HTAB, spaces and obs-text are allowed in a field value.
+    ivsrt::credentials c = example_creds;
+    c.session_token = "tok\ten \x80\xff";
+    signer.sign(r.view(), c, now, out);
+    BOOST_TEST(out.security_token == *c.session_token);
+}
+
 BOOST_AUTO_TEST_CASE(secret_never_appears_in_output) {
     const std::string secret = "Zq9/SECRET+never-print-this/0123456789ab";
     const std::string token = "FwoGZXIvYXdzEXAMPLE-session-token/abc+def==";

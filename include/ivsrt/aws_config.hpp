@@ -76,7 +76,8 @@ struct aws_settings {
 // Resolves every setting. Reads the shared files synchronously (meant for start-up); a missing
 // file or profile is no error. Throws boost::system::system_error (invalid_argument) naming the
 // setting, its source (variable, or file and line) and the rule when a value is malformed, and
-// naming file and line when a shared file is malformed.
+// naming file and line when a shared file is malformed. An endpoint URL holding a control
+// character or whitespace throws errc::endpoint instead, naming the setting, never the value.
 IVSRT_DECL aws_settings resolve_settings(const explicit_settings& explicit_values = {},
                                          const config_sources& sources = {});
 

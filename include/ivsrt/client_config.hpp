@@ -79,6 +79,8 @@ struct client_config {
     std::chrono::milliseconds call_timeout{60000};
 
     // Added to the User-Agent as app/<id>; when unset, AWS_SDK_UA_APP_ID / sdk_ua_app_id.
+    // Characters not allowed in a token become '-'; a control character (CR, LF, NUL, ...) makes
+    // the client constructor throw std::invalid_argument.
     std::optional<std::string> app_id;
 
     // Called for every client_event, from the thread running the call. Must be thread-safe

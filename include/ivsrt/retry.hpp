@@ -103,20 +103,31 @@ class retry_quota {
 
 // Offset between the server's clock and ours (thread-safe), learnt from the Date header of a
 // response that rejected our signature as skewed. The signer stamps requests with corrected(now).
+// The offset is bounded: a server clock more than max_offset (24 hours) away from ours is
+// ignored, since such a Date is broken (or hostile) rather than a clock to sign by.
 class clock_skew {
   public:
     using time_point = std::chrono::system_clock::time_point;
     // Smaller differences are left alone: Date has a 1 s resolution and AWS accepts signatures
     // within 5 minutes of its clock, so a smaller skew cannot be why the signature was rejected.
     static constexpr std::chrono::minutes threshold{4};
+    // Larger differences are ignored (the offset stays as it was).
+    static constexpr std::chrono::hours max_offset{24};
 
     std::chrono::system_clock::duration offset() const noexcept {
         return std::chrono::system_clock::duration(offset_.load(std::memory_order_relaxed));
     }
-    time_point corrected(time_point local) const noexcept { return local + offset(); }
+    // local + offset(), saturated at the ends of the clock's range.
+    time_point corrected(time_point local) const noexcept {
+        const auto d = offset();
+        if (d > d.zero() && local > time_point::max() - d) return time_point::max();
+        if (d < d.zero() && local < time_point::min() - d) return time_point::min();
+        return local + d;
+    }
 
     // Records server - local as the offset when it differs from corrected(local) by more than
-    // the threshold. Returns true when the offset changed.
+    // the threshold and is at most max_offset either way. Returns true when the offset changed.
+    // Any two time points are accepted: the difference is computed without overflow.
     IVSRT_DECL bool update(time_point server, time_point local) noexcept;
 
   private:
@@ -245,6 +256,8 @@ class retry_state {
 
 namespace detail {
 // Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the form HTTP/1.1 senders must use.
+// Only years 1970 to 2199 are accepted: they fit system_clock everywhere (libstdc++'s nanoseconds
+// end in 2262), and so does the difference of any two of them.
 IVSRT_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(
     std::string_view s) noexcept;
 // The delay asked for by the server, if any: x-amz-retry-after (milliseconds) first, then

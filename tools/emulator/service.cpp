@@ -178,19 +178,22 @@ std::optional<std::string_view> header_value(std::span<const sigv4::header> head
     return std::nullopt;
 }
 
-// "YYYYMMDDTHHMMSSZ"
-std::optional<time_point> parse_amz_date(std::string_view text) {
-    if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
-    auto number = [&](std::size_t pos, std::size_t len, int& out) {
-        const char* first = text.data() + pos;
-        auto [end, ec] = std::from_chars(first, first + len, out);
-        return ec == std::errc{} && end == first + len;
+// "YYYYMMDDTHHMMSSZ", digits only (from_chars alone would take a sign). Kept in seconds:
+// every four-digit year fits, while system_clock's nanoseconds end in 2262.
+std::optional<std::chrono::sys_seconds> parse_amz_date(std::string_view text) {
+    const auto digits = [&](std::size_t from, std::size_t to) {
+        return std::all_of(text.begin() + from, text.begin() + to,
+                           [](char c) { return c >= '0' && c <= '9'; });
     };
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    if (!number(0, 4, y) || !number(4, 2, mo) || !number(6, 2, d) || !number(9, 2, h) ||
-        !number(11, 2, mi) || !number(13, 2, s)) {
+    if (text.size() != 16 || !digits(0, 8) || text[8] != 'T' || !digits(9, 15) || text[15] != 'Z')
         return std::nullopt;
-    }
+    auto number = [&](std::size_t pos, std::size_t len) {
+        int out = 0;
+        for (char c : text.substr(pos, len)) out = out * 10 + (c - '0');
+        return out;
+    };
+    const int y = number(0, 4), mo = number(4, 2), d = number(6, 2);
+    const int h = number(9, 2), mi = number(11, 2), s = number(13, 2);
     const std::chrono::year_month_day ymd{std::chrono::year(y),
                                           std::chrono::month(static_cast<unsigned>(mo)),
                                           std::chrono::day(static_cast<unsigned>(d))};
@@ -199,9 +202,9 @@ std::optional<time_point> parse_amz_date(std::string_view text) {
            std::chrono::seconds(s);
 }
 
-std::string amz_date(time_point t) {
+std::string amz_date(std::chrono::sys_seconds t) {
     std::string text;
-    model::format_timestamp(std::chrono::floor<std::chrono::seconds>(t), text);
+    model::format_timestamp(t, text);
     // 2024-01-02T03:04:05Z -> 20240102T030405Z
     std::erase(text, '-');
     std::erase(text, ':');
@@ -266,18 +269,22 @@ void service::authenticate(const request_view& request, std::string_view path,
                     "Authorization header requires an 'X-Amz-Date' header in the form "
                     "YYYYMMDD'T'HHMMSS'Z'");
     }
+    // Compared in seconds, where neither a date of year 0000 or 9999 nor the 5 minutes added to
+    // it overflow. For whole seconds d, d < now is d < ceil(now) and d > now is d > floor(now).
     const time_point now = this->now();
+    const auto now_floor = std::chrono::floor<std::chrono::seconds>(now);
+    const auto now_ceil = std::chrono::ceil<std::chrono::seconds>(now);
     constexpr auto max_skew = std::chrono::minutes(5);
-    if (*date + max_skew < now) {
+    if (*date + max_skew < now_ceil) {
         throw_error(403, "InvalidSignatureException",
                     "Signature expired: " + std::string(*date_text) + " is now earlier than " +
-                        amz_date(now - max_skew) + " (" + amz_date(now) + " - 5 min.)");
+                        amz_date(now_floor - max_skew) + " (" + amz_date(now_floor) + " - 5 min.)");
     }
-    if (*date > now + max_skew) {
+    if (*date - max_skew > now_floor) {
         throw_error(403, "InvalidSignatureException",
                     "Signature not yet current: " + std::string(*date_text) +
-                        " is still later than " + amz_date(now + max_skew) + " (" + amz_date(now) +
-                        " + 5 min.)");
+                        " is still later than " + amz_date(now_floor + max_skew) + " (" +
+                        amz_date(now_floor) + " + 5 min.)");
     }
     if (auth->region != opts.region || auth->service != "ivs") {
         throw_error(

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <ivsrt/aws_config.hpp>
+#include <ivsrt/detail/http_text.hpp>
 #include <ivsrt/detail/ini.hpp>
+#include <ivsrt/error.hpp>
 
 #include <boost/system/errc.hpp>
 #include <boost/system/system_error.hpp>
@@ -382,6 +384,13 @@ inline retry_mode parse_retry_mode(const sourced& s) {
 }
 
 inline std::string check_endpoint_url(std::string value, const std::string& source) {
+    // The URL's host becomes the Host header: refused as an endpoint error, before parsing, and
+    // without quoting the value (it may carry credentials).
+    if (detail::has_control_or_space(value)) {
+        throw boost::system::system_error(
+            errc::endpoint,
+            "ivsrt settings: " + source + " must not contain control characters or whitespace");
+    }
     const auto url = boost::urls::parse_absolute_uri(value);
     if (!url) fail(source + " must be an absolute http or https URL");
     if (url->scheme_id() != boost::urls::scheme::http &&

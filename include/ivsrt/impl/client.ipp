@@ -6,6 +6,7 @@
 
 #include <ivsrt/client.hpp>
 #include <ivsrt/detail/client_errors.hpp>
+#include <ivsrt/detail/http_text.hpp>
 #include <ivsrt/detail/pacing_wait.hpp>
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/detail/uri.hpp>
@@ -91,14 +92,25 @@ inline client_setup resolve_client_setup(const client_config& config) {
                                       .endpoint_url = s.settings.endpoint_url});
     if (!resolved) throw ivsrt::exception(errc::endpoint, resolved.error().message);
     s.endpoint = std::move(*resolved);
+    // The authority becomes the Host header. (resolve_settings and resolve_endpoint already
+    // reject such URLs; this holds whatever the source of the endpoint.)
+    if (has_control_or_space(s.endpoint.authority) || has_control_or_space(s.endpoint.host)) {
+        throw boost::system::system_error(
+            errc::endpoint,
+            "endpoint_url: the host must not contain control characters or whitespace");
+    }
     s.region = s.endpoint.signing_region.empty() ? s.settings.region.value_or("us-east-1")
                                                  : s.endpoint.signing_region;
     return s;
 }
 
 // "ivsrt/0.1.0 ua/2.1 api/ivs-realtime#0.1.0 os/linux lang/cpp app/<id>". The app id keeps
-// only characters allowed in a User-Agent token, others become '-'.
+// only characters allowed in a User-Agent token, others become '-'; a control character is an
+// error (it is a mistake, or an attempt at header injection, rather than a name to tidy).
 inline std::string make_user_agent(const std::optional<std::string>& app_id) {
+    if (app_id && !is_field_value(*app_id)) {
+        throw std::invalid_argument("app_id: must not contain control characters (CR, LF, NUL)");
+    }
     std::string ua = "ivsrt/";
     ua += version_string;
     ua += " ua/2.1 api/ivs-realtime#";

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <random>
 #include <stdexcept>
+#include <type_traits>
 
 namespace ivsrt {
 
@@ -45,6 +46,13 @@ std::optional<Int> parse_digits(std::string_view s) noexcept {
     return v;
 }
 
+// The value of a field of ASCII digits only (no sign, unlike from_chars for int).
+inline std::optional<int> parse_fixed_digits(std::string_view s) noexcept {
+    if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    return parse_digits<int>(s);
+}
+
 IVSRT_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(
     std::string_view s) noexcept {
     // "Sun, 06 Nov 1994 08:49:37 GMT"
@@ -59,16 +67,18 @@ IVSRT_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(
                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     auto month = std::find(std::begin(months), std::end(months), s.substr(8, 3));
     if (month == std::end(months)) return std::nullopt;
-    auto day = parse_digits<unsigned>(s.substr(5, 2));
-    auto year = parse_digits<int>(s.substr(12, 4));
-    auto hour = parse_digits<int>(s.substr(17, 2));
-    auto minute = parse_digits<int>(s.substr(20, 2));
-    auto second = parse_digits<int>(s.substr(23, 2));
+    auto day = parse_fixed_digits(s.substr(5, 2));
+    auto year = parse_fixed_digits(s.substr(12, 4));
+    auto hour = parse_fixed_digits(s.substr(17, 2));
+    auto minute = parse_fixed_digits(s.substr(20, 2));
+    auto second = parse_fixed_digits(s.substr(23, 2));
     if (!day || !year || !hour || !minute || !second) return std::nullopt;
+    // Checked before any conversion to the clock's duration, which would overflow.
+    if (*year < 1970 || *year > 2199) return std::nullopt;
     std::chrono::year_month_day ymd{
         std::chrono::year(*year),
         std::chrono::month(static_cast<unsigned>(month - std::begin(months) + 1)),
-        std::chrono::day(*day)};
+        std::chrono::day(static_cast<unsigned>(*day))};
     if (!ymd.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
     return std::chrono::sys_days(ymd) + std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
            std::chrono::seconds(*second);
@@ -85,8 +95,12 @@ IVSRT_DECL std::optional<std::chrono::nanoseconds> server_retry_delay(
     if (auto s = parse_digits<std::uint64_t>(outcome.retry_after))
         return std::chrono::seconds(std::min(*s, max_seconds));
     if (auto at = parse_http_date(outcome.retry_after)) {
-        auto base = parse_http_date(outcome.date).value_or(now);
-        return std::max(nanoseconds(0), std::chrono::duration_cast<nanoseconds>(*at - base));
+        const auto base = parse_http_date(outcome.date).value_or(now);
+        if (*at <= base) return nanoseconds(0);
+        // *at is within 1970..2199, so neither subtraction below overflows, whatever `now` is.
+        const std::chrono::seconds cap(max_seconds);
+        if (base < *at - cap) return cap;
+        return std::chrono::duration_cast<nanoseconds>(*at - base);
     }
     return std::nullopt;
 }
@@ -150,9 +164,20 @@ IVSRT_DECL void retry_quota::release(unsigned amount) noexcept {
 }
 
 IVSRT_DECL bool clock_skew::update(time_point server, time_point local) noexcept {
-    auto diff = server - corrected(local);
+    using duration = std::chrono::system_clock::duration;
+    using rep = duration::rep;
+    using urep = std::make_unsigned_t<rep>;
+    constexpr rep bound = std::chrono::duration_cast<duration>(max_offset).count();
+    const rep s = server.time_since_epoch().count();
+    const rep l = local.time_since_epoch().count();
+    // |s - l| in unsigned arithmetic, where it is exact: server - local could overflow.
+    const urep distance = s >= l ? urep(s) - urep(l) : urep(l) - urep(s);
+    if (distance > urep(bound)) return false;
+    const duration offset(s - l);  // now known to be within +-max_offset
+    // Compared with the stored offset (also within bounds), not with corrected(local).
+    const duration diff = offset - this->offset();
     if (diff < threshold && diff > -threshold) return false;
-    offset_.store((server - local).count(), std::memory_order_relaxed);
+    offset_.store(offset.count(), std::memory_order_relaxed);
     return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include <ivsrt/credentials.hpp>
 #include <ivsrt/detail/crypto.hpp>
+#include <ivsrt/detail/http_text.hpp>
 #include <ivsrt/detail/uri.hpp>
 #include <ivsrt/error.hpp>
 
@@ -63,6 +64,11 @@ inline void check_credentials(const credentials& creds) {
         throw_invalid("credentials.access_key_id must be non-empty letters, digits, '-', '.', '_'");
     }
     if (creds.secret_access_key.empty()) throw_invalid("credentials.secret_access_key is empty");
+    // Sent as the X-Amz-Security-Token header: a line break would inject headers.
+    if (creds.session_token && !ivsrt::detail::is_field_value(*creds.session_token)) {
+        throw_invalid(
+            "credentials.session_token must not contain control characters (CR, LF, NUL)");
+    }
 }
 
 inline std::string_view session_token(const credentials& creds) noexcept {

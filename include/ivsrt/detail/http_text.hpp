@@ -1,0 +1,29 @@
+// Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
+#pragma once
+
+// What may be put into an HTTP header value (RFC 9110 field-value: HTAB, SP, visible ASCII and
+// obs-text). A CR, LF or NUL in a value would end the header or the head early: header injection.
+
+#include <algorithm>
+#include <string_view>
+
+namespace ivsrt::detail {
+
+// A control character other than HTAB (CR, LF and NUL among them), or DEL.
+constexpr bool is_control_char(char c) noexcept {
+    const auto b = static_cast<unsigned char>(c);
+    return (b < 0x20 && b != '\t') || b == 0x7f;
+}
+
+// True when `v` may be sent as a header value as it is.
+constexpr bool is_field_value(std::string_view v) noexcept {
+    return std::none_of(v.begin(), v.end(), is_control_char);
+}
+
+// True when `v` holds a control character (HTAB included) or a space: none belongs in a URL.
+constexpr bool has_control_or_space(std::string_view v) noexcept {
+    return std::any_of(v.begin(), v.end(),
+                       [](char c) { return is_control_char(c) || c == '\t' || c == ' '; });
+}
+
+}  // namespace ivsrt::detail
