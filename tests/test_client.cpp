@@ -30,6 +30,7 @@
 #include <deque>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -223,6 +224,20 @@ boost::json::value json(std::string_view text) {
     return boost::json::parse(text);
 }
 
+// A random UUID as the AWS SDKs write it: lowercase 8-4-4-4-12, version 4, RFC 9562 variant.
+bool is_uuid_v4(std::string_view s) {
+    static const std::regex uuid(
+        "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    return std::regex_match(s.begin(), s.end(), uuid);
+}
+
+// The idempotency token of a request's JSON body, or "" when it has none.
+std::string body_token(const request_t& r) {
+    const boost::json::value body = json(r.body());
+    const boost::json::value* token = body.as_object().if_contains("idempotencyToken");
+    return token && token->is_string() ? std::string(token->as_string()) : std::string();
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(wire)
@@ -262,9 +277,7 @@ BOOST_FIXTURE_TEST_CASE(create_participant_token_request_and_result, fixture) {
     BOOST_TEST(ua.find("ivsrt/" + std::string(ivsrt::version_string)) == 0u);
     BOOST_TEST(ua.find(" api/ivs-realtime#") != std::string::npos);
     BOOST_TEST(ua.find(" app/my-app-1") != std::string::npos);  // ' ' and '/' replaced
-    BOOST_TEST(std::regex_match(
-        header(r, "amz-sdk-invocation-id"),
-        std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+    BOOST_TEST(is_uuid_v4(header(r, "amz-sdk-invocation-id")));
     BOOST_TEST(header(r, "amz-sdk-request") == "attempt=1; max=3");
     BOOST_TEST(header(r, "authorization").find("Credential=AKIDEXAMPLE/") != std::string::npos);
     BOOST_TEST(header(r, "authorization").find("/us-west-2/ivs/aws4_request") != std::string::npos);
@@ -319,6 +332,9 @@ BOOST_FIXTURE_TEST_CASE(invalid_request_is_not_sent, fixture) {
 // Every operation: the request ivsrt puts on the wire for the inputs of wire_inputs.json equals
 // the one the AWS SDK for JavaScript v3 builds for the same inputs (js_sdk_wire.json, recorded by
 // tests/compat/capture_wire.mjs): method, path with its encoded labels, query, content type, body.
+// An input is named after its operation, optionally followed by "#variant". A body member the
+// reference holds as "<generated UUID v4>" is an idempotency token the input leaves out: both
+// SDKs make one at random, so ivsrt's must be present and a UUID v4, not equal.
 BOOST_FIXTURE_TEST_CASE(every_operation_matches_the_js_sdk, fixture) {
     auto read_json = [](const std::string& name) {
         std::ifstream in(std::string(IVSRT_TEST_DATA_DIR) + "/client/" + name);
@@ -328,16 +344,20 @@ BOOST_FIXTURE_TEST_CASE(every_operation_matches_the_js_sdk, fixture) {
     };
     const boost::json::object inputs = read_json("wire_inputs.json");
     const boost::json::object reference = read_json("js_sdk_wire.json");
-    BOOST_TEST_REQUIRE(reference.size() == ivsrt::detail::operation_count);
+    BOOST_TEST_REQUIRE(reference.size() == inputs.size());
 
     ivsrt::client ivs(ioc.get_executor(), config());
-    std::vector<std::string> sent;  // operation names, in order
+    std::vector<std::string> sent;  // input names, in order
+    std::set<std::string> covered;  // operation names
     run([&]() -> asio::awaitable<void> {
+        for (const auto& case_ : inputs) {
+            const std::string name(case_.key());
+            const std::string operation = name.substr(0, name.find('#'));
+            const boost::json::object& input = case_.value().as_object();
 #define IVSRT_SEND(Name, snake)                                                                    \
-    {                                                                                              \
+    if (operation == #Name) {                                                                      \
         using request_type = model::snake##_request;                                               \
         using traits = model::operation_traits<request_type>;                                      \
-        const boost::json::object& input = inputs.at(#Name).as_object();                           \
         request_type request;                                                                      \
         std::string error;                                                                         \
         boost::json::object body = input;                                                          \
@@ -355,13 +375,18 @@ BOOST_FIXTURE_TEST_CASE(every_operation_matches_the_js_sdk, fixture) {
         ivsrt::diagnostics diag;                                                                   \
         auto [ec, result] =                                                                        \
             co_await ivs.async_##snake(request, diag, asio::as_tuple(asio::deferred));             \
-        BOOST_TEST(!ec, #Name << ": " << ec.message() << " " << diag.message());                   \
-        sent.push_back(#Name);                                                                     \
+        BOOST_TEST(!ec, name << ": " << ec.message() << " " << diag.message());                    \
+        sent.push_back(name);                                                                      \
+        covered.insert(operation);                                                                 \
     }
-        IVSRT_MODEL_OPERATIONS(IVSRT_SEND)
+            IVSRT_MODEL_OPERATIONS(IVSRT_SEND)
 #undef IVSRT_SEND
+        }
     });
+    BOOST_TEST(sent.size() == inputs.size());  // every input names an operation
+    BOOST_TEST(covered.size() == ivsrt::detail::operation_count);
     BOOST_TEST_REQUIRE(service.requests.size() == sent.size());
+    const boost::json::string generated_uuid("<generated UUID v4>");
     for (std::size_t i = 0; i < sent.size(); ++i) {
         const request_t& r = service.requests[i];
         const boost::json::object& want = reference.at(sent[i]).as_object();
@@ -390,7 +415,15 @@ BOOST_FIXTURE_TEST_CASE(every_operation_matches_the_js_sdk, fixture) {
             if (want.at("body").is_null()) {
                 BOOST_TEST(r.body().empty());
             } else {
-                BOOST_TEST(json(r.body()) == want.at("body"));
+                boost::json::value body = json(r.body());
+                for (const auto& member : want.at("body").as_object()) {
+                    if (member.value() != generated_uuid) continue;
+                    boost::json::value* token = body.as_object().if_contains(member.key());
+                    BOOST_TEST((token && token->is_string() && is_uuid_v4(token->as_string())),
+                               member.key() << " is not a UUID v4 in " << body);
+                    if (token) *token = generated_uuid;
+                }
+                BOOST_TEST(body == want.at("body"));
             }
             BOOST_TEST(signature_valid(r));
         }
@@ -593,6 +626,63 @@ BOOST_FIXTURE_TEST_CASE(connection_refused_is_a_connection_error, fixture) {
         BOOST_TEST(std::string(diag.message()).find("attempt 2") != std::string::npos);
     });
     BOOST_TEST(retry_delays().size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(idempotency_tokens)
+
+// A StartComposition the caller sends without a token.
+const model::start_composition_request start_composition{
+    .stage_arn = std::string(stage_arn),
+    .destinations = {{.name = "d",
+                      .channel = model::channel_destination_configuration{
+                          .channel_arn = "arn:aws:ivs:us-west-2:123456789012:"
+                                         "channel/abcdABCDefgh"}}}};
+
+// Each call without a token sends a new UUID v4.
+BOOST_FIXTURE_TEST_CASE(unset_token_is_a_new_uuid_per_call, fixture) {
+    ivsrt::client ivs(ioc.get_executor(), config());
+    run([&]() -> asio::awaitable<void> {
+        co_await ivs.async_start_composition(start_composition);
+        co_await ivs.async_start_composition(start_composition);
+    });
+    BOOST_TEST_REQUIRE(service.requests.size() == 2u);
+    const std::string first = body_token(service.requests[0]);
+    const std::string second = body_token(service.requests[1]);
+    BOOST_TEST(is_uuid_v4(first), "token \"" << first << "\" is not a UUID v4");
+    BOOST_TEST(is_uuid_v4(second), "token \"" << second << "\" is not a UUID v4");
+    BOOST_TEST(first != second);
+}
+
+// The token is made once per call: a retry sends the first attempt's token again.
+BOOST_FIXTURE_TEST_CASE(retry_resends_the_same_token, fixture) {
+    service.responses.push_back(make_response(500, R"({"__type":"InternalServerException"})"));
+    ivsrt::client ivs(ioc.get_executor(), config());
+    run([&]() -> asio::awaitable<void> {
+        co_await ivs.async_start_composition(start_composition);
+    });
+    BOOST_TEST_REQUIRE(service.requests.size() == 2u);
+    BOOST_TEST(header(service.requests[1], "amz-sdk-request") == "attempt=2; max=3");
+    const std::string first = body_token(service.requests[0]);
+    BOOST_TEST(is_uuid_v4(first), "token \"" << first << "\" is not a UUID v4");
+    BOOST_TEST(body_token(service.requests[1]) == first);
+    BOOST_TEST(signature_valid(service.requests[1]));
+}
+
+// A token the caller sets is sent as it is, on every attempt and every call.
+BOOST_FIXTURE_TEST_CASE(caller_token_is_sent_verbatim, fixture) {
+    service.responses.push_back(
+        make_response(503, "", {{"x-amzn-ErrorType", "ServiceUnavailable"}}));
+    model::start_composition_request request = start_composition;
+    request.idempotency_token = "my-Token_1";
+    ivsrt::client ivs(ioc.get_executor(), config());
+    run([&]() -> asio::awaitable<void> {
+        co_await ivs.async_start_composition(request);
+        co_await ivs.async_start_composition(request);
+    });
+    BOOST_TEST_REQUIRE(service.requests.size() == 3u);
+    for (const request_t& r : service.requests) BOOST_TEST(body_token(r) == "my-Token_1");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -489,6 +489,16 @@ class Member:
         self.idempotency_token = data.get("idempotencyToken", False)
 
 
+# The form of the tokens the client makes (detail::random_uuid_v4).
+SAMPLE_UUID = "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+
+def admits_uuid(shape):
+    """Whether a string shape accepts the UUIDs the client puts in unset idempotency tokens."""
+    return (shape.get("min", 0) <= len(SAMPLE_UUID) <= shape.get("max", len(SAMPLE_UUID))
+            and ("pattern" not in shape or re.fullmatch(shape["pattern"], SAMPLE_UUID) is not None))
+
+
 class Model:
     def __init__(self, service, paginators):
         self.shapes = service["shapes"]
@@ -527,6 +537,9 @@ class Model:
                     fail(f"{name}.{m.json}: only string response headers are supported")
                 if m.idempotency_token and (m.required or target["type"] != "string"):
                     fail(f"{name}.{m.json}: idempotency tokens must be optional strings")
+                if m.idempotency_token and not admits_uuid(target):
+                    fail(f"{name}.{m.json}: the client fills an unset token with a UUID, "
+                         f"which {m.shape} rejects")
                 if target["type"] == "map" and \
                         self.shapes[target["key"]["shape"]]["type"] != "string":
                     fail(f"{m.shape}: map keys must be strings")
@@ -688,7 +701,7 @@ def constraint_comment(model, m):
         where = {"uri": "URI label", "querystring": "query key", "header": "response header"}
         notes.append(f"{where[m.location]} {m.location_name}")
     if m.idempotency_token:
-        notes.append("idempotency token")
+        notes.append("idempotency token: a new UUID when unset")
     return ", ".join(notes)
 
 

@@ -5,6 +5,7 @@
 // the one type-erased core (impl/client.ipp), and parse the response body into the result.
 
 #include <ivsrt/detail/config.hpp>
+#include <ivsrt/detail/uuid.hpp>
 #include <ivsrt/diagnostics.hpp>
 #include <ivsrt/error.hpp>
 #include <ivsrt/model/http.hpp>
@@ -71,6 +72,22 @@ struct prepared_request {
     }
 };
 
+// Writes the path, query and body of a valid request.
+template <model::operation_request Request>
+void write_prepared(const Request& request, prepared_request& p) {
+    using traits = model::operation_traits<Request>;
+    if constexpr (traits::path_bindings.empty() && traits::query_bindings.empty()) {
+        p.fixed_path = traits::uri;
+    } else {
+        model::write_target(request, p.expanded_path, p.query);
+    }
+    if constexpr (traits::has_body) model::to_json(request, p.body);
+}
+
+// Validates and serializes a request once per call; its attempts all send the result. An unset
+// idempotency token (a member the model marks so) is filled here with a new random UUID, in a
+// copy of the request, so that every attempt of the call sends the same token and no two calls
+// share one.
 template <model::operation_request Request>
 prepared_request prepare_request(const Request& request) {
     using traits = model::operation_traits<Request>;
@@ -78,12 +95,15 @@ prepared_request prepare_request(const Request& request) {
     p.op = &operation_info_v<Request>;
     if (!model::validate(request, p.invalid)) return p;
     p.invalid.clear();
-    if constexpr (traits::path_bindings.empty() && traits::query_bindings.empty()) {
-        p.fixed_path = traits::uri;
-    } else {
-        model::write_target(request, p.expanded_path, p.query);
+    if constexpr (traits::idempotency_token != nullptr) {
+        if (!(request.*traits::idempotency_token)) {
+            Request filled = request;
+            filled.*traits::idempotency_token = random_uuid_v4();
+            write_prepared(filled, p);
+            return p;
+        }
     }
-    if constexpr (traits::has_body) model::to_json(request, p.body);
+    write_prepared(request, p);
     return p;
 }
 

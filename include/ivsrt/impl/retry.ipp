@@ -3,6 +3,8 @@
 
 #include <ivsrt/retry.hpp>
 
+#include <ivsrt/detail/uuid.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -287,17 +289,7 @@ IVSRT_DECL std::array<char, 36> make_invocation_id(const random_source& random) 
         for (int i = 0; i < 8; ++i)
             bytes[half * 8 + i] = static_cast<unsigned char>(v >> (56 - 8 * i));
     }
-    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // version 4
-    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
-    constexpr char hex[] = "0123456789abcdef";
-    std::array<char, 36> out;
-    std::size_t o = 0;
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
-        out[o++] = hex[bytes[i] >> 4];
-        out[o++] = hex[bytes[i] & 0x0f];
-    }
-    return out;
+    return detail::format_uuid_v4(bytes);
 }
 
 IVSRT_DECL retry_strategy::retry_strategy(retry_config config, random_source random)

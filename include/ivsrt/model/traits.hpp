@@ -66,6 +66,8 @@ struct header_binding {
 //                    read-only, so they are not marked.
 //   idempotency_token the request member the model marks as an idempotency token, or nullptr
 //                    (StartComposition): with a token set, a repeated request has no new effect.
+//                    The client sends a new random UUID when the caller leaves it unset, the
+//                    same one on every attempt of the call.
 //   errors           the AWS error codes the model declares for the operation
 template <class Request>
 struct operation_traits;
