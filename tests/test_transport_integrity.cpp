@@ -569,3 +569,51 @@ BOOST_AUTO_TEST_CASE(server_offering_only_tls_1_1_is_refused) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// --- Resending after a response started ------------------------------------------------------
+
+// CreateParticipantToken has no idempotency token: a cut response is never resent (above).
+// StartComposition carries one, the same on every attempt, so the service acts once: a cut
+// response is resent, with the same token.
+BOOST_AUTO_TEST_CASE(operation_with_an_idempotency_token_is_resent_after_a_cut_response) {
+    asio::io_context ioc{1};
+    std::vector<std::string> tokens;
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [&](server_connection& c) -> asio::awaitable<void> {
+            http::request<http::string_body> req;
+            if (!co_await c.read(req)) co_return;
+            auto body = boost::json::parse(req.body());
+            tokens.push_back(body.at("idempotencyToken").as_string().c_str());
+            if (tokens.size() == 1) {
+                co_await c.write_raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"comp");
+                co_return;
+            }
+            co_await c.write_raw(response_bytes(
+                200, R"({"composition":{"arn":"a","stageArn":"s","state":"STARTING",)"
+                     R"("layout":{},"destinations":[{"id":"d","state":"STARTING",)"
+                     R"("configuration":{"name":"d"}}]}})"));
+        });
+    auto config =
+        base_config(ioc.get_executor(), "http://127.0.0.1:" + std::to_string(server.port()));
+    ivsrt::client ivs(ioc.get_executor(), std::move(config));
+    const model::start_composition_request req{
+        .stage_arn = std::string(stage_arn),
+        .destinations = {{.name = "d",
+                          .channel = model::channel_destination_configuration{
+                              .channel_arn = "arn:aws:ivs:us-west-2:123456789012:channel/abcd"}}}};
+    boost::system::error_code ec;
+    model::start_composition_result result;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            std::tie(ec, result) =
+                co_await ivs.async_start_composition(req, asio::as_tuple(asio::use_awaitable));
+            server.stop();
+        },
+        asio::detached);
+    ioc.run();
+    BOOST_TEST(!ec, ec.message());
+    BOOST_TEST((result.composition && result.composition->arn == "a"));
+    BOOST_TEST_REQUIRE(tokens.size() == 2u);
+    BOOST_TEST(tokens[0] == tokens[1]);
+}

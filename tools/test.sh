@@ -2,8 +2,9 @@
 # The whole ivsrt test suite, as CI runs it (.ci/run calls this after installing the packages):
 #   format and generated-code checks, CMake Release build (g++) + all tests, the AWS JS SDK v3
 #   compatibility test against the emulator, the examples and demo against the emulator, Meson
-#   build (clang++) + all tests, unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   (clang++), and the consumption tests (find_package, add_subdirectory, Meson subproject).
+#   build (clang++) + all tests under AddressSanitizer + UndefinedBehaviorSanitizer, the threaded
+#   client and pool tests under ThreadSanitizer (clang++), and the consumption tests
+#   (find_package, add_subdirectory, Meson subproject).
 # Usage: tools/test.sh [--quick]   (--quick: CMake Release build and its tests only)
 # Build trees go to build/ (override with IVSRT_BUILD_ROOT). Exits non-zero if any step failed.
 set -uo pipefail
@@ -37,21 +38,31 @@ cmake_release() {
         cmake --build "$out/release" -j "$jobs" &&
         ctest --test-dir "$out/release" --output-on-failure -j "$jobs"
 }
-meson_clang() {
+# Meson with clang++, every test under AddressSanitizer + UndefinedBehaviorSanitizer: one build
+# serves both the second build system and the sanitizers.
+meson_clang_sanitized() {
     if [ ! -d "$out/meson" ]; then
-        CXX=clang++ meson setup "$out/meson" "$src" --buildtype=debugoptimized || return 1
+        # -fno-sanitize=function: clang 14's UBSan function check breaks on coroutines
+        # ("Cannot represent a difference across sections", llvm-project issue 54153).
+        CXX=clang++ meson setup "$out/meson" "$src" --buildtype=debug -Doptimization=1 \
+            -Db_sanitize=address,undefined -Db_lundef=false -Dbenchmarks=false \
+            -Dcpp_args="-fno-sanitize=function -fno-sanitize-recover=all -fno-omit-frame-pointer" ||
+            return 1
     fi
-    meson compile -C "$out/meson" -j "$jobs" && meson test -C "$out/meson" --print-errorlogs --num-processes "$jobs"
-}
-sanitizers() {
-    # -fno-sanitize=function: clang 14's UBSan function check breaks on coroutines
-    # ("Cannot represent a difference across sections", llvm-project issue 54153).
-    CXX=clang++ cmake -S "$src" -B "$out/asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-        -DCMAKE_CXX_FLAGS="-O1 -fsanitize=address,undefined -fno-sanitize=function -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-        -DIVSRT_BUILD_EXAMPLES=OFF -DIVSRT_BUILD_BENCHMARKS=OFF &&
-        cmake --build "$out/asan" -j "$jobs" &&
+    meson compile -C "$out/meson" -j "$jobs" &&
         ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-            ctest --test-dir "$out/asan" -L unit --output-on-failure -j "$jobs"
+            meson test -C "$out/meson" --print-errorlogs --num-processes "$jobs" --timeout-multiplier 2
+}
+# The tests that run the client and the pool from several threads, under ThreadSanitizer.
+tsan() {
+    local tests=(test_client test_pool test_transport_integrity)
+    CXX=clang++ cmake -S "$src" -B "$out/tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+        -DCMAKE_CXX_FLAGS="-O1 -g -fsanitize=thread" -DIVSRT_BUILD_EXAMPLES=OFF \
+        -DIVSRT_BUILD_BENCHMARKS=OFF -DIVSRT_BUILD_TOOLS=OFF &&
+        cmake --build "$out/tsan" -j "$jobs" --target "${tests[@]}" &&
+        TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+            ctest --test-dir "$out/tsan" --output-on-failure -j "$jobs" \
+            -R "^($(IFS='|'; echo "${tests[*]}"))\$"
 }
 format_check() { bash "$src/tools/format.sh" --check; }
 # The AWS SDK for JavaScript v3 (pinned in tests/compat/package-lock.json) against the emulator,
@@ -83,8 +94,8 @@ step cmake-release-gcc cmake_release
 if [ $quick -eq 0 ]; then
     step js-sdk-compat js_sdk
     step examples examples_run
-    step meson-clang meson_clang
-    step asan-ubsan-clang sanitizers
+    step meson-clang-asan-ubsan meson_clang_sanitized
+    step tsan-clang tsan
     step consumption consumption
 fi
 

@@ -51,7 +51,10 @@ consteval operation_info info_of() {
     using traits = model::operation_traits<Request>;
     std::uint8_t index = 0;
     while (operation_names[index] != traits::name) ++index;
-    return {traits::name, traits::method, traits::has_body, traits::idempotent, index};
+    // An operation with an idempotency token is safe to resend: the token is the same on every
+    // attempt of a call, so the service acts on it once.
+    return {traits::name, traits::method, traits::has_body,
+            traits::idempotent || traits::idempotency_token != nullptr, index};
 }
 
 template <model::operation_request Request>

@@ -387,7 +387,7 @@ inline std::string check_endpoint_url(std::string value, const std::string& sour
     // The URL's host becomes the Host header: refused as an endpoint error, before parsing, and
     // without quoting the value (it may carry credentials).
     if (detail::has_control_or_space(value)) {
-        throw boost::system::system_error(
+        throw ivsrt::exception(
             errc::endpoint,
             "ivsrt settings: " + source + " must not contain control characters or whitespace");
     }

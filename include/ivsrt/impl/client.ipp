@@ -95,7 +95,7 @@ inline client_setup resolve_client_setup(const client_config& config) {
     // The authority becomes the Host header. (resolve_settings and resolve_endpoint already
     // reject such URLs; this holds whatever the source of the endpoint.)
     if (has_control_or_space(s.endpoint.authority) || has_control_or_space(s.endpoint.host)) {
-        throw boost::system::system_error(
+        throw ivsrt::exception(
             errc::endpoint,
             "endpoint_url: the host must not contain control characters or whitespace");
     }

@@ -51,7 +51,7 @@ inline constexpr std::string_view empty_payload_hash =  // SHA-256 of nothing
 inline constexpr std::chrono::seconds max_presign_expiry{7 * 24 * 3600};
 
 [[noreturn]] inline void throw_invalid(const std::string& what) {
-    throw boost::system::system_error(ivsrt::errc::invalid_request, "sigv4: " + what);
+    throw ivsrt::exception(ivsrt::errc::invalid_request, "sigv4: " + what);
 }
 
 inline bool is_name(std::string_view s) noexcept {
