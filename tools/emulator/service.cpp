@@ -178,8 +178,8 @@ std::optional<std::string_view> header_value(std::span<const sigv4::header> head
     return std::nullopt;
 }
 
-// "YYYYMMDDTHHMMSSZ"
-std::optional<time_point> parse_amz_date(std::string_view text) {
+// "YYYYMMDDTHHMMSSZ". In seconds: years 0000-9999 do not all fit system_clock's nanoseconds.
+std::optional<std::chrono::sys_seconds> parse_amz_date(std::string_view text) {
     if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
     auto number = [&](std::size_t pos, std::size_t len, int& out) {
         const char* first = text.data() + pos;
@@ -268,12 +268,14 @@ void service::authenticate(const request_view& request, std::string_view path,
     }
     const time_point now = this->now();
     constexpr auto max_skew = std::chrono::minutes(5);
-    if (*date + max_skew < now) {
+    // Compared in whole seconds, exactly: for a whole x and any t, x < t iff x < ceil(t), and
+    // x > t iff x > floor(t).
+    if (*date + max_skew < std::chrono::ceil<std::chrono::seconds>(now)) {
         throw_error(403, "InvalidSignatureException",
                     "Signature expired: " + std::string(*date_text) + " is now earlier than " +
                         amz_date(now - max_skew) + " (" + amz_date(now) + " - 5 min.)");
     }
-    if (*date > now + max_skew) {
+    if (*date - max_skew > std::chrono::floor<std::chrono::seconds>(now)) {
         throw_error(403, "InvalidSignatureException",
                     "Signature not yet current: " + std::string(*date_text) +
                         " is still later than " + amz_date(now + max_skew) + " (" + amz_date(now) +
