@@ -275,6 +275,28 @@ BOOST_AUTO_TEST_CASE(tags_with_the_arn_in_the_path) {
     BOOST_TEST(r.error_type() == "ResourceNotFoundException");
 }
 
+// Found by tests/fuzz/fuzz_emulator_request: error messages quote the request's path, which may
+// hold bytes that are not UTF-8; the error body stayed JSON only for lenient parsers.
+BOOST_AUTO_TEST_CASE(error_bodies_are_utf8_whatever_the_path_holds) {
+    running_emulator emu;
+    client c(emu);
+    // An unknown operation, with a raw byte 0xFF and a truncated "é" in the path.
+    response r = c.send("/CreateStage\xFF\xC3", "{}");
+    BOOST_TEST(r.status == 404u);
+    BOOST_TEST(r.error_type() == "UnknownOperationException");
+    BOOST_TEST(r.message() == "No operation matches POST /CreateStage\uFFFD\uFFFD");
+    // An ARN label decoded to a lone continuation byte, an overlong '/' and a surrogate.
+    call_options get;
+    get.method = "GET";
+    r = c.send("/tags/arn%80%C0%AF%ED%A0%80", "", get);
+    BOOST_TEST(r.status == 404u);
+    BOOST_TEST(r.error_type() == "ResourceNotFoundException");
+    BOOST_TEST(r.message().ends_with("arn\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD"), r.message());
+    // Well-formed UTF-8 is kept as it is.
+    r = c.send("/tags/arn%C3%A9%F0%9F%8E%A5", "", get);
+    BOOST_TEST(r.message().ends_with("arn\u00E9\U0001F3A5"), r.message());
+}
+
 BOOST_AUTO_TEST_CASE(participants_sessions_and_events) {
     running_emulator emu;
     client c(emu);

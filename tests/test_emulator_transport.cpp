@@ -132,6 +132,39 @@ BOOST_AUTO_TEST_CASE(x_amz_date_far_from_now_or_malformed) {
     }
 }
 
+// Found by tests/fuzz/fuzz_emulator_request: an X-Amz-Date beyond 2262 (or before 1678) overflowed
+// system_clock's nanoseconds (undefined behavior) instead of being answered as out of skew.
+BOOST_AUTO_TEST_CASE(clock_skew_with_dates_far_off) {
+    running_emulator emu;
+    asio::io_context ioc;
+    beast::tcp_stream raw(ioc);
+    raw.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), emu.port()));
+    beast::flat_buffer buffer;
+    auto send_dated = [&](std::string_view amz_date) {
+        // The dates are checked before the signature, so any well-formed one does.
+        http::request<http::string_body> req(http::verb::post, "/ListStages", 11);
+        req.set(http::field::host, "127.0.0.1");
+        req.set("X-Amz-Date", amz_date);
+        req.set(http::field::authorization,
+                "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/" +
+                    std::string(amz_date.substr(0, 8)) +
+                    "/us-east-1/ivs/aws4_request, SignedHeaders=host;x-amz-date, Signature=" +
+                    std::string(64, '0'));
+        req.body() = "{}";
+        req.prepare_payload();
+        http::write(raw, req);
+        http::response<http::string_body> res;
+        http::read(raw, buffer, res);
+        BOOST_TEST(res.result_int() == 403u);
+        BOOST_TEST(res["x-amzn-ErrorType"] == "InvalidSignatureException");
+        return json::parse(res.body()).at("message").as_string();
+    };
+    BOOST_TEST(send_dated("40481202T120000Z").starts_with("Signature not yet current: 4048"));
+    BOOST_TEST(send_dated("99991231T235959Z").starts_with("Signature not yet current: 9999"));
+    BOOST_TEST(send_dated("00000101T000000Z").starts_with("Signature expired: 0000"));
+    BOOST_TEST(send_dated("16000101T000000Z").starts_with("Signature expired: 1600"));
+}
+
 BOOST_AUTO_TEST_CASE(quotas) {
     emulator::options o;
     o.enforce_quotas = true;

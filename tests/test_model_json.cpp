@@ -356,6 +356,30 @@ BOOST_AUTO_TEST_CASE(timestamps_parse_iso_8601_forms) {
     }
 }
 
+// Found by tests/fuzz/fuzz_result_decode: an offset moved a time at the edge of the years
+// 0000-9999 out of them in UTC, and encoding it again wrote "000/-12-31T23:59:00Z" (year -1) or
+// "0000-01-01T00:59:59Z" (year 10000 cut to four digits).
+BOOST_AUTO_TEST_CASE(timestamps_stay_within_the_years_0000_to_9999_in_utc) {
+    model::timestamp t{};
+    BOOST_TEST(!model::parse_timestamp("0000-01-01T00:00:00+00:01", t));
+    BOOST_TEST(!model::parse_timestamp("9999-12-31T23:59:59-01:00", t));
+    BOOST_TEST(!model::parse_timestamp("9999-12-31T23:30:00.000-00:30", t));
+    // The edges themselves, and offsets that stay inside.
+    BOOST_TEST_REQUIRE(model::parse_timestamp("0000-01-01T00:00:00Z", t));
+    BOOST_TEST(encode(model::stage_session{.start_time = t}) ==
+               R"({"startTime":"0000-01-01T00:00:00Z"})");
+    BOOST_TEST_REQUIRE(model::parse_timestamp("0000-01-01T00:30:00+00:30", t));
+    BOOST_TEST(encode(model::stage_session{.start_time = t}) ==
+               R"({"startTime":"0000-01-01T00:00:00Z"})");
+    BOOST_TEST_REQUIRE(model::parse_timestamp("9999-12-31T22:59:59.999-01:00", t));
+    BOOST_TEST(encode(model::stage_session{.start_time = t}) ==
+               R"({"startTime":"9999-12-31T23:59:59.999Z"})");
+    // A response holding one is rejected like any other malformed timestamp.
+    BOOST_TEST(decode_error<model::get_stage_session_result>(
+                   R"({"stageSession":{"startTime":"9999-12-31T23:59:59-01:00"}})") ==
+               "stageSession.startTime: expected an ISO-8601 timestamp");
+}
+
 BOOST_AUTO_TEST_CASE(unknown_keys_are_ignored_and_null_is_unset) {
     const auto result = decode<model::get_stage_result>(
         R"({"stage":{"arn":"a","futureMember":{"x":[1,2,{"y":null}]},"name":null},"extra":true})");

@@ -3,8 +3,9 @@
 #   format and generated-code checks, CMake Release build (g++) + all tests, the AWS JS SDK v3
 #   compatibility test against the emulator, the examples and demo against the emulator, Meson
 #   build (clang++) + all tests under AddressSanitizer + UndefinedBehaviorSanitizer, the threaded
-#   client and pool tests under ThreadSanitizer (clang++), and the consumption tests
-#   (find_package, add_subdirectory, Meson subproject).
+#   client and pool tests under ThreadSanitizer (clang++), the libFuzzer targets (clang++, 20 s
+#   each from their seed corpora), and the consumption tests (find_package, add_subdirectory,
+#   Meson subproject).
 # Usage: tools/test.sh [--quick]   (--quick: CMake Release build and its tests only)
 # Build trees go to build/ (override with IVSRT_BUILD_ROOT). Exits non-zero if any step failed.
 set -uo pipefail
@@ -64,6 +65,14 @@ tsan() {
             ctest --test-dir "$out/tsan" --output-on-failure -j "$jobs" \
             -R "^($(IFS='|'; echo "${tests[*]}"))\$"
 }
+# The fuzz targets of tests/fuzz/ (libFuzzer), built in a tree of their own and run 20 s each.
+fuzz_run() {
+    if ! command -v clang++ >/dev/null; then
+        echo "clang++ is missing: the fuzz targets need clang++ and libFuzzer (libclang-rt-14-dev)"
+        return 1
+    fi
+    IVSRT_JOBS=$jobs bash "$src/tests/fuzz/run.sh" "$out/fuzz" 20
+}
 format_check() { bash "$src/tools/format.sh" --check; }
 # The AWS SDK for JavaScript v3 (pinned in tests/compat/package-lock.json) against the emulator,
 # and the client's wire reference (tests/data/client/js_sdk_wire.json) still what the SDK builds.
@@ -96,6 +105,7 @@ if [ $quick -eq 0 ]; then
     step examples examples_run
     step meson-clang-asan-ubsan meson_clang_sanitized
     step tsan-clang tsan
+    step fuzz fuzz_run
     step consumption consumption
 fi
 

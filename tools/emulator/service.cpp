@@ -202,6 +202,43 @@ std::optional<std::chrono::sys_seconds> parse_amz_date(std::string_view text) {
            std::chrono::seconds(s);
 }
 
+// `text` with each byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD. A
+// JSON text must be UTF-8 and strict parsers (Boost.JSON's, so ivsrt's client) reject anything
+// else, while error messages quote the request's path and query, which may hold any byte.
+std::string valid_utf8(std::string message) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(message[i]); };
+    std::string out;
+    std::size_t copied = 0;  // message[copied, i) is valid and not yet copied
+    for (std::size_t i = 0; i < message.size();) {
+        const unsigned char lead = byte(i);
+        std::size_t n = lead < 0x80                    ? 1
+                        : lead >= 0xC2 && lead <= 0xDF ? 2
+                        : lead >= 0xE0 && lead <= 0xEF ? 3
+                        : lead >= 0xF0 && lead <= 0xF4 ? 4
+                                                       : 0;
+        if (n > message.size() - i) n = 0;
+        if (n > 1) {
+            // No overlong forms, surrogates or code points above U+10FFFF (RFC 3629).
+            const unsigned char low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+            const unsigned char high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+            if (byte(i + 1) < low || byte(i + 1) > high) n = 0;
+            for (std::size_t k = 2; n != 0 && k < n; ++k) {
+                if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) n = 0;
+            }
+        }
+        if (n != 0) {
+            i += n;
+            continue;
+        }
+        out.append(message, copied, i - copied);
+        out += "\xEF\xBF\xBD";
+        copied = ++i;
+    }
+    if (copied == 0) return message;
+    out.append(message, copied);
+    return out;
+}
+
 std::string amz_date(std::chrono::sys_seconds t) {
     std::string text;
     model::format_timestamp(t, text);
@@ -354,6 +391,7 @@ void service::handle_api(const request_view& request, reply& out) {
 void service::error_reply(unsigned status, std::string_view code, std::string message, reply& out) {
     out.status = status;
     out.error_code.assign(code);
+    message = valid_utf8(std::move(message));
     json::object body;
     body["message"] = message;
     body["exceptionMessage"] = std::move(message);

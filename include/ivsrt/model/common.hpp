@@ -29,7 +29,8 @@ using timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 IVSRT_DECL void format_timestamp(timestamp t, std::string& out);
 
 // Parses an ISO-8601 date-time: YYYY-MM-DDTHH:MM:SS, an optional fraction of a second (kept to
-// the millisecond), then Z or a +HH:MM / -HH:MM offset. Returns false if `text` is not one.
+// the millisecond), then Z or a +HH:MM / -HH:MM offset. Returns false if `text` is not one, or
+// if the offset takes it out of the years 0000-9999 in UTC (so format_timestamp can write it).
 IVSRT_DECL bool parse_timestamp(std::string_view text, timestamp& out) noexcept;
 
 // A std::optional of a list or map that also accepts a braced list of elements, so that

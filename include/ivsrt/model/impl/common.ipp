@@ -102,8 +102,12 @@ IVSRT_DECL bool parse_timestamp(std::string_view text, timestamp& out) noexcept 
     }
     if (pos != text.size()) return false;
 
-    // The local time minus its offset from UTC is the UTC time.
-    out = sys_days{ymd} + hours{h} + minutes{mi} + seconds{s} + milliseconds{millis} - offset;
+    // The local time minus its offset from UTC is the UTC time. An offset can move it out of
+    // the years 0000-9999, which format_timestamp cannot write.
+    const timestamp t =
+        sys_days{ymd} + hours{h} + minutes{mi} + seconds{s} + milliseconds{millis} - offset;
+    if (t < sys_days{year{0} / 1 / 1} || t >= sys_days{year{10000} / 1 / 1}) return false;
+    out = t;
     return true;
 }
 
