@@ -18,7 +18,7 @@ fuzzers=(
     fuzz_result_decode
     fuzz_sigv4_verify
     fuzz_emulator_request
-    # fuzz_response_reader: the client's HTTP response reader, to be added here
+    fuzz_response_reader
 )
 
 # -fno-sanitize=function: clang 14's UBSan function check breaks on coroutines (see tools/test.sh).

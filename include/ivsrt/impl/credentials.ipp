@@ -84,6 +84,9 @@ IVSRT_DECL std::optional<std::chrono::system_clock::time_point> parse_iso8601(
     const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
                               day{static_cast<unsigned>(d)}};
     if (pos != s.size() || !date.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    // system_clock counts nanoseconds, which end in 2262: a year outside 1970-2199 would overflow
+    // and is no credential expiry anyway.
+    if (y < 1970 || y > 2199) return std::nullopt;
     const auto t = sys_days(date) + hours(h) + minutes(mi) + seconds(sec) + fraction - offset;
     return time_point_cast<system_clock::duration>(t);
 }
