@@ -45,9 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     });
     conn.async_connect(to, "fuzz", deadline, [&](boost::system::error_code ec) {
         if (ec) std::abort();
-        conn.async_exchange(req, res, deadline, [&](boost::system::error_code ec2) {
-            result = ec2;
-        });
+        conn.async_exchange(req, res, deadline,
+                            [&](boost::system::error_code ec2) { result = ec2; });
     });
     ioc.restart();
     while (result == asio::error::would_block && ioc.run_one() != 0) {
