@@ -288,6 +288,14 @@ asio::awaitable<result> request(ivsrt::connection_pool& pool,
 template <class Test>
 void run(asio::io_context& ioc, ivsrt::test::loopback_server& server, Test test) {
     std::exception_ptr failure;
+    // A hang fails the test instead of blocking the suite until CTest's timeout.
+    asio::steady_timer guard(ioc, std::chrono::seconds(120));
+    guard.async_wait([&](boost::system::error_code ec) {
+        if (ec) return;
+        BOOST_ERROR("test did not finish");
+        server.stop();
+        ioc.stop();
+    });
     asio::co_spawn(
         ioc,
         [&]() -> asio::awaitable<void> {
@@ -296,6 +304,7 @@ void run(asio::io_context& ioc, ivsrt::test::loopback_server& server, Test test)
         },
         [&](std::exception_ptr e) {
             failure = e;
+            guard.cancel();
             server.stop();
         });
     ioc.run();
@@ -380,7 +389,9 @@ BOOST_AUTO_TEST_CASE(idle_connection_closed_by_the_server_is_not_used) {
             co_await ivsrt::test::serve_requests(c, c.index == 0 ? 1 : 5);
             if (c.index == 0) {
                 c.close();
-                closed.cancel();
+                // A latch, not cancel(): the client may not be waiting yet, and a timer that has
+                // expired completes every later wait at once.
+                closed.expires_at(steady::time_point::min());
             }
         });
     ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());

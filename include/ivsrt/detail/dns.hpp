@@ -41,11 +41,12 @@ class dns_cache : public std::enable_shared_from_this<dns_cache> {
           ttl_(ttl),
           failure_ttl_(failure_ttl) {}
 
-    // Completes with void(error_code, endpoints): the addresses, errc::connection (with the
-    // resolver's error in `cause`), errc::timeout at `deadline`, or errc::cancelled.
+    // Completes with void(error_code ec, error_code cause, endpoints): the addresses;
+    // errc::connection with the resolver's own error as `cause`; errc::timeout at `deadline`;
+    // or errc::cancelled.
     template <class Token>
     auto async_resolve(const boost::asio::any_io_executor& ex, clock::time_point deadline,
-                       boost::system::error_code& cause, Token&& token);
+                       Token&& token);
 
     // Drops cached addresses (after every address failed to connect).
     void forget() {
@@ -97,9 +98,8 @@ class dns_cache : public std::enable_shared_from_this<dns_cache> {
 #include <boost/asio/yield.hpp>
 
 struct dns_cache::resolve_op : boost::asio::coroutine {
-    resolve_op(std::shared_ptr<dns_cache> c, std::unique_ptr<waiter> wt,
-               boost::system::error_code* out)
-        : cache(std::move(c)), w(std::move(wt)), cause(out) {}
+    resolve_op(std::shared_ptr<dns_cache> c, std::unique_ptr<waiter> wt)
+        : cache(std::move(c)), w(std::move(wt)) {}
     resolve_op(resolve_op&&) noexcept = default;
     resolve_op& operator=(resolve_op&&) = delete;
     // An operation abandoned while waiting (its io_context destroyed) leaves the list.
@@ -109,7 +109,6 @@ struct dns_cache::resolve_op : boost::asio::coroutine {
 
     std::shared_ptr<dns_cache> cache;
     std::unique_ptr<waiter> w;
-    boost::system::error_code* cause;
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code = {}) {
@@ -126,14 +125,12 @@ struct dns_cache::resolve_op : boost::asio::coroutine {
                 if (!cache->end(*w)) {
                     const bool cancelled = self.get_cancellation_state().cancelled() !=
                                            boost::asio::cancellation_type::none;
-                    return self.complete(cancelled ? errc::cancelled : errc::timeout, {});
+                    return self.complete(cancelled ? errc::cancelled : errc::timeout,
+                                         boost::system::error_code{}, endpoints{});
                 }
             }
-            if (w->ec) {
-                *cause = w->ec;
-                return self.complete(errc::connection, {});
-            }
-            self.complete({}, std::move(w->result));
+            if (w->ec) return self.complete(errc::connection, w->ec, endpoints{});
+            self.complete({}, {}, std::move(w->result));
         }
     }
 };
@@ -142,11 +139,12 @@ struct dns_cache::resolve_op : boost::asio::coroutine {
 
 template <class Token>
 auto dns_cache::async_resolve(const boost::asio::any_io_executor& ex, clock::time_point deadline,
-                              boost::system::error_code& cause, Token&& token) {
+                              Token&& token) {
     auto w = std::make_unique<waiter>(ex);
     w->timer.expires_at(deadline);
-    return boost::asio::async_compose<Token, void(boost::system::error_code, endpoints)>(
-        resolve_op(shared_from_this(), std::move(w), &cause), token, ex);
+    return boost::asio::async_compose<Token, void(boost::system::error_code,
+                                                  boost::system::error_code, endpoints)>(
+        resolve_op(shared_from_this(), std::move(w)), token, ex);
 }
 
 }  // namespace ivsrt::detail

@@ -77,8 +77,7 @@ inline boost::asio::awaitable<http_fetch_result> http_fetch(const http_fetch_req
     // The lookup is bounded by the same deadline as the rest of the fetch.
     const auto dns = std::make_shared<dns_cache>(
         req.resolver, host, port, dns_cache::clock::duration{}, dns_cache::clock::duration{});
-    boost::system::error_code resolve_cause;
-    auto [resolve_ec, endpoints] = co_await dns->async_resolve(ex, deadline, resolve_cause, tuple);
+    auto [resolve_ec, resolve_cause, endpoints] = co_await dns->async_resolve(ex, deadline, tuple);
     if (resolve_ec == errc::timeout) {
         co_return fail(errc::timeout, "resolving " + host + " timed out after " +
                                           std::to_string(req.timeout.count()) + " ms");

@@ -199,7 +199,9 @@ struct pool_request_op : boost::asio::coroutine {
     exchange_info info;
 
     template <class Self>
-    void operator()(Self& self, boost::system::error_code ec, pool_impl::endpoints found) {
+    void operator()(Self& self, boost::system::error_code ec, boost::system::error_code cause,
+                    pool_impl::endpoints found) {
+        if (cause) info.cause = cause;
         endpoints = std::move(found);
         (*this)(self, ec);
     }
@@ -300,7 +302,7 @@ struct pool_request_op : boost::asio::coroutine {
     void start_resolve(Self& self) {
         connect_deadline = std::min(deadline, clock::now() + pool->config().connect_timeout);
         auto ex = lease.node->conn.get_executor();
-        pool->dns().async_resolve(ex, connect_deadline, info.cause,
+        pool->dns().async_resolve(ex, connect_deadline,
                                   boost::asio::bind_executor(ex, std::move(self)));
     }
 
