@@ -4,7 +4,7 @@
 #define BOOST_TEST_MODULE test_emulator
 #include <boost/test/unit_test.hpp>
 
-#include "test_emulator_client.hpp"
+#include "common/emulator_client.hpp"
 
 #include <ivsrt/detail/jwt.hpp>
 #include <ivsrt/participant_token.hpp>

@@ -4,7 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "common/test_tls.hpp"
-#include "test_emulator_client.hpp"
+#include "common/emulator_client.hpp"
 
 #include <boost/asio/ssl/context.hpp>
 

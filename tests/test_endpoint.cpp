@@ -3,7 +3,7 @@
 #define BOOST_TEST_MODULE test_endpoint
 #include <boost/test/unit_test.hpp>
 
-#include <ivsrt/detail/endpoint_data.hpp>
+#include <ivsrt/detail/generated/endpoint_data.hpp>
 #include <ivsrt/detail/endpoint_rules.hpp>
 #include <ivsrt/endpoint.hpp>
 
@@ -21,8 +21,13 @@ using ivsrt::endpoint_params;
 
 namespace {
 
+// The rules and partitions live with the generator (tools/codegen/endpoints/), the test vectors
+// with the test data.
 json::value load(const std::string& name) {
-    const std::string path = IVSRT_TEST_DATA_DIR "/endpoints/" + name;
+    const std::string path =
+        (name == "endpoint-tests.json" ? IVSRT_TEST_DATA_DIR "/endpoints/"
+                                       : IVSRT_SOURCE_DIR "/tools/codegen/endpoints/") +
+        name;
     std::ifstream in(path, std::ios::binary);
     BOOST_TEST_REQUIRE(in.good(), "cannot open " << path);
     return json::parse(std::string(std::istreambuf_iterator<char>(in), {}));

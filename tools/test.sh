@@ -90,11 +90,11 @@ generated_check() {  # regenerating the committed generated code must change not
     if [ -f "$src/tools/codegen/generate.py" ]; then
         python3 "$src/tools/codegen/generate.py" --check || return 1
     fi
-    # Our four library TUs (tests/common/ivsrt_src_*.cpp) include what <ivsrt/src.hpp> does.
+    # Our four library TUs (src/*.cpp) include what <ivsrt/src.hpp> does.
     local ours theirs
-    ours=$(grep -ho '^#include <ivsrt/.*impl/.*>' "$src"/tests/common/ivsrt_src_*.cpp | sort)
+    ours=$(grep -ho '^#include <ivsrt/.*impl/.*>' "$src"/src/*.cpp | sort)
     theirs=$(grep -ho '^#include <ivsrt/.*impl/.*>' "$src/include/ivsrt/src.hpp" | sort)
-    [ "$ours" = "$theirs" ] || { echo "tests/common/ivsrt_src_*.cpp and src.hpp differ"; return 1; }
+    [ "$ours" = "$theirs" ] || { echo "src/*.cpp and src.hpp differ"; return 1; }
 }
 
 step format format_check

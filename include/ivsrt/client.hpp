@@ -30,7 +30,7 @@
 #include <ivsrt/detail/config.hpp>
 #include <ivsrt/diagnostics.hpp>
 #include <ivsrt/endpoint.hpp>
-#include <ivsrt/model/operation_methods.hpp>
+#include <ivsrt/detail/generated/operation_methods.hpp>
 #include <ivsrt/paginator.hpp>
 #include <ivsrt/with_diagnostics.hpp>
 

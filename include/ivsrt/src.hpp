@@ -24,8 +24,8 @@
 #include <ivsrt/impl/client.ipp>
 #include <ivsrt/impl/jwt.ipp>
 #include <ivsrt/impl/participant_token.ipp>
-#include <ivsrt/model/impl/common.ipp>
-#include <ivsrt/model/impl/http.ipp>
+#include <ivsrt/model_support/impl/common.ipp>
+#include <ivsrt/model_support/impl/http.ipp>
 #include <ivsrt/model/impl/json.ipp>
 #include <ivsrt/model/impl/to_string.ipp>
 #include <ivsrt/model/impl/validate.ipp>

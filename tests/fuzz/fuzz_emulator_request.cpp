@@ -21,7 +21,7 @@
 #include <ivsrt/credentials.hpp>
 #include <ivsrt/detail/uri.hpp>
 #include <ivsrt/model/all.hpp>
-#include <ivsrt/model/detail/escape.hpp>
+#include <ivsrt/model_support/detail/escape.hpp>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/parser.hpp>

@@ -32,7 +32,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-MODEL_DIR = ROOT / "include" / "ivsrt" / "model"
+INCLUDE_DIR = ROOT / "include" / "ivsrt"
+# The folders that hold generated files only.
+GENERATED_DIRS = [INCLUDE_DIR / "model", INCLUDE_DIR / "detail" / "generated"]
 SAMPLES = ROOT / "tests" / "data" / "model" / "samples.json"
 SERVICE = HERE / "ivs-realtime-2020-07-14.service-2.json"
 PAGINATORS = HERE / "ivs-realtime-2020-07-14.paginators.json"
@@ -749,7 +751,7 @@ def struct_definition(model, name, comment):
 
 
 def struct_includes(model, names):
-    includes, std = {"ivsrt/model/common.hpp"}, set()
+    includes, std = {"ivsrt/model_support/common.hpp"}, set()
     for name in names:
         for d in model.dependencies(name):
             includes.add(f"ivsrt/model/{model.cpp_name(d)}.hpp")
@@ -785,7 +787,7 @@ def emit_enum_header(model, name):
         "};",
         "",
     ]
-    return header({"ivsrt/model/common.hpp"}, {"cstdint", "string_view"}, body)
+    return header({"ivsrt/model_support/common.hpp"}, {"cstdint", "string_view"}, body)
 
 
 def operation_traits(model, op):
@@ -853,7 +855,7 @@ def operation_traits(model, op):
 def emit_operation_header(model, op):
     req, res = op["input"]["shape"], op["output"]["shape"]
     includes, std = struct_includes(model, [req, res])
-    includes.add("ivsrt/model/traits.hpp")
+    includes.add("ivsrt/model_support/traits.hpp")
     std |= {"array", "optional", "string", "string_view"}
     if op["name"] in model.paginators:
         std.add("cstdint")
@@ -876,6 +878,19 @@ def emit_operations(model):
     lines += [f"    X({op['name']}, {snake(op['name'])}) \\" for op in model.ops]
     lines[-1] = lines[-1][:-2]
     return "\n".join(lines) + "\n"
+
+
+def emit_all():
+    return "\n".join([
+        BANNER, "#pragma once", "",
+        "// The API model of IVS Real-Time: every request, result and shape with its operation",
+        "// traits, JSON codec, validation, readable text and HTTP target.",
+        "#include <ivsrt/model/errors.hpp>",
+        "#include <ivsrt/model/json.hpp>",
+        "#include <ivsrt/model/operations.hpp>",
+        "#include <ivsrt/model/to_string.hpp>",
+        "#include <ivsrt/model/validate.hpp>",
+        "#include <ivsrt/model_support/http.hpp>", ""])
 
 
 def emit_operation_methods(model):
@@ -976,7 +991,7 @@ def emit_json_header(model):
 
 def emit_json_impl(model):
     lines = [BANNER, "#pragma once", "", "#include <ivsrt/model/json.hpp>",
-             "#include <ivsrt/model/detail/json_codec.hpp>", "", "namespace ivsrt::model::detail {", ""]
+             "#include <ivsrt/model_support/detail/json_codec.hpp>", "", "namespace ivsrt::model::detail {", ""]
     for name in model.topological_structs():
         cpp = model.cpp_name(name)
         members = model.body_members(name)
@@ -1024,7 +1039,7 @@ def emit_to_string_header(model):
 
 def emit_to_string_impl(model):
     lines = [BANNER, "#pragma once", "", "#include <ivsrt/model/to_string.hpp>",
-             "#include <ivsrt/model/detail/text.hpp>", "", "#include <ostream>", "",
+             "#include <ivsrt/model_support/detail/text.hpp>", "", "#include <ostream>", "",
              "namespace ivsrt::model::detail {", ""]
     for name in model.topological_structs():
         cpp = model.cpp_name(name)
@@ -1238,7 +1253,7 @@ def emit_validate_impl(model):
     for shape in v.ordered_shapes():
         functions += v.function(shape)
     lines = [BANNER, "#pragma once", "", "#include <ivsrt/model/validate.hpp>",
-             "#include <ivsrt/model/detail/validation.hpp>", "", "#include <cstdint>",
+             "#include <ivsrt/model_support/detail/validation.hpp>", "", "#include <cstdint>",
              "#include <string_view>", "", "namespace ivsrt::model::detail {", "",
              "// Byte sets of the patterns; a pattern matches the whole value, as the service checks it."]
     lines += [v.byte_sets[k] for k in sorted(v.byte_sets)] + [""] + functions
@@ -1296,6 +1311,8 @@ class Samples:
 # Output: format everything with clang-format in a scratch tree, then write or compare.
 
 def generate(model):
+    """{path under include/ivsrt: text}: the model in model/, the client's named operations in
+    detail/generated/."""
     files = {}
     for name in model.structs:
         if name not in model.io:
@@ -1306,13 +1323,15 @@ def generate(model):
         files[f"{snake(op['name'])}.hpp"] = emit_operation_header(model, op)
     files["operations.hpp"] = emit_operations(model)
     files["errors.hpp"] = emit_errors(model)
-    files["operation_methods.hpp"] = emit_operation_methods(model)
     files["json.hpp"] = emit_json_header(model)
     files["impl/json.ipp"] = emit_json_impl(model)
     files["to_string.hpp"] = emit_to_string_header(model)
     files["impl/to_string.ipp"] = emit_to_string_impl(model)
     files["validate.hpp"] = emit_validate_header(model)
     files["impl/validate.ipp"] = emit_validate_impl(model)
+    files["all.hpp"] = emit_all()
+    files = {f"model/{rel}": text for rel, text in files.items()}
+    files["detail/generated/operation_methods.hpp"] = emit_operation_methods(model)
     return files
 
 
@@ -1340,9 +1359,9 @@ def format_files(files):
 
 
 def stale_generated_files(expected):
-    """Generated files present in include/ivsrt/model that the model no longer produces."""
+    """Generated files present in the generated folders that the model no longer produces."""
     stale = []
-    for path in MODEL_DIR.rglob("*"):
+    for path in (p for d in GENERATED_DIRS for p in d.rglob("*")):
         if path.is_file() and path.relative_to(ROOT) not in expected:
             with path.open(encoding="utf-8") as f:
                 if f.readline().rstrip("\n") == BANNER:
@@ -1358,7 +1377,7 @@ def main():
 
     model = Model(json.loads(SERVICE.read_text(encoding="utf-8")),
                   json.loads(PAGINATORS.read_text(encoding="utf-8")))
-    files = {Path("include/ivsrt/model") / rel: text
+    files = {INCLUDE_DIR.relative_to(ROOT) / rel: text
              for rel, text in format_files(generate(model)).items()}
     files[SAMPLES.relative_to(ROOT)] = json.dumps(Samples(model).document(), indent=1) + "\n"
 

@@ -7,7 +7,7 @@
 #include "service.hpp"
 
 #include <ivsrt/detail/crypto.hpp>
-#include <ivsrt/model/detail/escape.hpp>
+#include <ivsrt/model_support/detail/escape.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>

@@ -8,7 +8,7 @@
 #include <ivsrt/detail/uuid.hpp>
 #include <ivsrt/diagnostics.hpp>
 #include <ivsrt/error.hpp>
-#include <ivsrt/model/http.hpp>
+#include <ivsrt/model_support/http.hpp>
 #include <ivsrt/model/json.hpp>
 #include <ivsrt/model/operations.hpp>
 #include <ivsrt/model/validate.hpp>

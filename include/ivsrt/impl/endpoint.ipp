@@ -3,7 +3,7 @@
 
 #include <ivsrt/endpoint.hpp>
 
-#include <ivsrt/detail/endpoint_data.hpp>
+#include <ivsrt/detail/generated/endpoint_data.hpp>
 #include <ivsrt/detail/endpoint_rules.hpp>
 #include <ivsrt/detail/endpoint_url.hpp>
 

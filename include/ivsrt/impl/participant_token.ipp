@@ -3,8 +3,8 @@
 
 #include <ivsrt/participant_token.hpp>
 
-#include <ivsrt/model/detail/escape.hpp>
-#include <ivsrt/model/detail/validation.hpp>
+#include <ivsrt/model_support/detail/escape.hpp>
+#include <ivsrt/model_support/detail/validation.hpp>
 
 #include <openssl/rand.h>
 

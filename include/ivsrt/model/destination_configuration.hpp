@@ -2,8 +2,8 @@
 #pragma once
 
 #include <ivsrt/model/channel_destination_configuration.hpp>
-#include <ivsrt/model/common.hpp>
 #include <ivsrt/model/s3_destination_configuration.hpp>
+#include <ivsrt/model_support/common.hpp>
 
 #include <optional>
 #include <string>

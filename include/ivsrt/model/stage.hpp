@@ -2,8 +2,8 @@
 #pragma once
 
 #include <ivsrt/model/auto_participant_recording_configuration.hpp>
-#include <ivsrt/model/common.hpp>
 #include <ivsrt/model/stage_endpoints.hpp>
+#include <ivsrt/model_support/common.hpp>
 
 #include <map>
 #include <optional>

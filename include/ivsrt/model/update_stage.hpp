@@ -2,9 +2,9 @@
 #pragma once
 
 #include <ivsrt/model/auto_participant_recording_configuration.hpp>
-#include <ivsrt/model/common.hpp>
 #include <ivsrt/model/stage.hpp>
-#include <ivsrt/model/traits.hpp>
+#include <ivsrt/model_support/common.hpp>
+#include <ivsrt/model_support/traits.hpp>
 
 #include <array>
 #include <optional>

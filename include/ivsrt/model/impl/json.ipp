@@ -2,7 +2,7 @@
 #pragma once
 
 #include <ivsrt/model/json.hpp>
-#include <ivsrt/model/detail/json_codec.hpp>
+#include <ivsrt/model_support/detail/json_codec.hpp>
 
 namespace ivsrt::model::detail {
 

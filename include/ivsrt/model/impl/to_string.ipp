@@ -2,7 +2,7 @@
 #pragma once
 
 #include <ivsrt/model/to_string.hpp>
-#include <ivsrt/model/detail/text.hpp>
+#include <ivsrt/model_support/detail/text.hpp>
 
 #include <ostream>
 

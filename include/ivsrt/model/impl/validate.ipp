@@ -2,7 +2,7 @@
 #pragma once
 
 #include <ivsrt/model/validate.hpp>
-#include <ivsrt/model/detail/validation.hpp>
+#include <ivsrt/model_support/detail/validation.hpp>
 
 #include <cstdint>
 #include <string_view>

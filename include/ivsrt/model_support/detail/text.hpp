@@ -6,8 +6,8 @@
 // create_participant_token_request{stage_arn: "arn:...", duration: 60, capabilities: [PUBLISH]};
 // unset members are left out and sensitive members read ***.
 
-#include <ivsrt/model/common.hpp>
-#include <ivsrt/model/detail/escape.hpp>
+#include <ivsrt/model_support/common.hpp>
+#include <ivsrt/model_support/detail/escape.hpp>
 
 #include <charconv>
 #include <cstdint>

@@ -8,8 +8,8 @@
 // "create_participant_token.duration: 0 is below the minimum 1". Nothing is allocated when
 // the value passes.
 
-#include <ivsrt/model/common.hpp>
-#include <ivsrt/model/detail/escape.hpp>
+#include <ivsrt/model_support/common.hpp>
+#include <ivsrt/model_support/detail/escape.hpp>
 
 #include <algorithm>
 #include <charconv>

@@ -146,5 +146,5 @@ std::ostream& operator<<(std::ostream& os, const E& value) {
 }  // namespace ivsrt::model
 
 #ifndef IVSRT_SEPARATE_COMPILATION
-#include <ivsrt/model/impl/common.ipp>
+#include <ivsrt/model_support/impl/common.ipp>
 #endif

@@ -1,5 +1,5 @@
 // ivsrt's out-of-line code, part transport: signing, connections, credentials, tokens (see
-// ivsrt_src_core.cpp).
+// core.cpp).
 #include <ivsrt.hpp>
 
 #include <ivsrt/impl/sigv4.ipp>

@@ -6,7 +6,7 @@
 
 #include <ivsrt/detail/config.hpp>
 #include <ivsrt/detail/uri.hpp>
-#include <ivsrt/model/traits.hpp>
+#include <ivsrt/model_support/traits.hpp>
 
 #include <array>
 #include <cstddef>
@@ -88,5 +88,5 @@ bool read_target(std::string_view path, const query_params& query, Request& requ
 }  // namespace ivsrt::model
 
 #ifndef IVSRT_SEPARATE_COMPILATION
-#include <ivsrt/model/impl/http.ipp>
+#include <ivsrt/model_support/impl/http.ipp>
 #endif

@@ -1,7 +1,7 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
-#include <ivsrt/model/common.hpp>
+#include <ivsrt/model_support/common.hpp>
 
 namespace ivsrt::model {
 

@@ -1,7 +1,7 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
-#include <ivsrt/model/http.hpp>
+#include <ivsrt/model_support/http.hpp>
 
 #include <algorithm>
 

@@ -9,8 +9,8 @@
 // null optional member stays unset, and a value of the wrong type fails with its JSON path
 // ("stage.tags.team: expected a string").
 
-#include <ivsrt/model/common.hpp>
-#include <ivsrt/model/detail/escape.hpp>
+#include <ivsrt/model_support/common.hpp>
+#include <ivsrt/model_support/detail/escape.hpp>
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>

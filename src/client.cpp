@@ -1,0 +1,4 @@
+// ivsrt's out-of-line code, part client (see core.cpp).
+#include <ivsrt.hpp>
+
+#include <ivsrt/impl/client.ipp>
