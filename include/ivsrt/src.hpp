@@ -20,6 +20,8 @@
 #include <ivsrt/impl/dns.ipp>
 #include <ivsrt/impl/tls.ipp>
 #include <ivsrt/impl/aws_config.ipp>
+#include <ivsrt/impl/iso8601.ipp>
+#include <ivsrt/impl/credentials_value.ipp>
 #include <ivsrt/impl/credentials.ipp>
 #include <ivsrt/impl/client.ipp>
 #include <ivsrt/impl/jwt.ipp>
