@@ -171,5 +171,6 @@ IVSRT_DECL credentials_provider make_default_provider(boost::asio::any_io_execut
 }  // namespace ivsrt
 
 #ifndef IVSRT_SEPARATE_COMPILATION
-#include <ivsrt/impl/credentials.ipp>
+#include <ivsrt/impl/credential_providers.ipp>
+#include <ivsrt/impl/credentials_cache.ipp>
 #endif

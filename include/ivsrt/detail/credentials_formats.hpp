@@ -39,3 +39,7 @@ IVSRT_DECL bool parse_json_credentials(std::string_view body, json_credentials_f
 IVSRT_DECL bool container_address_allowed(const boost::asio::ip::address& a) noexcept;
 
 }  // namespace ivsrt::detail
+
+#ifndef IVSRT_SEPARATE_COMPILATION
+#include <ivsrt/impl/credentials_formats.ipp>
+#endif
