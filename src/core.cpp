@@ -10,3 +10,5 @@
 #include <ivsrt/impl/retry.ipp>
 #include <ivsrt/impl/pacing.ipp>
 #include <ivsrt/impl/aws_config.ipp>
+#include <ivsrt/impl/iso8601.ipp>
+#include <ivsrt/impl/credentials_value.ipp>

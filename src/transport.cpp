@@ -7,6 +7,8 @@
 #include <ivsrt/impl/http_connection.ipp>
 #include <ivsrt/impl/dns.ipp>
 #include <ivsrt/impl/tls.ipp>
-#include <ivsrt/impl/credentials.ipp>
+#include <ivsrt/impl/credentials_formats.ipp>
+#include <ivsrt/impl/credential_providers.ipp>
+#include <ivsrt/impl/credentials_cache.ipp>
 #include <ivsrt/impl/jwt.ipp>
 #include <ivsrt/impl/participant_token.ipp>

@@ -1,10 +1,13 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
-// AWS credentials and their providers. Every provider is asynchronous: network requests (IMDS,
-// container endpoint, STS) and credential_process run on the provider's executor and never block
-// the caller's thread. (Local files, such as the shared config files and token files, are small
-// and read synchronously when a provider fetches.)
+// AWS credentials providers. (The plain credentials value is in <ivsrt/credentials_value.hpp>,
+// free of Asio so that the signer can take it; this header includes it.)
+//
+// Every provider is asynchronous: network requests (IMDS, container endpoint, STS) and
+// credential_process run on the provider's executor and never block the caller's thread. (Local
+// files, such as the shared config files and token files, are small and read synchronously when
+// a provider fetches.)
 //
 // Errors: a provider completes with errc::credentials and fills a credentials_diagnostics with
 // the provider's name and the cause ("imds: PUT /latest/api/token: HTTP 403", "profile:
@@ -22,6 +25,7 @@
 // while the cached credentials are valid.
 
 #include <ivsrt/aws_config.hpp>
+#include <ivsrt/credentials_value.hpp>  // struct credentials
 #include <ivsrt/detail/config.hpp>
 #include <ivsrt/error.hpp>
 
@@ -33,7 +37,6 @@
 
 #include <chrono>
 #include <functional>
-#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,20 +44,6 @@
 #include <vector>
 
 namespace ivsrt {
-
-struct credentials {
-    std::string access_key_id;
-    std::string secret_access_key;
-    std::optional<std::string> session_token{};
-    std::optional<std::chrono::system_clock::time_point> expiration{};  // none: never expire
-    std::optional<std::string> account_id{};
-    std::string provider;  // the provider that produced them: "environment", "imds", ...
-
-    friend bool operator==(const credentials&, const credentials&) = default;
-};
-
-// Prints the credentials with the secret key and the session token redacted.
-IVSRT_DECL std::ostream& operator<<(std::ostream& os, const credentials& c);
 
 // Why a provider returned no credentials.
 struct credentials_diagnostics {
@@ -182,5 +171,6 @@ IVSRT_DECL credentials_provider make_default_provider(boost::asio::any_io_execut
 }  // namespace ivsrt
 
 #ifndef IVSRT_SEPARATE_COMPILATION
-#include <ivsrt/impl/credentials.ipp>
+#include <ivsrt/impl/credential_providers.ipp>
+#include <ivsrt/impl/credentials_cache.ipp>
 #endif

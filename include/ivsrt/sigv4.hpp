@@ -2,8 +2,10 @@
 #pragma once
 
 // AWS Signature Version 4 (AWS4-HMAC-SHA256): Authorization-header signing, presigned URLs, and
-// server-side verification built from the same canonicalization.
+// server-side verification built from the same canonicalization. Needs OpenSSL and the standard
+// library only (no Asio).
 
+#include <ivsrt/credentials_value.hpp>
 #include <ivsrt/detail/config.hpp>
 
 #include <array>
@@ -13,10 +15,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-
-namespace ivsrt {
-struct credentials;  // <ivsrt/credentials.hpp>
-}
 
 namespace ivsrt::sigv4 {
 

@@ -20,7 +20,11 @@
 #include <ivsrt/impl/dns.ipp>
 #include <ivsrt/impl/tls.ipp>
 #include <ivsrt/impl/aws_config.ipp>
-#include <ivsrt/impl/credentials.ipp>
+#include <ivsrt/impl/iso8601.ipp>
+#include <ivsrt/impl/credentials_value.ipp>
+#include <ivsrt/impl/credentials_formats.ipp>
+#include <ivsrt/impl/credential_providers.ipp>
+#include <ivsrt/impl/credentials_cache.ipp>
 #include <ivsrt/impl/client.ipp>
 #include <ivsrt/impl/jwt.ipp>
 #include <ivsrt/impl/participant_token.ipp>

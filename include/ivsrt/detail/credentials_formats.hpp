@@ -5,23 +5,16 @@
 // endpoint and credential_process, the XML of STS, and the container host rules. Error texts
 // never quote a secret.
 
-#include <ivsrt/credentials.hpp>
+#include <ivsrt/credentials_value.hpp>
+#include <ivsrt/detail/iso8601.hpp>  // parse_iso8601, format_iso8601
 
 #include <boost/asio/ip/address.hpp>
 
-#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace ivsrt::detail {
-
-// "2024-05-01T12:00:00Z", with optional fraction and a Z or +hh:mm / -hh:mm offset.
-IVSRT_DECL std::optional<std::chrono::system_clock::time_point> parse_iso8601(
-    std::string_view s) noexcept;
-
-// "2024-05-01T12:00:00Z" (whole seconds, UTC).
-IVSRT_DECL std::string format_iso8601(std::chrono::system_clock::time_point t);
 
 // The content of the first element named `tag` (markup included, not decoded), or nullopt.
 IVSRT_DECL std::optional<std::string_view> xml_element(std::string_view xml,
@@ -46,3 +39,7 @@ IVSRT_DECL bool parse_json_credentials(std::string_view body, json_credentials_f
 IVSRT_DECL bool container_address_allowed(const boost::asio::ip::address& a) noexcept;
 
 }  // namespace ivsrt::detail
+
+#ifndef IVSRT_SEPARATE_COMPILATION
+#include <ivsrt/impl/credentials_formats.ipp>
+#endif

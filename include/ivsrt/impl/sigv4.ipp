@@ -3,7 +3,7 @@
 
 #include <ivsrt/sigv4.hpp>
 
-#include <ivsrt/credentials.hpp>
+#include <ivsrt/credentials_value.hpp>
 #include <ivsrt/detail/crypto.hpp>
 #include <ivsrt/detail/http_text.hpp>
 #include <ivsrt/detail/uri.hpp>
