@@ -3,7 +3,8 @@
 #include <boost/test/unit_test.hpp>
 
 // ivsrt::client against a loopback server scripted by each test: the request on the wire, error
-// mapping, retries, timeouts, cancellation, pacing, paginators, TLS and the event hook.
+// mapping, retries, timeouts, cancellation, pacing, TLS and the event hook. The paginators:
+// test_paginator.
 
 #include "common/client_fixture.hpp"
 #include "common/temp_dir.hpp"
@@ -663,98 +664,6 @@ BOOST_FIXTURE_TEST_CASE(pacing_wait_honors_the_call_timeout, client_fixture) {
         BOOST_TEST(std::string(diag.message()).find("pacing") != std::string::npos);
     });
     BOOST_TEST(service.requests.size() == 1u);
-}
-
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(paginators)
-
-std::string stages_page(std::vector<std::string> arns, std::string next) {
-    std::string body = R"({"stages":[)";
-    for (std::size_t i = 0; i < arns.size(); ++i) {
-        body += (i ? "," : "") + std::string(R"({"arn":")") + arns[i] + "\"}";
-    }
-    body += "]";
-    if (!next.empty()) body += R"(,"nextToken":")" + next + "\"";
-    return body + "}";
-}
-
-BOOST_FIXTURE_TEST_CASE(items_across_pages_lazily, client_fixture) {
-    service.responses.push_back(make_response(200, stages_page({"a", "b"}, "t1")));
-    service.responses.push_back(make_response(200, stages_page({}, "t2")));  // empty page
-    service.responses.push_back(make_response(200, stages_page({"c"}, "")));
-    ivsrt::client ivs(ioc.get_executor(), config());
-    run([&]() -> asio::awaitable<void> {
-        auto stages = ivs.list_stages_items({.max_results = 2});
-        BOOST_TEST(service.requests.empty());  // nothing sent before the first async_next
-        std::vector<std::string> got;
-        while (auto s = co_await stages.async_next()) got.push_back(s->arn);
-        BOOST_TEST(got == (std::vector<std::string>{"a", "b", "c"}),
-                   boost::test_tools::per_element());
-        BOOST_TEST(stages.done());
-        BOOST_TEST(!(co_await stages.async_next()).has_value());
-    });
-    BOOST_TEST_REQUIRE(service.requests.size() == 3u);
-    BOOST_TEST(json(service.requests[0].body()) == json(R"({"maxResults":2})"));
-    BOOST_TEST(json(service.requests[1].body()) == json(R"({"nextToken":"t1","maxResults":2})"));
-    BOOST_TEST(json(service.requests[2].body()) == json(R"({"nextToken":"t2","maxResults":2})"));
-}
-
-BOOST_FIXTURE_TEST_CASE(pages_stop_on_repeated_token, client_fixture) {
-    service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
-    service.responses.push_back(make_response(200, stages_page({"b"}, "t1")));
-    ivsrt::client ivs(ioc.get_executor(), config());
-    run([&]() -> asio::awaitable<void> {
-        auto pages = ivs.list_stages_pages({});
-        auto first = co_await pages.async_next();
-        BOOST_TEST(first->stages.size() == 1u);
-        ivsrt::diagnostics diag;
-        auto [ec, second] = co_await pages.async_next(diag, asio::as_tuple(asio::deferred));
-        BOOST_TEST(ec == errc::invalid_response);
-        BOOST_TEST(std::string(diag.message()).find("nextToken") != std::string::npos);
-        BOOST_TEST(pages.done());
-    });
-    BOOST_TEST(service.requests.size() == 2u);
-}
-
-BOOST_FIXTURE_TEST_CASE(error_mid_stream_ends_it, client_fixture) {
-    service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
-    service.responses.push_back(make_response(400, R"({"message":"bad token"})",
-                                              {{"x-amzn-ErrorType", "ValidationException"}}));
-    ivsrt::client ivs(ioc.get_executor(), config());
-    run([&]() -> asio::awaitable<void> {
-        auto items = ivs.list_stages_items({});
-        auto a = co_await items.async_next();
-        BOOST_TEST(a->arn == "a");
-        auto [ec, b] = co_await items.async_next(asio::as_tuple(asio::deferred));
-        BOOST_TEST(ec == errc::validation);
-        auto [ec2, c] = co_await items.async_next(asio::as_tuple(asio::deferred));
-        BOOST_TEST(!ec2);
-        BOOST_TEST(!c.has_value());
-    });
-    BOOST_TEST(service.requests.size() == 2u);
-}
-
-// A cancelled page fetch does not end the stream: the same page is asked for again.
-BOOST_FIXTURE_TEST_CASE(cancelled_page_is_fetched_again, client_fixture) {
-    asio::cancellation_signal signal;
-    service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
-    service.responses.push_back(make_response(0, ""));
-    service.responses.push_back(make_response(200, stages_page({"b"}, "")));
-    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
-    ivsrt::client ivs(ioc.get_executor(), config());
-    run([&]() -> asio::awaitable<void> {
-        auto pages = ivs.list_stages_pages({});
-        co_await pages.async_next();
-        auto [ec, p] = co_await pages.async_next(
-            asio::bind_cancellation_slot(signal.slot(), asio::as_tuple(asio::use_awaitable)));
-        BOOST_TEST(ec == errc::cancelled);
-        BOOST_TEST(!pages.done());
-        auto last = co_await pages.async_next();
-        BOOST_TEST(last->stages.at(0).arn == "b");
-    });
-    BOOST_TEST_REQUIRE(service.requests.size() == 3u);
-    BOOST_TEST(json(service.requests[2].body()) == json(R"({"nextToken":"t1"})"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
