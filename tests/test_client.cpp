@@ -3,8 +3,8 @@
 #include <boost/test/unit_test.hpp>
 
 // ivsrt::client against a loopback server scripted by each test: the request on the wire, error
-// mapping, retries, timeouts, cancellation, pacing, TLS and the event hook. The paginators:
-// test_paginator.
+// mapping, retries, timeouts, cancellation, pacing, TLS and the event hook. The paginators and
+// the default token's exceptions: test_paginator, test_with_diagnostics.
 
 #include "common/client_fixture.hpp"
 #include "common/temp_dir.hpp"
@@ -367,24 +367,6 @@ BOOST_FIXTURE_TEST_CASE(service_errors_map_to_codes_and_diagnostics, client_fixt
         }
     });
     BOOST_TEST(service.requests.size() == cases.size());  // none of them is retried
-}
-
-BOOST_FIXTURE_TEST_CASE(default_token_throws_error_with_diagnostics, client_fixture) {
-    service.responses.push_back(make_response(
-        404, R"({"message":"Stage not found"})",
-        {{"x-amzn-ErrorType", "ResourceNotFoundException"}, {"x-amzn-RequestId", "abc-123"}}));
-    ivsrt::client ivs(ioc.get_executor(), config());
-    run([&]() -> asio::awaitable<void> {
-        try {
-            co_await ivs.async_get_stage(get_stage);
-            BOOST_FAIL("no exception");
-        } catch (const ivsrt::error_with_diagnostics& e) {
-            BOOST_TEST(e.code() == errc::resource_not_found);
-            BOOST_TEST(e.get_diagnostics().request_id() == "abc-123");
-            BOOST_TEST(e.get_diagnostics().http_status() == 404u);
-            BOOST_TEST(std::string(e.what()).find("Stage not found") != std::string::npos);
-        }
-    });
 }
 
 BOOST_FIXTURE_TEST_CASE(throttling_429_without_a_code, client_fixture) {
