@@ -3,8 +3,9 @@
 #include <boost/test/unit_test.hpp>
 
 // ivsrt::client against a loopback server scripted by each test: the request on the wire, error
-// mapping, retries, timeouts, cancellation, pacing, TLS and the event hook. The paginators and
-// the default token's exceptions: test_paginator, test_with_diagnostics.
+// mapping, retries, timeouts, cancellation, pacing, TLS and the event hook. The paginators, the
+// default token's exceptions and the configuration have files of their own: test_paginator,
+// test_with_diagnostics, test_client_config.
 
 #include "common/client_fixture.hpp"
 #include "common/temp_dir.hpp"
@@ -650,51 +651,9 @@ BOOST_FIXTURE_TEST_CASE(pacing_wait_honors_the_call_timeout, client_fixture) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(configuration)
-
-BOOST_AUTO_TEST_CASE(no_region_is_an_endpoint_error) {
-    asio::io_context ioc;
-    ivsrt::client_config cfg;
-    cfg.sources = isolated_sources();
-    try {
-        ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-        BOOST_FAIL("no exception");
-    } catch (const boost::system::system_error& e) {
-        BOOST_TEST(e.code() == errc::endpoint);
-        BOOST_TEST(std::string(e.what()).find("region") != std::string::npos);
-    }
-}
-
-BOOST_AUTO_TEST_CASE(region_from_the_environment_gives_the_aws_endpoint) {
-    asio::io_context ioc;
-    ivsrt::client_config cfg;
-    cfg.sources = isolated_sources();
-    cfg.sources.env = ivsrt::environment(
-        std::map<std::string, std::string, std::less<>>{{"AWS_REGION", "eu-west-1"}});
-    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-    BOOST_TEST(ivs.endpoint().url == "https://ivsrealtime.eu-west-1.amazonaws.com");
-}
-
-BOOST_FIXTURE_TEST_CASE(credentials_failure_is_reported, client_fixture) {
-    auto cfg = config();
-    cfg.credentials.reset();  // the default chain, over an empty environment: nothing found
-    cfg.sources.env = ivsrt::environment(
-        std::map<std::string, std::string, std::less<>>{{"AWS_EC2_METADATA_DISABLED", "true"}});
-    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-    run([&]() -> asio::awaitable<void> {
-        ivsrt::diagnostics diag;
-        auto [ec, r] =
-            co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::deferred));
-        BOOST_TEST(ec == errc::credentials);
-        BOOST_TEST(!diag.message().empty());
-    });
-    BOOST_TEST(service.requests.empty());
-}
-
-BOOST_AUTO_TEST_SUITE_END()
-
 // CR, LF, NUL (and other control characters) in anything that becomes a header value are refused
-// before anything is sent, naming the setting and never quoting the value.
+// before anything is sent, naming the setting and never quoting the value. (The settings of
+// client_config, app_id and endpoint_url: test_client_config.)
 BOOST_AUTO_TEST_SUITE(header_injection)
 
 using namespace std::string_literals;
@@ -759,60 +718,6 @@ BOOST_FIXTURE_TEST_CASE(session_token, client_fixture) {
     for (const std::string& message : credentials_errors(*this, std::move(creds))) {
         BOOST_TEST(names_without_quoting(message, "credentials.session_token"), message);
     }
-    BOOST_TEST(server.accepted() == 0u);
-}
-
-// The app id, explicit or from AWS_SDK_UA_APP_ID: std::invalid_argument at construction.
-BOOST_FIXTURE_TEST_CASE(app_id, client_fixture) {
-    for (const std::string& bad : bad_chars) {
-        for (bool from_env : {false, true}) {
-            auto cfg = config();
-            if (from_env) {
-                cfg.sources.env =
-                    ivsrt::environment(std::map<std::string, std::string, std::less<>>{
-                        {"AWS_SDK_UA_APP_ID", injected(bad)}});
-            } else {
-                cfg.app_id = injected(bad);
-            }
-            try {
-                ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-                BOOST_FAIL("no exception");
-            } catch (const std::invalid_argument& e) {
-                BOOST_TEST(names_without_quoting(e.what(), "app_id: must not contain control"),
-                           e.what());
-            }
-        }
-    }
-    ioc.poll();
-    BOOST_TEST(server.accepted() == 0u);
-}
-
-// The endpoint URL's host, explicit or from AWS_ENDPOINT_URL: errc::endpoint at construction.
-BOOST_FIXTURE_TEST_CASE(endpoint_url_host, client_fixture) {
-    for (const std::string& bad : bad_chars) {
-        const std::string url =
-            "http://127.0.0.1" + bad + secret_part + "X-Injected:" + std::to_string(port) + "/";
-        for (bool from_env : {false, true}) {
-            auto cfg = config();
-            std::string_view field = "endpoint_url must not contain control characters";
-            if (from_env) {
-                cfg.endpoint_url.reset();
-                cfg.sources.env = ivsrt::environment(
-                    std::map<std::string, std::string, std::less<>>{{"AWS_ENDPOINT_URL", url}});
-                field = "AWS_ENDPOINT_URL must not contain control characters";
-            } else {
-                cfg.endpoint_url = url;
-            }
-            try {
-                ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-                BOOST_FAIL("no exception");
-            } catch (const boost::system::system_error& e) {
-                BOOST_TEST(e.code() == errc::endpoint);
-                BOOST_TEST(names_without_quoting(e.what(), field), e.what());
-            }
-        }
-    }
-    ioc.poll();
     BOOST_TEST(server.accepted() == 0u);
 }
 
