@@ -4,8 +4,8 @@
 
 // ivsrt::client against a loopback server scripted by each test: the request on the wire, error
 // mapping, retries, timeouts, cancellation, pacing, TLS and the event hook. The paginators, the
-// default token's exceptions and the configuration have files of their own: test_paginator,
-// test_with_diagnostics, test_client_config.
+// completion tokens, the default token's exceptions and the configuration have files of their
+// own: test_paginator, test_completion_tokens, test_with_diagnostics, test_client_config.
 
 #include "common/client_fixture.hpp"
 #include "common/temp_dir.hpp"
