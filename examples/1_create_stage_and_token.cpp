@@ -5,10 +5,8 @@
 // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ...
 #include <ivsrt.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
+#include "common/run.hpp"
 
-#include <exception>
 #include <iostream>
 
 namespace asio = boost::asio;
@@ -41,15 +39,5 @@ asio::awaitable<void> run(ivsrt::client& ivs) {
 }
 
 int main() {
-    try {
-        asio::io_context ioc;
-        ivsrt::client ivs(ioc.get_executor());
-        asio::co_spawn(ioc, run(ivs), [](std::exception_ptr e) {
-            if (e) std::rethrow_exception(e);
-        });
-        ioc.run();
-    } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 1;
-    }
+    return example::run_main(run);
 }

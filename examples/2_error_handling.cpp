@@ -4,12 +4,11 @@
 //  - Error codes: pass an ivsrt::diagnostics and a token such as asio::as_tuple(...).
 #include <ivsrt.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/io_context.hpp>
+#include "common/run.hpp"
 
-#include <exception>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/deferred.hpp>
+
 #include <iostream>
 
 namespace asio = boost::asio;
@@ -43,15 +42,5 @@ asio::awaitable<void> run(ivsrt::client& ivs) {
 }
 
 int main() {
-    try {
-        asio::io_context ioc;
-        ivsrt::client ivs(ioc.get_executor());
-        asio::co_spawn(ioc, run(ivs), [](std::exception_ptr e) {
-            if (e) std::rethrow_exception(e);
-        });
-        ioc.run();
-    } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 1;
-    }
+    return example::run_main(run);
 }

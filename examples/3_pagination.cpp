@@ -1,10 +1,8 @@
 // Example 3: list operations as lazy async streams, by item or by page.
 #include <ivsrt.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
+#include "common/run.hpp"
 
-#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -42,15 +40,5 @@ asio::awaitable<void> run(ivsrt::client& ivs) {
 }
 
 int main() {
-    try {
-        asio::io_context ioc;
-        ivsrt::client ivs(ioc.get_executor());
-        asio::co_spawn(ioc, run(ivs), [](std::exception_ptr e) {
-            if (e) std::rethrow_exception(e);
-        });
-        ioc.run();
-    } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 1;
-    }
+    return example::run_main(run);
 }

@@ -1,15 +1,14 @@
 // Example 4: timeouts (per attempt, per call) and cancelling a call.
 #include <ivsrt.hpp>
 
+#include "common/run.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
 #include <chrono>
-#include <exception>
 #include <iostream>
 
 namespace asio = boost::asio;
@@ -35,18 +34,8 @@ asio::awaitable<void> run(ivsrt::client& ivs) {
 }
 
 int main() {
-    try {
-        asio::io_context ioc;
-        ivsrt::client_config config;
-        config.attempt_timeout = 2s;  // one attempt: connect, send, receive
-        config.call_timeout = 10s;    // the whole call: pacing, retries and their waits
-        ivsrt::client ivs(ioc.get_executor(), std::move(config));
-        asio::co_spawn(ioc, run(ivs), [](std::exception_ptr e) {
-            if (e) std::rethrow_exception(e);
-        });
-        ioc.run();
-    } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 1;
-    }
+    ivsrt::client_config config;
+    config.attempt_timeout = 2s;  // one attempt: connect, send, receive
+    config.call_timeout = 10s;    // the whole call: pacing, retries and their waits
+    return example::run_main(run, std::move(config));
 }

@@ -5,9 +5,10 @@
 // throttled and retried; the calls share the client's keep-alive connections.
 #include <ivsrt.hpp>
 
+#include "common/run.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
@@ -39,7 +40,8 @@ asio::awaitable<void> issue(ivsrt::client& ivs, std::string stage_arn, int viewe
     }
 }
 
-asio::awaitable<void> run(ivsrt::client& ivs, tally& t) {
+asio::awaitable<int> run(ivsrt::client& ivs) {
+    tally t;
     const model::create_stage_request create{.name = "example-5"};
     const std::string arn = (co_await ivs.async_create_stage(create)).stage->arn;
     const auto start = std::chrono::steady_clock::now();
@@ -61,20 +63,9 @@ asio::awaitable<void> run(ivsrt::client& ivs, tally& t) {
               << " s (" << t.issued / took.count() << " per second)\n";
     const model::delete_stage_request remove{.arn = arn};
     co_await ivs.async_delete_stage(remove);
+    co_return t.failed == 0 ? 0 : 1;
 }
 
 int main() {
-    try {
-        asio::io_context ioc;
-        ivsrt::client ivs(ioc.get_executor());
-        tally t;
-        asio::co_spawn(ioc, run(ivs, t), [](std::exception_ptr e) {
-            if (e) std::rethrow_exception(e);
-        });
-        ioc.run();
-        return t.failed == 0 ? 0 : 1;
-    } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 1;
-    }
+    return example::run_main(run);  // exit code 1 when a token could not be issued
 }

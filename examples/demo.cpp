@@ -6,9 +6,10 @@
 // Endpoint and credentials come from the environment (AWS_ENDPOINT_URL_IVS_REALTIME, ...).
 #include <ivsrt.hpp>
 
+#include "common/run.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -187,15 +188,5 @@ asio::awaitable<void> demo(ivsrt::client& ivs) {
 }  // namespace
 
 int main() {
-    try {
-        asio::io_context ioc;
-        ivsrt::client ivs(ioc.get_executor());
-        asio::co_spawn(ioc, demo(ivs), [](std::exception_ptr e) {
-            if (e) std::rethrow_exception(e);
-        });
-        ioc.run();
-    } catch (const std::exception& e) {
-        std::cerr << "demo failed: " << e.what() << "\n";
-        return 1;
-    }
+    return example::run_main(demo, {}, "demo failed");
 }

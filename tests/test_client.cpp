@@ -3,9 +3,11 @@
 #include <boost/test/unit_test.hpp>
 
 // ivsrt::client against a loopback server scripted by each test: the request on the wire, error
-// mapping, retries, timeouts, cancellation, pacing, paginators, TLS and the event hook.
+// mapping, retries, timeouts, cancellation, pacing, TLS and the event hook. The paginators, the
+// completion tokens, the default token's exceptions and the configuration have files of their
+// own: test_paginator, test_completion_tokens, test_with_diagnostics, test_client_config.
 
-#include "common/loopback_server.hpp"
+#include "common/client_fixture.hpp"
 #include "common/temp_dir.hpp"
 #include "common/test_tls.hpp"
 
@@ -27,7 +29,6 @@
 
 #include <chrono>
 #include <atomic>
-#include <deque>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -43,143 +44,20 @@ using ivsrt::errc;
 using ivsrt::test::server_connection;
 using namespace std::chrono_literals;
 
-// Lets BOOST_TEST print an expected errc.
-namespace ivsrt {
-std::ostream& operator<<(std::ostream& os, errc e) {
-    return os << to_string(e);
-}
-}  // namespace ivsrt
-
 namespace {
 
-constexpr std::string_view access_key = "AKIDEXAMPLE";
-constexpr std::string_view secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-constexpr std::string_view stage_arn = "arn:aws:ivs:us-west-2:123456789012:stage/abcdABCDefgh";
-
-// Requests are named before a co_await: g++ 12 destroys a braced aggregate temporary inside a
-// co_await expression twice (a compiler bug; clang is fine). See the README.
-const model::get_stage_request get_stage{.arn = std::string(stage_arn)};
-
-using request_t = http::request<http::string_body>;
-using response_t = http::response<http::string_body>;
-
-response_t make_response(unsigned status, std::string body,
-                         std::initializer_list<std::pair<std::string, std::string>> headers = {}) {
-    response_t res{static_cast<http::status>(status), 11};
-    for (const auto& [name, value] : headers) res.set(name, value);
-    res.body() = std::move(body);
-    return res;
-}
-
-// Settings read from nowhere: an empty environment and no home directory.
-ivsrt::config_sources isolated_sources() {
-    ivsrt::config_sources sources;
-    sources.env = ivsrt::environment(std::map<std::string, std::string, std::less<>>{});
-    sources.home_directory = "/nonexistent";
-    return sources;
-}
-
-// A client of the test server at `url`: the test credentials, isolated settings, no pacing.
-ivsrt::client_config test_config(const asio::any_io_executor& ex, std::string url) {
-    ivsrt::client_config c;
-    c.region = "us-west-2";
-    c.endpoint_url = std::move(url);
-    c.credentials = ivsrt::make_static_provider(ex, {.access_key_id = std::string(access_key),
-                                                     .secret_access_key = std::string(secret_key),
-                                                     .provider = "test"});
-    c.sources = isolated_sources();
-    c.pacing.enabled = false;
-    return c;
-}
-
-// The server side of a test: replies to each request with the next canned response (or, when
-// none is left, 200 "{}") and records the requests. A response with status 0 means "read the
-// request, then hold the connection without answering" (until the server stops).
-struct scripted_service {
-    std::deque<response_t> responses;
-    std::vector<request_t> requests;
-    std::function<void()> on_hold;  // called when a request is held
-
-    ivsrt::test::server_script script() {
-        return [this](server_connection& c) -> asio::awaitable<void> {
-            for (;;) {
-                request_t req;
-                if (!co_await c.read(req)) co_return;
-                requests.push_back(req);
-                response_t res = make_response(200, "{}");
-                if (!responses.empty()) {
-                    res = std::move(responses.front());
-                    responses.pop_front();
-                }
-                if (res.result_int() == 0) {
-                    if (on_hold) on_hold();
-                    request_t more;
-                    co_await c.read(more);  // returns when the client closes
-                    co_return;
-                }
-                if (!co_await c.send(res)) co_return;
-            }
-        };
-    }
-};
-
-struct fixture {
-    // One thread: the pool runs its connections without strands (the TLS tests and test_pool
-    // cover the strand case).
-    asio::io_context ioc{1};
-    scripted_service service;
-    ivsrt::test::loopback_server server{ioc.get_executor(), service.script()};
-    const std::uint16_t port = server.port();
-    std::vector<ivsrt::client_event> events;
-    std::vector<std::string> event_codes;  // copies of the events' views
-
-    ivsrt::client_config config(std::string scheme = "http") {
-        ivsrt::client_config c =
-            test_config(ioc.get_executor(), scheme + "://127.0.0.1:" + std::to_string(port));
-        // uniform() == 0.5 for every draw: backoff delays are exactly half their ceiling.
-        c.random = [] { return std::uint64_t{1} << 63; };
-        c.on_event = [this](const ivsrt::client_event& e) {
-            events.push_back(e);
-            event_codes.emplace_back(e.aws_error_code);
-            events.back().operation = {};
-            events.back().aws_error_code = {};
-            events.back().request_id = {};
-            events.back().detail = {};
-        };
-        return c;
-    }
-
-    // Runs `body` to completion, then stops the server so that every loop ends.
-    template <class F>
-    void run(F body) {
-        bool finished = false;
-        asio::co_spawn(
-            ioc,
-            [&]() -> asio::awaitable<void> {
-                co_await body();
-                finished = true;
-                server.stop();
-            },
-            [](std::exception_ptr e) {
-                if (e) std::rethrow_exception(e);
-            });
-        ioc.run();
-        BOOST_TEST_REQUIRE(finished);
-    }
-
-    std::vector<std::chrono::nanoseconds> retry_delays() const {
-        std::vector<std::chrono::nanoseconds> out;
-        for (const auto& e : events) {
-            if (e.kind == ivsrt::client_event_kind::retry) out.push_back(e.duration);
-        }
-        return out;
-    }
-};
-
-std::string header(const request_t& r, std::string_view name) {
-    auto it = r.find(name);
-    return it == r.end() ? std::string() : std::string(it->value());
-}
+using ivsrt::test::access_key;
+using ivsrt::test::client_fixture;
+using ivsrt::test::get_stage;
+using ivsrt::test::header;
+using ivsrt::test::isolated_sources;
+using ivsrt::test::make_response;
+using ivsrt::test::request_t;
+using ivsrt::test::response_t;
+using ivsrt::test::scripted_service;
+using ivsrt::test::secret_key;
+using ivsrt::test::stage_arn;
+using ivsrt::test::test_config;
 
 // Checks the request's signature with the signer's verify (validated by the AWS suite in
 // test_sigv4) using the secret of the test credentials.
@@ -242,7 +120,7 @@ std::string body_token(const request_t& r) {
 
 BOOST_AUTO_TEST_SUITE(wire)
 
-BOOST_FIXTURE_TEST_CASE(create_participant_token_request_and_result, fixture) {
+BOOST_FIXTURE_TEST_CASE(create_participant_token_request_and_result, client_fixture) {
     service.responses.push_back(make_response(
         200,
         R"({"participantToken":{"participantId":"p1","token":"tok","userId":"u1",)"
@@ -284,7 +162,7 @@ BOOST_FIXTURE_TEST_CASE(create_participant_token_request_and_result, fixture) {
     BOOST_TEST(signature_valid(r));
 }
 
-BOOST_FIXTURE_TEST_CASE(tag_operations_encode_the_arn_and_repeat_tag_keys, fixture) {
+BOOST_FIXTURE_TEST_CASE(tag_operations_encode_the_arn_and_repeat_tag_keys, client_fixture) {
     service.responses.push_back(make_response(200, R"({"tags":{"a":"1"}})"));
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
@@ -313,7 +191,7 @@ BOOST_FIXTURE_TEST_CASE(tag_operations_encode_the_arn_and_repeat_tag_keys, fixtu
     for (const auto& r : service.requests) BOOST_TEST(signature_valid(r));
 }
 
-BOOST_FIXTURE_TEST_CASE(invalid_request_is_not_sent, fixture) {
+BOOST_FIXTURE_TEST_CASE(invalid_request_is_not_sent, client_fixture) {
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
         ivsrt::diagnostics diag;
@@ -335,7 +213,7 @@ BOOST_FIXTURE_TEST_CASE(invalid_request_is_not_sent, fixture) {
 // An input is named after its operation, optionally followed by "#variant". A body member the
 // reference holds as "<generated UUID v4>" is an idempotency token the input leaves out: both
 // SDKs make one at random, so ivsrt's must be present and a UUID v4, not equal.
-BOOST_FIXTURE_TEST_CASE(every_operation_matches_the_js_sdk, fixture) {
+BOOST_FIXTURE_TEST_CASE(every_operation_matches_the_js_sdk, client_fixture) {
     auto read_json = [](const std::string& name) {
         std::ifstream in(std::string(IVSRT_TEST_DATA_DIR) + "/client/" + name);
         std::stringstream ss;
@@ -447,7 +325,7 @@ BOOST_AUTO_TEST_CASE(normalize_error_code) {
 
 // Every error kind, from the header, the body's code or its __type; the message from message,
 // Message or exceptionMessage.
-BOOST_FIXTURE_TEST_CASE(service_errors_map_to_codes_and_diagnostics, fixture) {
+BOOST_FIXTURE_TEST_CASE(service_errors_map_to_codes_and_diagnostics, client_fixture) {
     struct case_t {
         unsigned status;
         std::string header_code;
@@ -492,25 +370,7 @@ BOOST_FIXTURE_TEST_CASE(service_errors_map_to_codes_and_diagnostics, fixture) {
     BOOST_TEST(service.requests.size() == cases.size());  // none of them is retried
 }
 
-BOOST_FIXTURE_TEST_CASE(default_token_throws_error_with_diagnostics, fixture) {
-    service.responses.push_back(make_response(
-        404, R"({"message":"Stage not found"})",
-        {{"x-amzn-ErrorType", "ResourceNotFoundException"}, {"x-amzn-RequestId", "abc-123"}}));
-    ivsrt::client ivs(ioc.get_executor(), config());
-    run([&]() -> asio::awaitable<void> {
-        try {
-            co_await ivs.async_get_stage(get_stage);
-            BOOST_FAIL("no exception");
-        } catch (const ivsrt::error_with_diagnostics& e) {
-            BOOST_TEST(e.code() == errc::resource_not_found);
-            BOOST_TEST(e.get_diagnostics().request_id() == "abc-123");
-            BOOST_TEST(e.get_diagnostics().http_status() == 404u);
-            BOOST_TEST(std::string(e.what()).find("Stage not found") != std::string::npos);
-        }
-    });
-}
-
-BOOST_FIXTURE_TEST_CASE(throttling_429_without_a_code, fixture) {
+BOOST_FIXTURE_TEST_CASE(throttling_429_without_a_code, client_fixture) {
     auto cfg = config();
     cfg.retry = ivsrt::retry_config{.max_attempts = 1};
     for (int i = 0; i < 2; ++i) service.responses.push_back(make_response(429, ""));
@@ -525,7 +385,7 @@ BOOST_FIXTURE_TEST_CASE(throttling_429_without_a_code, fixture) {
     BOOST_TEST(service.requests.size() == 1u);
 }
 
-BOOST_FIXTURE_TEST_CASE(unparsable_success_body_is_invalid_response, fixture) {
+BOOST_FIXTURE_TEST_CASE(unparsable_success_body_is_invalid_response, client_fixture) {
     service.responses.push_back(make_response(200, R"({"stage": 5})"));
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
@@ -543,7 +403,7 @@ BOOST_AUTO_TEST_SUITE(retries)
 
 // 503, 500, then success: three attempts, one invocation id, amz-sdk-request counting, and the
 // backoff of the standard mode with uniform() = 0.5: 0.5 * 50 ms * 2^0, then 0.5 * 50 ms * 2^1.
-BOOST_FIXTURE_TEST_CASE(transient_errors_are_retried_with_backoff, fixture) {
+BOOST_FIXTURE_TEST_CASE(transient_errors_are_retried_with_backoff, client_fixture) {
     service.responses.push_back(
         make_response(503, "", {{"x-amzn-ErrorType", "ServiceUnavailable"}}));
     service.responses.push_back(make_response(500, R"({"__type":"InternalServerException"})"));
@@ -563,7 +423,7 @@ BOOST_FIXTURE_TEST_CASE(transient_errors_are_retried_with_backoff, fixture) {
     BOOST_TEST(retry_delays() == expected, boost::test_tools::per_element());
 }
 
-BOOST_FIXTURE_TEST_CASE(max_attempts_then_the_last_error, fixture) {
+BOOST_FIXTURE_TEST_CASE(max_attempts_then_the_last_error, client_fixture) {
     for (int i = 0; i < 3; ++i) {
         service.responses.push_back(make_response(
             500, R"({"message":"boom"})", {{"x-amzn-ErrorType", "InternalServerException"}}));
@@ -580,7 +440,7 @@ BOOST_FIXTURE_TEST_CASE(max_attempts_then_the_last_error, fixture) {
 }
 
 // x-amz-retry-after (milliseconds) replaces the backoff; throttling uses its 1 s base otherwise.
-BOOST_FIXTURE_TEST_CASE(retry_after_and_throttling_backoff, fixture) {
+BOOST_FIXTURE_TEST_CASE(retry_after_and_throttling_backoff, client_fixture) {
     auto cfg = config();
     cfg.retry = ivsrt::retry_config{.max_attempts = 3, .throttling_base_delay = 20ms};
     service.responses.push_back(make_response(
@@ -596,7 +456,7 @@ BOOST_FIXTURE_TEST_CASE(retry_after_and_throttling_backoff, fixture) {
 
 // Our clock is an hour slow: the service rejects the signature and sends its Date; the retry is
 // signed with the corrected time.
-BOOST_FIXTURE_TEST_CASE(clock_skew_is_corrected_from_the_date_header, fixture) {
+BOOST_FIXTURE_TEST_CASE(clock_skew_is_corrected_from_the_date_header, client_fixture) {
     using namespace std::chrono;
     const sys_seconds server_now = sys_days{year{2026} / 11 / 26} + 9h;
     auto cfg = config();
@@ -613,7 +473,7 @@ BOOST_FIXTURE_TEST_CASE(clock_skew_is_corrected_from_the_date_header, fixture) {
     BOOST_TEST(signature_valid(service.requests[1]));
 }
 
-BOOST_FIXTURE_TEST_CASE(connection_refused_is_a_connection_error, fixture) {
+BOOST_FIXTURE_TEST_CASE(connection_refused_is_a_connection_error, client_fixture) {
     auto cfg = config();
     server.stop();  // nothing listens on the port any more
     cfg.retry = ivsrt::retry_config{.max_attempts = 2, .transient_base_delay = 1ms};
@@ -641,7 +501,7 @@ const model::start_composition_request start_composition{
                                          "channel/abcdABCDefgh"}}}};
 
 // Each call without a token sends a new UUID v4.
-BOOST_FIXTURE_TEST_CASE(unset_token_is_a_new_uuid_per_call, fixture) {
+BOOST_FIXTURE_TEST_CASE(unset_token_is_a_new_uuid_per_call, client_fixture) {
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
         co_await ivs.async_start_composition(start_composition);
@@ -656,7 +516,7 @@ BOOST_FIXTURE_TEST_CASE(unset_token_is_a_new_uuid_per_call, fixture) {
 }
 
 // The token is made once per call: a retry sends the first attempt's token again.
-BOOST_FIXTURE_TEST_CASE(retry_resends_the_same_token, fixture) {
+BOOST_FIXTURE_TEST_CASE(retry_resends_the_same_token, client_fixture) {
     service.responses.push_back(make_response(500, R"({"__type":"InternalServerException"})"));
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
@@ -671,7 +531,7 @@ BOOST_FIXTURE_TEST_CASE(retry_resends_the_same_token, fixture) {
 }
 
 // A token the caller sets is sent as it is, on every attempt and every call.
-BOOST_FIXTURE_TEST_CASE(caller_token_is_sent_verbatim, fixture) {
+BOOST_FIXTURE_TEST_CASE(caller_token_is_sent_verbatim, client_fixture) {
     service.responses.push_back(
         make_response(503, "", {{"x-amzn-ErrorType", "ServiceUnavailable"}}));
     model::start_composition_request request = start_composition;
@@ -689,7 +549,7 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(timeouts_and_cancellation)
 
-BOOST_FIXTURE_TEST_CASE(attempt_timeout, fixture) {
+BOOST_FIXTURE_TEST_CASE(attempt_timeout, client_fixture) {
     auto cfg = config();
     cfg.retry = ivsrt::retry_config{.max_attempts = 1};
     cfg.attempt_timeout = 50ms;
@@ -709,7 +569,7 @@ BOOST_FIXTURE_TEST_CASE(attempt_timeout, fixture) {
 
 // Cancelled while the server holds the request: the call ends with errc::cancelled, the
 // connection is discarded, and the next call works on a new connection.
-BOOST_FIXTURE_TEST_CASE(cancellation_mid_request, fixture) {
+BOOST_FIXTURE_TEST_CASE(cancellation_mid_request, client_fixture) {
     asio::cancellation_signal signal;
     service.responses.push_back(make_response(0, ""));
     service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
@@ -727,7 +587,7 @@ BOOST_FIXTURE_TEST_CASE(cancellation_mid_request, fixture) {
 }
 
 // Cancelled before the exchange started (between two steps of the call): nothing is sent.
-BOOST_FIXTURE_TEST_CASE(cancellation_before_sending, fixture) {
+BOOST_FIXTURE_TEST_CASE(cancellation_before_sending, client_fixture) {
     asio::cancellation_signal signal;
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
@@ -740,7 +600,7 @@ BOOST_FIXTURE_TEST_CASE(cancellation_before_sending, fixture) {
     BOOST_TEST(service.requests.empty());
 }
 
-BOOST_FIXTURE_TEST_CASE(call_timeout_stops_retries, fixture) {
+BOOST_FIXTURE_TEST_CASE(call_timeout_stops_retries, client_fixture) {
     auto cfg = config();
     cfg.call_timeout = 100ms;
     // The server asks for a 10 s wait: more than the call has left, so the call ends at once with
@@ -761,7 +621,7 @@ BOOST_AUTO_TEST_SUITE(pacing)
 
 // Three calls at 20 TPS with burst 1: the second and third wait for their turn, the first does
 // not; with pacing off nobody waits.
-BOOST_FIXTURE_TEST_CASE(calls_wait_for_their_turn, fixture) {
+BOOST_FIXTURE_TEST_CASE(calls_wait_for_their_turn, client_fixture) {
     auto cfg = config();
     cfg.pacing = {.enabled = true, .operations = {{"GetStage", 20, 1}}};
     ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
@@ -773,7 +633,7 @@ BOOST_FIXTURE_TEST_CASE(calls_wait_for_their_turn, fixture) {
     BOOST_TEST(waits == 2u);
 }
 
-BOOST_FIXTURE_TEST_CASE(pacing_wait_honors_the_call_timeout, fixture) {
+BOOST_FIXTURE_TEST_CASE(pacing_wait_honors_the_call_timeout, client_fixture) {
     auto cfg = config();
     cfg.pacing = {.enabled = true, .operations = {{"GetStage", 0.5, 1}}};  // one call per 2 s
     cfg.call_timeout = 500ms;
@@ -791,143 +651,9 @@ BOOST_FIXTURE_TEST_CASE(pacing_wait_honors_the_call_timeout, fixture) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(paginators)
-
-std::string stages_page(std::vector<std::string> arns, std::string next) {
-    std::string body = R"({"stages":[)";
-    for (std::size_t i = 0; i < arns.size(); ++i) {
-        body += (i ? "," : "") + std::string(R"({"arn":")") + arns[i] + "\"}";
-    }
-    body += "]";
-    if (!next.empty()) body += R"(,"nextToken":")" + next + "\"";
-    return body + "}";
-}
-
-BOOST_FIXTURE_TEST_CASE(items_across_pages_lazily, fixture) {
-    service.responses.push_back(make_response(200, stages_page({"a", "b"}, "t1")));
-    service.responses.push_back(make_response(200, stages_page({}, "t2")));  // empty page
-    service.responses.push_back(make_response(200, stages_page({"c"}, "")));
-    ivsrt::client ivs(ioc.get_executor(), config());
-    run([&]() -> asio::awaitable<void> {
-        auto stages = ivs.list_stages_items({.max_results = 2});
-        BOOST_TEST(service.requests.empty());  // nothing sent before the first async_next
-        std::vector<std::string> got;
-        while (auto s = co_await stages.async_next()) got.push_back(s->arn);
-        BOOST_TEST(got == (std::vector<std::string>{"a", "b", "c"}),
-                   boost::test_tools::per_element());
-        BOOST_TEST(stages.done());
-        BOOST_TEST(!(co_await stages.async_next()).has_value());
-    });
-    BOOST_TEST_REQUIRE(service.requests.size() == 3u);
-    BOOST_TEST(json(service.requests[0].body()) == json(R"({"maxResults":2})"));
-    BOOST_TEST(json(service.requests[1].body()) == json(R"({"nextToken":"t1","maxResults":2})"));
-    BOOST_TEST(json(service.requests[2].body()) == json(R"({"nextToken":"t2","maxResults":2})"));
-}
-
-BOOST_FIXTURE_TEST_CASE(pages_stop_on_repeated_token, fixture) {
-    service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
-    service.responses.push_back(make_response(200, stages_page({"b"}, "t1")));
-    ivsrt::client ivs(ioc.get_executor(), config());
-    run([&]() -> asio::awaitable<void> {
-        auto pages = ivs.list_stages_pages({});
-        auto first = co_await pages.async_next();
-        BOOST_TEST(first->stages.size() == 1u);
-        ivsrt::diagnostics diag;
-        auto [ec, second] = co_await pages.async_next(diag, asio::as_tuple(asio::deferred));
-        BOOST_TEST(ec == errc::invalid_response);
-        BOOST_TEST(std::string(diag.message()).find("nextToken") != std::string::npos);
-        BOOST_TEST(pages.done());
-    });
-    BOOST_TEST(service.requests.size() == 2u);
-}
-
-BOOST_FIXTURE_TEST_CASE(error_mid_stream_ends_it, fixture) {
-    service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
-    service.responses.push_back(make_response(400, R"({"message":"bad token"})",
-                                              {{"x-amzn-ErrorType", "ValidationException"}}));
-    ivsrt::client ivs(ioc.get_executor(), config());
-    run([&]() -> asio::awaitable<void> {
-        auto items = ivs.list_stages_items({});
-        auto a = co_await items.async_next();
-        BOOST_TEST(a->arn == "a");
-        auto [ec, b] = co_await items.async_next(asio::as_tuple(asio::deferred));
-        BOOST_TEST(ec == errc::validation);
-        auto [ec2, c] = co_await items.async_next(asio::as_tuple(asio::deferred));
-        BOOST_TEST(!ec2);
-        BOOST_TEST(!c.has_value());
-    });
-    BOOST_TEST(service.requests.size() == 2u);
-}
-
-// A cancelled page fetch does not end the stream: the same page is asked for again.
-BOOST_FIXTURE_TEST_CASE(cancelled_page_is_fetched_again, fixture) {
-    asio::cancellation_signal signal;
-    service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
-    service.responses.push_back(make_response(0, ""));
-    service.responses.push_back(make_response(200, stages_page({"b"}, "")));
-    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
-    ivsrt::client ivs(ioc.get_executor(), config());
-    run([&]() -> asio::awaitable<void> {
-        auto pages = ivs.list_stages_pages({});
-        co_await pages.async_next();
-        auto [ec, p] = co_await pages.async_next(
-            asio::bind_cancellation_slot(signal.slot(), asio::as_tuple(asio::use_awaitable)));
-        BOOST_TEST(ec == errc::cancelled);
-        BOOST_TEST(!pages.done());
-        auto last = co_await pages.async_next();
-        BOOST_TEST(last->stages.at(0).arn == "b");
-    });
-    BOOST_TEST_REQUIRE(service.requests.size() == 3u);
-    BOOST_TEST(json(service.requests[2].body()) == json(R"({"nextToken":"t1"})"));
-}
-
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(configuration)
-
-BOOST_AUTO_TEST_CASE(no_region_is_an_endpoint_error) {
-    asio::io_context ioc;
-    ivsrt::client_config cfg;
-    cfg.sources = isolated_sources();
-    try {
-        ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-        BOOST_FAIL("no exception");
-    } catch (const boost::system::system_error& e) {
-        BOOST_TEST(e.code() == errc::endpoint);
-        BOOST_TEST(std::string(e.what()).find("region") != std::string::npos);
-    }
-}
-
-BOOST_AUTO_TEST_CASE(region_from_the_environment_gives_the_aws_endpoint) {
-    asio::io_context ioc;
-    ivsrt::client_config cfg;
-    cfg.sources = isolated_sources();
-    cfg.sources.env = ivsrt::environment(
-        std::map<std::string, std::string, std::less<>>{{"AWS_REGION", "eu-west-1"}});
-    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-    BOOST_TEST(ivs.endpoint().url == "https://ivsrealtime.eu-west-1.amazonaws.com");
-}
-
-BOOST_FIXTURE_TEST_CASE(credentials_failure_is_reported, fixture) {
-    auto cfg = config();
-    cfg.credentials.reset();  // the default chain, over an empty environment: nothing found
-    cfg.sources.env = ivsrt::environment(
-        std::map<std::string, std::string, std::less<>>{{"AWS_EC2_METADATA_DISABLED", "true"}});
-    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-    run([&]() -> asio::awaitable<void> {
-        ivsrt::diagnostics diag;
-        auto [ec, r] =
-            co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::deferred));
-        BOOST_TEST(ec == errc::credentials);
-        BOOST_TEST(!diag.message().empty());
-    });
-    BOOST_TEST(service.requests.empty());
-}
-
-BOOST_AUTO_TEST_SUITE_END()
-
 // CR, LF, NUL (and other control characters) in anything that becomes a header value are refused
-// before anything is sent, naming the setting and never quoting the value.
+// before anything is sent, naming the setting and never quoting the value. (The settings of
+// client_config, app_id and endpoint_url: test_client_config.)
 BOOST_AUTO_TEST_SUITE(header_injection)
 
 using namespace std::string_literals;
@@ -946,7 +672,8 @@ bool names_without_quoting(std::string_view message, std::string_view field) {
 }
 
 // A call with each of `creds` fails with errc::credentials: the messages.
-std::vector<std::string> credentials_errors(fixture& f, std::vector<ivsrt::credentials> creds) {
+std::vector<std::string> credentials_errors(client_fixture& f,
+                                            std::vector<ivsrt::credentials> creds) {
     std::vector<ivsrt::client> clients;
     for (auto& c : creds) {
         auto cfg = f.config();
@@ -967,7 +694,7 @@ std::vector<std::string> credentials_errors(fixture& f, std::vector<ivsrt::crede
     return messages;
 }
 
-BOOST_FIXTURE_TEST_CASE(access_key_id, fixture) {
+BOOST_FIXTURE_TEST_CASE(access_key_id, client_fixture) {
     std::vector<ivsrt::credentials> creds;
     for (const std::string& bad : bad_chars) {
         creds.push_back({.access_key_id = injected(bad),
@@ -980,7 +707,7 @@ BOOST_FIXTURE_TEST_CASE(access_key_id, fixture) {
     BOOST_TEST(server.accepted() == 0u);
 }
 
-BOOST_FIXTURE_TEST_CASE(session_token, fixture) {
+BOOST_FIXTURE_TEST_CASE(session_token, client_fixture) {
     std::vector<ivsrt::credentials> creds;
     for (const std::string& bad : bad_chars) {
         creds.push_back({.access_key_id = std::string(access_key),
@@ -991,60 +718,6 @@ BOOST_FIXTURE_TEST_CASE(session_token, fixture) {
     for (const std::string& message : credentials_errors(*this, std::move(creds))) {
         BOOST_TEST(names_without_quoting(message, "credentials.session_token"), message);
     }
-    BOOST_TEST(server.accepted() == 0u);
-}
-
-// The app id, explicit or from AWS_SDK_UA_APP_ID: std::invalid_argument at construction.
-BOOST_FIXTURE_TEST_CASE(app_id, fixture) {
-    for (const std::string& bad : bad_chars) {
-        for (bool from_env : {false, true}) {
-            auto cfg = config();
-            if (from_env) {
-                cfg.sources.env =
-                    ivsrt::environment(std::map<std::string, std::string, std::less<>>{
-                        {"AWS_SDK_UA_APP_ID", injected(bad)}});
-            } else {
-                cfg.app_id = injected(bad);
-            }
-            try {
-                ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-                BOOST_FAIL("no exception");
-            } catch (const std::invalid_argument& e) {
-                BOOST_TEST(names_without_quoting(e.what(), "app_id: must not contain control"),
-                           e.what());
-            }
-        }
-    }
-    ioc.poll();
-    BOOST_TEST(server.accepted() == 0u);
-}
-
-// The endpoint URL's host, explicit or from AWS_ENDPOINT_URL: errc::endpoint at construction.
-BOOST_FIXTURE_TEST_CASE(endpoint_url_host, fixture) {
-    for (const std::string& bad : bad_chars) {
-        const std::string url =
-            "http://127.0.0.1" + bad + secret_part + "X-Injected:" + std::to_string(port) + "/";
-        for (bool from_env : {false, true}) {
-            auto cfg = config();
-            std::string_view field = "endpoint_url must not contain control characters";
-            if (from_env) {
-                cfg.endpoint_url.reset();
-                cfg.sources.env = ivsrt::environment(
-                    std::map<std::string, std::string, std::less<>>{{"AWS_ENDPOINT_URL", url}});
-                field = "AWS_ENDPOINT_URL must not contain control characters";
-            } else {
-                cfg.endpoint_url = url;
-            }
-            try {
-                ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-                BOOST_FAIL("no exception");
-            } catch (const boost::system::system_error& e) {
-                BOOST_TEST(e.code() == errc::endpoint);
-                BOOST_TEST(names_without_quoting(e.what(), field), e.what());
-            }
-        }
-    }
-    ioc.poll();
     BOOST_TEST(server.accepted() == 0u);
 }
 

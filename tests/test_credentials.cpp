@@ -152,7 +152,7 @@ void run_until(asio::io_context& ioc, Done done) {
     }
 }
 
-result get(asio::io_context& ioc, const ivsrt::credentials_provider& p) {
+result get_on(asio::io_context& ioc, const ivsrt::credentials_provider& p) {
     result out;
     bool done = false;
     p.async_get(out.diag, [&](boost::system::error_code ec, ivsrt::credentials c) {
@@ -193,6 +193,14 @@ void expect_http_credentials(const result& r, std::string_view provider) {
     BOOST_TEST((r.creds.expiration == year_2030));
     BOOST_TEST(r.creds.provider == provider);
 }
+
+// What the tests run on: an io_context of their own, driven until a provider answers.
+struct io_fixture {
+    asio::io_context ioc;
+
+    // p.async_get, run on ioc to completion.
+    result get(const ivsrt::credentials_provider& p) { return get_on(ioc, p); }
+};
 
 }  // namespace
 
@@ -300,21 +308,18 @@ BOOST_AUTO_TEST_CASE(printing_redacts_the_secret_and_the_token) {
 BOOST_AUTO_TEST_SUITE_END()
 
 // =============================================================================================
-BOOST_AUTO_TEST_SUITE(simple_providers)
+BOOST_FIXTURE_TEST_SUITE(simple_providers, io_fixture)
 
 BOOST_AUTO_TEST_CASE(static_credentials) {
-    asio::io_context ioc;
-    auto r = get(ioc, ivsrt::make_static_provider(ioc.get_executor(), keys("AKID", secret_key)));
+    auto r = get(ivsrt::make_static_provider(ioc.get_executor(), keys("AKID", secret_key)));
     BOOST_TEST(!r.ec);
     BOOST_TEST(r.creds.access_key_id == "AKID");
     BOOST_TEST(r.creds.provider == "static");
 }
 
 BOOST_AUTO_TEST_CASE(environment_variables) {
-    asio::io_context ioc;
     auto env = [&](vars v) {
-        return get(ioc,
-                   ivsrt::make_environment_provider(ioc.get_executor(), ivsrt::environment(v)));
+        return get(ivsrt::make_environment_provider(ioc.get_executor(), ivsrt::environment(v)));
     };
     auto r = env({{"AWS_ACCESS_KEY_ID", "AKIDENV"},
                   {"AWS_SECRET_ACCESS_KEY", secret_key},
@@ -338,7 +343,6 @@ BOOST_AUTO_TEST_CASE(environment_variables) {
 }
 
 BOOST_AUTO_TEST_CASE(a_coroutine_awaits_with_the_default_token_and_errors_throw) {
-    asio::io_context ioc;
     const auto good = ivsrt::make_static_provider(ioc.get_executor(), keys("AKID", secret_key));
     const auto bad =
         ivsrt::make_environment_provider(ioc.get_executor(), ivsrt::environment(vars{}));
@@ -364,50 +368,44 @@ BOOST_AUTO_TEST_CASE(a_coroutine_awaits_with_the_default_token_and_errors_throw)
 BOOST_AUTO_TEST_SUITE_END()
 
 // =============================================================================================
-BOOST_AUTO_TEST_SUITE(profile)
+BOOST_FIXTURE_TEST_SUITE(profile, io_fixture)
 
 const std::string fixture_home = IVSRT_TEST_DATA_DIR "/credentials/home";
 
 BOOST_AUTO_TEST_CASE(static_keys_of_the_default_and_of_a_named_profile) {
-    asio::io_context ioc;
-    auto r = get(
-        ioc, ivsrt::make_profile_provider(ioc.get_executor(), options({{"HOME", fixture_home}})));
+    auto r =
+        get(ivsrt::make_profile_provider(ioc.get_executor(), options({{"HOME", fixture_home}})));
     BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
     BOOST_TEST(r.creds.access_key_id == "AKIDDEFAULTEXAMPLE");
     BOOST_TEST(r.creds.secret_access_key == "default/secret/KEY+EXAMPLE");
     BOOST_TEST(!r.creds.session_token);
     BOOST_TEST(r.creds.provider == "profile");
 
-    r = get(ioc,
-            ivsrt::make_profile_provider(
-                ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "dev"}})));
+    r = get(ivsrt::make_profile_provider(
+        ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "dev"}})));
     BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
     BOOST_TEST(r.creds.access_key_id == "AKIDDEVEXAMPLE");
     BOOST_TEST(r.creds.session_token.value_or("") == "dev-session-token-EXAMPLE");
 }
 
 BOOST_AUTO_TEST_CASE(missing_profiles) {
-    asio::io_context ioc;
     const std::string files = "the config file " + fixture_home +
                               "/.aws/config or the credentials file " + fixture_home +
                               "/.aws/credentials";
-    auto r = get(
-        ioc, ivsrt::make_profile_provider(
-                 ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "nope"}})));
+    auto r = get(ivsrt::make_profile_provider(
+        ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "nope"}})));
     expect_failure(r, "profile: no profile 'nope' in " + files);
     // No default profile, no files at all: not configured, so a chain moves on.
-    r = get(ioc, ivsrt::make_profile_provider(ioc.get_executor(),
-                                              options({{"HOME", "/nonexistent-ivsrt"}})));
+    r = get(ivsrt::make_profile_provider(ioc.get_executor(),
+                                         options({{"HOME", "/nonexistent-ivsrt"}})));
     expect_failure(
         r, "profile: no profile 'default' in the config file /nonexistent-ivsrt/.aws/config", true);
-    r = get(ioc,
-            ivsrt::make_profile_provider(
-                ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "plain"}})));
+    r = get(ivsrt::make_profile_provider(
+        ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "plain"}})));
     expect_failure(r, "profile: profile 'plain' has no credentials", true);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_files_name_file_and_line_without_secrets) {
-    asio::io_context ioc;
     temp_dir dir;
     const auto file = dir.write("credentials",
                                 "[default]\naws_access_key_id = AKID\n"
@@ -416,36 +414,32 @@ BOOST_AUTO_TEST_CASE(malformed_files_name_file_and_line_without_secrets) {
                                     "\n"
                                     "aws_secret_access_key " +
                                     secret_key + "\n");
-    auto r = get(ioc, ivsrt::make_profile_provider(
-                          ioc.get_executor(), options({{"AWS_SHARED_CREDENTIALS_FILE", file}})));
+    auto r = get(ivsrt::make_profile_provider(ioc.get_executor(),
+                                              options({{"AWS_SHARED_CREDENTIALS_FILE", file}})));
     expect_failure(r, "profile: " + file + ":4: expected '=' in a property line");
 }
 
 BOOST_AUTO_TEST_CASE(incomplete_keys_and_unsupported_sources_are_errors) {
-    asio::io_context ioc;
     temp_dir dir;
     const auto file =
         dir.write("credentials", "[default]\naws_secret_access_key = " + secret_key + "\n");
-    auto r = get(ioc, ivsrt::make_profile_provider(
-                          ioc.get_executor(), options({{"AWS_SHARED_CREDENTIALS_FILE", file}})));
+    auto r = get(ivsrt::make_profile_provider(ioc.get_executor(),
+                                              options({{"AWS_SHARED_CREDENTIALS_FILE", file}})));
     expect_failure(r, "profile 'default' (" + file +
                           ":2): aws_secret_access_key is set but aws_access_key_id is not");
 
     const std::string config = fixture_home + "/.aws/config";
-    r = get(ioc,
-            ivsrt::make_profile_provider(
-                ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "sso"}})));
+    r = get(ivsrt::make_profile_provider(
+        ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "sso"}})));
     expect_failure(r, "profile 'sso' (" + config +
                           ":32): sso_session (IAM Identity Center) is not supported by ivsrt");
-    r = get(ioc,
-            ivsrt::make_profile_provider(
-                ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "assume"}})));
+    r = get(ivsrt::make_profile_provider(
+        ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "assume"}})));
     expect_failure(r, "profile 'assume' (" + config +
                           ":38): role_arn with source_profile (assume role) is not supported");
 }
 
 BOOST_AUTO_TEST_CASE(credential_process_output_is_parsed) {
-    asio::io_context ioc;
     temp_dir dir;
     const auto config =
         dir.write("config",
@@ -453,9 +447,8 @@ BOOST_AUTO_TEST_CASE(credential_process_output_is_parsed) {
                   "\"AccessKeyId\": \"ASIAPROCESS\", \"SecretAccessKey\": \"" +
                       secret_key + "\", \"SessionToken\": \"" + session_token +
                       "\", \"Expiration\": \"2030-01-01T00:00:00Z\", \"AccountId\": \"123\"}'\n");
-    auto r = get(
-        ioc, ivsrt::make_profile_provider(
-                 ioc.get_executor(), options({{"AWS_CONFIG_FILE", config}, {"AWS_PROFILE", "p"}})));
+    auto r = get(ivsrt::make_profile_provider(
+        ioc.get_executor(), options({{"AWS_CONFIG_FILE", config}, {"AWS_PROFILE", "p"}})));
     BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
     BOOST_TEST(r.creds.access_key_id == "ASIAPROCESS");
     BOOST_TEST(r.creds.secret_access_key == secret_key);
@@ -466,14 +459,13 @@ BOOST_AUTO_TEST_CASE(credential_process_output_is_parsed) {
 }
 
 BOOST_AUTO_TEST_CASE(credential_process_failures) {
-    asio::io_context ioc;
     temp_dir dir;
     auto run = [&](std::string command, std::chrono::milliseconds timeout = 60s) {
         const auto config =
             dir.write("config", "[default]\ncredential_process = " + command + "\n");
         auto o = options({{"AWS_CONFIG_FILE", config}});
         o.process_timeout = timeout;
-        return get(ioc, ivsrt::make_profile_provider(ioc.get_executor(), o));
+        return get(ivsrt::make_profile_provider(ioc.get_executor(), o));
     };
     const std::string where =
         "credential_process of profile 'default' (" + (dir.path / "config").string() + ":2): ";
@@ -496,7 +488,7 @@ BOOST_AUTO_TEST_CASE(credential_process_failures) {
 BOOST_AUTO_TEST_SUITE_END()
 
 // =============================================================================================
-BOOST_AUTO_TEST_SUITE(container)
+BOOST_FIXTURE_TEST_SUITE(container, io_fixture)
 
 reply container_ok(const request_t&) {
     return {200, credentials_json(
@@ -504,13 +496,11 @@ reply container_ok(const request_t&) {
 }
 
 BOOST_AUTO_TEST_CASE(full_uri_with_authorization_token) {
-    asio::io_context ioc;
     scripted_server server(ioc, container_ok);
-    auto r =
-        get(ioc, ivsrt::make_container_provider(
-                     ioc.get_executor(),
-                     options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url("/v1/credentials")},
-                              {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Basic abc"}})));
+    auto r = get(ivsrt::make_container_provider(
+        ioc.get_executor(),
+        options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url("/v1/credentials")},
+                 {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Basic abc"}})));
     expect_http_credentials(r, "container");
     BOOST_TEST(r.creds.account_id.value_or("") == "123456789012");
     const auto seen = server.requests();
@@ -521,7 +511,6 @@ BOOST_AUTO_TEST_CASE(full_uri_with_authorization_token) {
 }
 
 BOOST_AUTO_TEST_CASE(the_token_file_wins_and_is_read_again_on_every_fetch) {
-    asio::io_context ioc;
     temp_dir dir;
     scripted_server server(ioc, container_ok);
     const auto token_file = dir.write("token", "first-token\n");
@@ -529,54 +518,51 @@ BOOST_AUTO_TEST_CASE(the_token_file_wins_and_is_read_again_on_every_fetch) {
         ioc.get_executor(), options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url("/creds")},
                                      {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file},
                                      {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-the-variable"}}));
-    BOOST_TEST(!get(ioc, provider).ec);
+    BOOST_TEST(!get(provider).ec);
     dir.write("token", "second-token");
-    BOOST_TEST(!get(ioc, provider).ec);
+    BOOST_TEST(!get(provider).ec);
     const auto seen = server.requests();
     BOOST_TEST_REQUIRE(seen.size() == 2u);
     BOOST_TEST(seen[0][http::field::authorization] == "first-token");
     BOOST_TEST(seen[1][http::field::authorization] == "second-token");
 
     dir.write("token", "evil\r\nX-Injected: 1");
-    expect_failure(get(ioc, provider), "container: the authorization token contains a line break");
+    expect_failure(get(provider), "container: the authorization token contains a line break");
     std::filesystem::remove(token_file);
-    expect_failure(get(ioc, provider), "container: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " +
-                                           token_file + " does not exist");
+    expect_failure(get(provider), "container: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " +
+                                      token_file + " does not exist");
     BOOST_TEST(server.requests().size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(host_rules_for_http) {
-    asio::io_context ioc;
     scripted_server server(ioc, container_ok);
     const auto port = server.url().substr(server.url().rfind(':'));
     // A name that resolves to loopback only is allowed.
-    auto r = get(ioc, ivsrt::make_container_provider(
-                          ioc.get_executor(), options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                                        "http://localhost" + port + "/c"}})));
+    auto r = get(ivsrt::make_container_provider(
+        ioc.get_executor(),
+        options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://localhost" + port + "/c"}})));
     expect_http_credentials(r, "container");
     // Any other http host is refused before a connection is made (nothing is sent).
-    r = get(ioc, ivsrt::make_container_provider(
-                     ioc.get_executor(),
-                     options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://192.0.2.1/creds"}})));
+    r = get(ivsrt::make_container_provider(
+        ioc.get_executor(),
+        options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://192.0.2.1/creds"}})));
     expect_failure(r, "an http endpoint must be loopback or a container host");
     BOOST_TEST(contains(r.diag.message, "192.0.2.1 resolves to 192.0.2.1, which is not allowed"));
-    r = get(ioc, ivsrt::make_container_provider(
-                     ioc.get_executor(),
-                     options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "ftp://127.0.0.1/creds"}})));
+    r = get(ivsrt::make_container_provider(
+        ioc.get_executor(),
+        options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "ftp://127.0.0.1/creds"}})));
     expect_failure(r, "container: AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http or https URL");
     BOOST_TEST(server.requests().size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(not_configured) {
-    asio::io_context ioc;
-    expect_failure(get(ioc, ivsrt::make_container_provider(ioc.get_executor(), options({}))),
+    expect_failure(get(ivsrt::make_container_provider(ioc.get_executor(), options({}))),
                    "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and "
                    "AWS_CONTAINER_CREDENTIALS_FULL_URI are not set",
                    true);
 }
 
 BOOST_AUTO_TEST_CASE(http_errors_malformed_json_and_retries) {
-    asio::io_context ioc;
     int calls = 0, flaky_calls = 0;
     scripted_server server(ioc, [&](const request_t& req) -> reply {
         ++calls;
@@ -587,9 +573,9 @@ BOOST_AUTO_TEST_CASE(http_errors_malformed_json_and_retries) {
         return {200, "{\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"" + secret_key};
     });
     auto fetch = [&](std::string path) {
-        return get(ioc, ivsrt::make_container_provider(
-                            ioc.get_executor(),
-                            options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url(path)}})));
+        return get(ivsrt::make_container_provider(
+            ioc.get_executor(),
+            options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url(path)}})));
     };
     const std::string host = server.url().substr(7);
     expect_failure(fetch("/404"), "container: GET from " + host +
@@ -603,11 +589,10 @@ BOOST_AUTO_TEST_CASE(http_errors_malformed_json_and_retries) {
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_endpoint_times_out) {
-    asio::io_context ioc;
     scripted_server server(ioc, [](const request_t&) { return reply{200, "", true}; });
     auto o = options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url("/creds")}});
     o.container_timeout = 100ms;
-    expect_failure(get(ioc, ivsrt::make_container_provider(ioc.get_executor(), o)),
+    expect_failure(get(ivsrt::make_container_provider(ioc.get_executor(), o)),
                    "timed out after 100 ms");
     BOOST_TEST(server.requests().size() == 2u);  // the first attempt and one retry
 }
@@ -615,7 +600,7 @@ BOOST_AUTO_TEST_CASE(a_silent_endpoint_times_out) {
 BOOST_AUTO_TEST_SUITE_END()
 
 // =============================================================================================
-BOOST_AUTO_TEST_SUITE(imds)
+BOOST_FIXTURE_TEST_SUITE(imds, io_fixture)
 
 // IMDS with IMDSv2: a token from PUT, then the role, then its credentials.
 struct imds_script {
@@ -647,9 +632,8 @@ ivsrt::credentials_provider imds_at(asio::io_context& ioc, const scripted_server
 }
 
 BOOST_AUTO_TEST_CASE(token_role_and_credentials) {
-    asio::io_context ioc;
     scripted_server server(ioc, imds_script{});
-    expect_http_credentials(get(ioc, imds_at(ioc, server)), "imds");
+    expect_http_credentials(get(imds_at(ioc, server)), "imds");
     const auto seen = server.requests();
     BOOST_TEST_REQUIRE(seen.size() == 3u);
     BOOST_TEST((seen[0].method() == http::verb::put));
@@ -658,64 +642,59 @@ BOOST_AUTO_TEST_CASE(token_role_and_credentials) {
 }
 
 BOOST_AUTO_TEST_CASE(disabled_and_bad_mode) {
-    asio::io_context ioc;
+    expect_failure(get(ivsrt::make_imds_provider(ioc.get_executor(),
+                                                 options({{"AWS_EC2_METADATA_DISABLED", "TRUE"}}))),
+                   "imds: disabled by AWS_EC2_METADATA_DISABLED", true);
     expect_failure(
-        get(ioc, ivsrt::make_imds_provider(ioc.get_executor(),
-                                           options({{"AWS_EC2_METADATA_DISABLED", "TRUE"}}))),
-        "imds: disabled by AWS_EC2_METADATA_DISABLED", true);
-    expect_failure(get(ioc, ivsrt::make_imds_provider(
-                                ioc.get_executor(),
-                                options({{"AWS_EC2_METADATA_DISABLED", "true"},
+        get(ivsrt::make_imds_provider(
+            ioc.get_executor(), options({{"AWS_EC2_METADATA_DISABLED", "true"},
                                          {"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5"}}))),
-                   "imds: disabled", true);
-    expect_failure(get(ioc, ivsrt::make_imds_provider(
-                                ioc.get_executor(),
-                                options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5"}}))),
-                   "imds: AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6");
+        "imds: disabled", true);
+    expect_failure(
+        get(ivsrt::make_imds_provider(
+            ioc.get_executor(), options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5"}}))),
+        "imds: AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6");
 }
 
 BOOST_AUTO_TEST_CASE(http_status_failures_name_the_request) {
-    asio::io_context ioc;
     imds_script script;
     script.token_status = 403;
     scripted_server refused(ioc, script);
-    expect_failure(get(ioc, imds_at(ioc, refused)), "imds: PUT /latest/api/token: HTTP 403");
+    expect_failure(get(imds_at(ioc, refused)), "imds: PUT /latest/api/token: HTTP 403");
 
     script = {};
     script.role_status = 404;
     scripted_server no_role(ioc, script);
-    expect_failure(get(ioc, imds_at(ioc, no_role)),
+    expect_failure(get(imds_at(ioc, no_role)),
                    "imds: GET /latest/meta-data/iam/security-credentials/: HTTP 404 (no IAM role "
                    "is attached)");
 
     script = {};
     script.token_status = 500;
     scripted_server broken(ioc, script);
-    expect_failure(get(ioc, imds_at(ioc, broken)), "imds: PUT /latest/api/token: HTTP 500");
+    expect_failure(get(imds_at(ioc, broken)), "imds: PUT /latest/api/token: HTTP 500");
     BOOST_TEST(broken.count(http::verb::put, "/latest/api/token") == 2u);  // one retry
 }
 
 BOOST_AUTO_TEST_CASE(malformed_and_unsuccessful_credentials) {
-    asio::io_context ioc;
     imds_script script;
     script.credentials =
         "{\"Code\":\"Success\",\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"" + secret_key;
     scripted_server truncated(ioc, script);
-    expect_failure(get(ioc, imds_at(ioc, truncated)),
+    expect_failure(get(imds_at(ioc, truncated)),
                    "imds: GET /latest/meta-data/iam/security-credentials/app-role: the response is "
                    "not valid JSON");
     script.credentials =
         "{\"Code\":\"AssumeRoleUnauthorizedAccess\",\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"" +
         secret_key + "\"}";
     scripted_server unsuccessful(ioc, script);
-    expect_failure(get(ioc, imds_at(ioc, unsuccessful)),
+    expect_failure(get(imds_at(ioc, unsuccessful)),
                    "Code is 'AssumeRoleUnauthorizedAccess', not 'Success'");
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_service_times_out_and_a_closed_port_fails) {
-    asio::io_context ioc;
     scripted_server silent(ioc, [](const request_t&) { return reply{200, "", true}; });
-    expect_failure(get(ioc, imds_at(ioc, silent, 100ms)),
+    expect_failure(get(imds_at(ioc, silent, 100ms)),
                    "imds: PUT /latest/api/token: timed out after 100 ms");
     BOOST_TEST(silent.requests().size() == 2u);
 
@@ -725,20 +704,19 @@ BOOST_AUTO_TEST_CASE(a_silent_service_times_out_and_a_closed_port_fails) {
         asio::ip::tcp::acceptor a(ioc, {asio::ip::make_address_v4("127.0.0.1"), 0});
         closed_url = "http://127.0.0.1:" + std::to_string(a.local_endpoint().port());
     }
-    expect_failure(get(ioc, ivsrt::make_imds_provider(
-                                ioc.get_executor(),
-                                options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", closed_url}}))),
-                   "imds: PUT /latest/api/token: connection to 127.0.0.1");
+    expect_failure(
+        get(ivsrt::make_imds_provider(
+            ioc.get_executor(), options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", closed_url}}))),
+        "imds: PUT /latest/api/token: connection to 127.0.0.1");
 }
 
 BOOST_AUTO_TEST_CASE(expired_credentials_are_refused_by_the_cache) {
-    asio::io_context ioc;
     imds_script script;
     script.credentials = credentials_json("Token", R"("Expiration":"2029-12-31T23:00:00Z")");
     scripted_server server(ioc, script);
     const auto cached = ivsrt::make_cached_provider(ioc.get_executor(), imds_at(ioc, server),
                                                     {300s, 10s, 10s, [] { return year_2030; }});
-    expect_failure(get(ioc, cached),
+    expect_failure(get(cached),
                    "imds: returned credentials that are expired or about to expire (expiration "
                    "2029-12-31T23:00:00Z)");
 }
@@ -781,8 +759,7 @@ const std::string good_credentials =
     "</SessionToken>\n"
     "      <Expiration>2030-01-01T00:00:00Z</Expiration>\n";
 
-struct web_identity_fixture {
-    asio::io_context ioc;
+struct web_identity_fixture : io_fixture {
     temp_dir dir;
     std::string token_file = dir.write("token", web_token + "\n");
 
@@ -797,11 +774,10 @@ BOOST_FIXTURE_TEST_CASE(environment_variables_through_sts, web_identity_fixture)
     scripted_server sts(ioc, [](const request_t&) {
         return reply{200, sts_answer(good_credentials)};
     });
-    auto r = get(
-        ioc, ivsrt::make_web_identity_provider(
-                 ioc.get_executor(), sts_options(sts, {{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file},
-                                                       {"AWS_ROLE_ARN", role_arn},
-                                                       {"AWS_ROLE_SESSION_NAME", "app-session"}})));
+    auto r = get(ivsrt::make_web_identity_provider(
+        ioc.get_executor(), sts_options(sts, {{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file},
+                                              {"AWS_ROLE_ARN", role_arn},
+                                              {"AWS_ROLE_SESSION_NAME", "app-session"}})));
     BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
     BOOST_TEST(r.creds.access_key_id == "ASIASTSEXAMPLE");
     BOOST_TEST(r.creds.secret_access_key == secret_key);
@@ -830,9 +806,9 @@ BOOST_FIXTURE_TEST_CASE(profile_keys_and_a_generated_session_name, web_identity_
     });
     const auto config = dir.write("config", "[profile eks]\nrole_arn = " + role_arn +
                                                 "\nweb_identity_token_file = " + token_file + "\n");
-    auto r = get(ioc, ivsrt::make_profile_provider(
-                          ioc.get_executor(),
-                          sts_options(sts, {{"AWS_CONFIG_FILE", config}, {"AWS_PROFILE", "eks"}})));
+    auto r = get(ivsrt::make_profile_provider(
+        ioc.get_executor(),
+        sts_options(sts, {{"AWS_CONFIG_FILE", config}, {"AWS_PROFILE", "eks"}})));
     BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
     BOOST_TEST(r.creds.provider == "web_identity");
     const auto seen = sts.requests();
@@ -842,8 +818,7 @@ BOOST_FIXTURE_TEST_CASE(profile_keys_and_a_generated_session_name, web_identity_
 
 BOOST_FIXTURE_TEST_CASE(configuration_errors, web_identity_fixture) {
     auto fetch = [&](vars v) {
-        return get(ioc,
-                   ivsrt::make_web_identity_provider(ioc.get_executor(), options(std::move(v))));
+        return get(ivsrt::make_web_identity_provider(ioc.get_executor(), options(std::move(v))));
     };
     expect_failure(fetch({}), "web_identity: AWS_WEB_IDENTITY_TOKEN_FILE is not set", true);
     expect_failure(fetch({{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file}}),
@@ -870,23 +845,22 @@ BOOST_FIXTURE_TEST_CASE(sts_errors_and_malformed_answers, web_identity_fixture) 
     answer =
         "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>"
         "<Message>Incorrect token audience</Message></Error></ErrorResponse>";
-    expect_failure(get(ioc, provider),
-                   "web_identity: AssumeRoleWithWebIdentity at " + sts.url() +
-                       ": HTTP 400 InvalidIdentityToken: Incorrect token audience");
+    expect_failure(get(provider), "web_identity: AssumeRoleWithWebIdentity at " + sts.url() +
+                                      ": HTTP 400 InvalidIdentityToken: Incorrect token audience");
     answer = "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>bad token " +
              web_token + "</Message></Error></ErrorResponse>";
-    expect_failure(get(ioc, provider), "HTTP 400 InvalidIdentityToken");  // message dropped
+    expect_failure(get(provider), "HTTP 400 InvalidIdentityToken");  // message dropped
 
     status = 200;
     answer = "<html>" + secret_key + "</html>";
-    expect_failure(get(ioc, provider), "the response has no Credentials element");
+    expect_failure(get(provider), "the response has no Credentials element");
     answer = sts_answer("<AccessKeyId>A</AccessKeyId><SecretAccessKey>" + secret_key +
                         "</SecretAccessKey><SessionToken>" + session_token + "</SessionToken>");
-    expect_failure(get(ioc, provider), "the response has no Expiration");
+    expect_failure(get(provider), "the response has no Expiration");
     answer = sts_answer("<AccessKeyId>A</AccessKeyId><SecretAccessKey>" + secret_key +
                         "</SecretAccessKey><SessionToken>a&amp;b</SessionToken>"
                         "<Expiration>2030-01-01T00:00:00Z</Expiration>");
-    auto r = get(ioc, provider);
+    auto r = get(provider);
     BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
     BOOST_TEST(r.creds.session_token.value_or("") == "a&b");
 }
@@ -896,7 +870,7 @@ BOOST_FIXTURE_TEST_CASE(https_is_verified_tls, web_identity_fixture) {
     auto o = sts_options(plain,
                          {{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file}, {"AWS_ROLE_ARN", role_arn}});
     o.sts_endpoint = "https" + plain.url().substr(4);  // TLS to a server that speaks plain HTTP
-    expect_failure(get(ioc, ivsrt::make_web_identity_provider(ioc.get_executor(), o)),
+    expect_failure(get(ivsrt::make_web_identity_provider(ioc.get_executor(), o)),
                    ": TLS handshake with 127.0.0.1:");
 }
 
@@ -952,8 +926,7 @@ struct pending_call {
 
 const time_point t0 = year_2030 - 24h;
 
-struct cache_fixture {
-    asio::io_context ioc;
+struct cache_fixture : io_fixture {
     std::shared_ptr<manual_provider> inner = std::make_shared<manual_provider>(ioc.get_executor());
     time_point now = t0;
     ivsrt::credentials_provider cached =
@@ -1102,8 +1075,7 @@ BOOST_FIXTURE_TEST_CASE(a_cancelled_waiter_leaves_the_fetch_to_the_others, cache
     BOOST_TEST(inner->fetches == 1);
 }
 
-BOOST_AUTO_TEST_CASE(a_thousand_concurrent_callers_share_one_imds_fetch) {
-    asio::io_context ioc;
+BOOST_FIXTURE_TEST_CASE(a_thousand_concurrent_callers_share_one_imds_fetch, io_fixture) {
     scripted_server server(ioc, imds::imds_script{});
     std::atomic<time_point> now{year_2030 - 2h};
     auto o = options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url()}});
@@ -1154,28 +1126,27 @@ BOOST_AUTO_TEST_CASE(a_thousand_concurrent_callers_share_one_imds_fetch) {
 BOOST_AUTO_TEST_SUITE_END()
 
 // =============================================================================================
-BOOST_AUTO_TEST_SUITE(chains)
+BOOST_FIXTURE_TEST_SUITE(chains, io_fixture)
 
 BOOST_AUTO_TEST_CASE(a_chain_skips_unconfigured_providers_and_stops_at_a_failure) {
-    asio::io_context ioc;
     const auto ex = ioc.get_executor();
     const auto none = ivsrt::make_environment_provider(ex, ivsrt::environment(vars{}));
     const auto broken =
         ivsrt::make_environment_provider(ex, ivsrt::environment(vars{{"AWS_ACCESS_KEY_ID", "A"}}));
     const auto good = ivsrt::make_static_provider(ex, keys("GOOD", secret_key));
 
-    auto r = get(ioc, ivsrt::make_chain_provider(ex, {none, good}));
+    auto r = get(ivsrt::make_chain_provider(ex, {none, good}));
     BOOST_TEST(r.creds.access_key_id == "GOOD");
-    r = get(ioc, ivsrt::make_chain_provider(ex, {none, broken, good}));
+    r = get(ivsrt::make_chain_provider(ex, {none, broken, good}));
     expect_failure(r,
                    "environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not "
                    "(skipped: environment: AWS_ACCESS_KEY_ID is not set)");
-    r = get(ioc, ivsrt::make_chain_provider(ex, {none, none}, "mine"));
+    r = get(ivsrt::make_chain_provider(ex, {none, none}, "mine"));
     expect_failure(r,
                    "mine: no provider is configured: environment: AWS_ACCESS_KEY_ID is not set; "
                    "environment: AWS_ACCESS_KEY_ID is not set",
                    true);
-    expect_failure(get(ioc, ivsrt::make_chain_provider(ex, {})), "chain: no provider in the chain",
+    expect_failure(get(ivsrt::make_chain_provider(ex, {})), "chain: no provider in the chain",
                    true);
 }
 
@@ -1186,11 +1157,10 @@ result default_chain(asio::io_context& ioc, vars v, std::optional<std::string> s
     v.emplace("AWS_EC2_METADATA_DISABLED", "true");
     auto o = options(std::move(v));
     o.sts_endpoint = std::move(sts);
-    return get(ioc, ivsrt::make_default_provider(ioc.get_executor(), o));
+    return get_on(ioc, ivsrt::make_default_provider(ioc.get_executor(), o));
 }
 
 BOOST_AUTO_TEST_CASE(default_chain_order) {
-    asio::io_context ioc;
     temp_dir dir;
     const auto token_file = dir.write("token", web_token);
     scripted_server sts(ioc, [](const request_t&) {
@@ -1216,16 +1186,14 @@ BOOST_AUTO_TEST_CASE(default_chain_order) {
                "web_identity");
     BOOST_TEST(default_chain(ioc, all({profile, container_uri})).creds.provider == "profile");
     BOOST_TEST(default_chain(ioc, container_uri).creds.provider == "container");
-    auto r = get(ioc, ivsrt::make_default_provider(
-                          ioc.get_executor(),
-                          options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", metadata.url()}})));
+    auto r = get(ivsrt::make_default_provider(
+        ioc.get_executor(), options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", metadata.url()}})));
     BOOST_TEST(r.creds.provider == "imds");
     BOOST_TEST(sts.requests().size() == 1u);
     BOOST_TEST(container_server.requests().size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(default_chain_reports_every_provider_when_none_is_configured) {
-    asio::io_context ioc;
     expect_failure(
         default_chain(ioc, {{"HOME", "/nonexistent-ivsrt"}}),
         "default chain: no provider is configured: "
@@ -1240,7 +1208,6 @@ BOOST_AUTO_TEST_CASE(default_chain_reports_every_provider_when_none_is_configure
 }
 
 BOOST_AUTO_TEST_CASE(default_chain_stops_at_a_broken_profile) {
-    asio::io_context ioc;
     temp_dir dir;
     scripted_server container_server(ioc, container::container_ok);
     const auto config = dir.write("config", "[default]\nregion\n");

@@ -1,23 +1,11 @@
-// Tests for ivsrt/diagnostics.hpp and ivsrt/with_diagnostics.hpp: the error details and the
-// completion-token adapter that turns them into exceptions.
+// Tests for ivsrt/diagnostics.hpp: the error details and their text. The completion-token adapter
+// that turns them into exceptions (ivsrt/with_diagnostics.hpp): test_with_diagnostics.
 #define BOOST_TEST_MODULE test_diagnostics
 #include <boost/test/unit_test.hpp>
 
 #include <ivsrt/diagnostics.hpp>
-#include <ivsrt/with_diagnostics.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
-#include <optional>
 #include <string>
-
-namespace asio = boost::asio;
-using boost::system::error_code;
 
 BOOST_AUTO_TEST_CASE(service_error_text_names_code_message_status_and_request_id) {
     ivsrt::diagnostics d;
@@ -38,86 +26,18 @@ BOOST_AUTO_TEST_CASE(client_error_text_is_the_message_alone) {
     BOOST_TEST(d.http_status() == 0u);
 }
 
-namespace {
+// The exception of the default token: its text is the diagnostics' text, or the code's message
+// when the diagnostics are empty.
+BOOST_AUTO_TEST_CASE(error_with_diagnostics_says_what_the_diagnostics_say) {
+    ivsrt::diagnostics d;
+    d.assign_service_error("ThrottlingException", "slow down", "rid-7", 429);
+    const ivsrt::error_with_diagnostics e(ivsrt::errc::throttling, d);
+    BOOST_TEST((e.code() == ivsrt::errc::throttling));
+    BOOST_TEST((e.get_diagnostics() == d));
+    BOOST_TEST(e.what() ==
+               std::string("ThrottlingException: slow down (HTTP 429, request id rid-7)"));
 
-// A stand-in ivsrt operation: completes with `ec` and 42, filling the diagnostics on error.
-// Initiations of ivsrt operations take (handler, diagnostics*, args...).
-struct fake_initiation {
-    asio::io_context* ioc;
-    template <class Handler>
-    void operator()(Handler&& handler, ivsrt::diagnostics* diag, error_code ec) {
-        if (ec) diag->assign_service_error("ThrottlingException", "slow down", "rid-7", 429);
-        asio::post(*ioc, [h = std::move(handler), ec]() mutable { std::move(h)(ec, 42); });
-    }
-};
-
-template <class Token>
-auto async_fake(asio::io_context& ioc, ivsrt::diagnostics* diag, error_code ec, Token&& token) {
-    return asio::async_initiate<Token, void(error_code, int)>(fake_initiation{&ioc}, token, diag,
-                                                              ec);
-}
-
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(default_token_throws_error_with_diagnostics_in_coroutines) {
-    asio::io_context ioc;
-    std::optional<ivsrt::error_with_diagnostics> caught;
-    int value = 0;
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-            value = co_await async_fake(ioc, nullptr, {}, ivsrt::default_token_t{});
-            try {
-                co_await async_fake(ioc, nullptr, ivsrt::errc::throttling,
-                                    ivsrt::default_token_t{});
-            } catch (const ivsrt::error_with_diagnostics& e) {
-                caught.emplace(e);
-            }
-        },
-        [](std::exception_ptr e) {
-            if (e) std::rethrow_exception(e);
-        });
-    ioc.run();
-    BOOST_TEST(value == 42);
-    BOOST_REQUIRE(caught.has_value());
-    BOOST_TEST((caught->code() == ivsrt::errc::throttling));
-    BOOST_TEST(caught->get_diagnostics().request_id() == "rid-7");
-    BOOST_TEST(caught->get_diagnostics().http_status() == 429u);
-    BOOST_TEST(std::string(caught->what())
-                   .find("ThrottlingException: slow down (HTTP 429, request id rid-7)") !=
-               std::string::npos);
-}
-
-BOOST_AUTO_TEST_CASE(with_diagnostics_fills_the_callers_diagnostics_too) {
-    asio::io_context ioc;
-    ivsrt::diagnostics mine;
-    bool threw = false;
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-            try {
-                co_await async_fake(ioc, &mine, ivsrt::errc::throttling, ivsrt::default_token_t{});
-            } catch (const ivsrt::error_with_diagnostics& e) {
-                threw = e.get_diagnostics() == mine;
-            }
-        },
-        asio::detached);
-    ioc.run();
-    BOOST_TEST(threw);
-    BOOST_TEST(mine.aws_error_code() == "ThrottlingException");
-}
-
-BOOST_AUTO_TEST_CASE(other_tokens_get_the_error_code) {
-    asio::io_context ioc;
-    ivsrt::diagnostics diag;
-    error_code got;
-    int value = 0;
-    async_fake(ioc, &diag, ivsrt::errc::throttling, [&](error_code ec, int v) {
-        got = ec;
-        value = v;
-    });
-    ioc.run();
-    BOOST_TEST((got == ivsrt::errc::throttling));
-    BOOST_TEST(value == 42);
-    BOOST_TEST(diag.message() == "slow down");
+    const ivsrt::error_with_diagnostics bare(ivsrt::errc::timeout, ivsrt::diagnostics{});
+    BOOST_TEST(e.what() != std::string(bare.what()));
+    BOOST_TEST(bare.what() == ivsrt::make_error_code(ivsrt::errc::timeout).message());
 }

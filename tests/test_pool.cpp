@@ -284,32 +284,55 @@ asio::awaitable<result> request(ivsrt::connection_pool& pool,
     co_return co_await pool.async_request(req, res, deadline, asio::as_tuple(asio::use_awaitable));
 }
 
-// Runs `test` on a fresh io_context next to `server`, then stops the server and drains.
-template <class Test>
-void run(asio::io_context& ioc, ivsrt::test::loopback_server& server, Test test) {
-    std::exception_ptr failure;
-    // A hang fails the test instead of blocking the suite until CTest's timeout.
-    asio::steady_timer guard(ioc, std::chrono::seconds(120));
-    guard.async_wait([&](boost::system::error_code ec) {
-        if (ec) return;
-        BOOST_ERROR("test did not finish");
-        server.stop();
-        ioc.stop();
-    });
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-            co_await test();
-            server.stop();
-        },
-        [&](std::exception_ptr e) {
-            failure = e;
-            guard.cancel();
-            server.stop();
+// What each connection_pool test sets up: an io_context, a loopback server running the test's
+// script, and a pool of connections to it. The test says what its server does (serve) and how its
+// pool is configured (connect), then runs its coroutine (run).
+struct loopback_pool {
+    asio::io_context ioc;
+    std::optional<ivsrt::test::loopback_server> server_;
+    std::optional<ivsrt::connection_pool> pool_;  // destroyed before the server
+
+    // Starts the server: each accepted connection runs `script`, over TLS with `tls`.
+    ivsrt::test::loopback_server& serve(ivsrt::test::server_script script,
+                                        asio::ssl::context* tls = nullptr) {
+        server_.emplace(ioc.get_executor(), std::move(script), tls);
+        return *server_;
+    }
+
+    // A pool of connections to the server: http to 127.0.0.1 unless the test says otherwise.
+    ivsrt::connection_pool& connect(ivsrt::pool_config cfg = {}, std::string host = "127.0.0.1",
+                                    std::string_view scheme = "http") {
+        pool_.emplace(ioc.get_executor(), scheme, std::move(host), server_->port(), std::move(cfg));
+        return *pool_;
+    }
+
+    // Runs `test` on the io_context next to the server, then stops the server and drains.
+    template <class Test>
+    void run(Test test) {
+        std::exception_ptr failure;
+        // A hang fails the test instead of blocking the suite until CTest's timeout.
+        asio::steady_timer guard(ioc, std::chrono::seconds(120));
+        guard.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            BOOST_ERROR("test did not finish");
+            server_->stop();
+            ioc.stop();
         });
-    ioc.run();
-    if (failure) std::rethrow_exception(failure);
-}
+        asio::co_spawn(
+            ioc,
+            [&]() -> asio::awaitable<void> {
+                co_await test();
+                server_->stop();
+            },
+            [&](std::exception_ptr e) {
+                failure = e;
+                guard.cancel();
+                server_->stop();
+            });
+        ioc.run();
+        if (failure) std::rethrow_exception(failure);
+    }
+};
 
 ivsrt::pool_config small_pool(std::size_t max) {
     ivsrt::pool_config cfg;
@@ -321,12 +344,10 @@ ivsrt::pool_config small_pool(std::size_t max) {
 
 BOOST_AUTO_TEST_SUITE(connection_pool_loopback)
 
-BOOST_AUTO_TEST_CASE(keep_alive_connection_is_reused) {
-    asio::io_context ioc;
-    ivsrt::test::loopback_server server(
-        ioc.get_executor(), [](server_connection& c) { return ivsrt::test::serve_requests(c, 3); });
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+BOOST_FIXTURE_TEST_CASE(keep_alive_connection_is_reused, loopback_pool) {
+    auto& server = serve([](server_connection& c) { return ivsrt::test::serve_requests(c, 3); });
+    auto& pool = connect();
+    run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res;
         for (const char* expected : {"0", "1", "2"}) {
             auto [ec, info] = co_await request(pool, res);
@@ -346,13 +367,10 @@ BOOST_AUTO_TEST_CASE(keep_alive_connection_is_reused) {
     BOOST_TEST(server.accepted() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(busy_pool_queues_requests_fifo) {
-    asio::io_context ioc;
-    ivsrt::test::loopback_server server(
-        ioc.get_executor(), [](server_connection& c) { return ivsrt::test::serve_requests(c, 3); });
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port(),
-                                small_pool(1));
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+BOOST_FIXTURE_TEST_CASE(busy_pool_queues_requests_fifo, loopback_pool) {
+    serve([](server_connection& c) { return ivsrt::test::serve_requests(c, 3); });
+    auto& pool = connect(small_pool(1));
+    run([&]() -> asio::awaitable<void> {
         // Three requests at once on a one-connection pool: two must queue, served in order.
         std::vector<std::string> order;
         std::size_t done = 0;
@@ -380,22 +398,20 @@ BOOST_AUTO_TEST_CASE(busy_pool_queues_requests_fifo) {
     });
 }
 
-BOOST_AUTO_TEST_CASE(idle_connection_closed_by_the_server_is_not_used) {
-    asio::io_context ioc;
+BOOST_FIXTURE_TEST_CASE(idle_connection_closed_by_the_server_is_not_used, loopback_pool) {
     asio::steady_timer closed(ioc, steady::time_point::max());
     // First connection: answer once, then drop the idle socket. Later ones serve normally.
-    ivsrt::test::loopback_server server(
-        ioc.get_executor(), [&](server_connection& c) -> asio::awaitable<void> {
-            co_await ivsrt::test::serve_requests(c, c.index == 0 ? 1 : 5);
-            if (c.index == 0) {
-                c.close();
-                // A latch, not cancel(): the client may not be waiting yet, and a timer that has
-                // expired completes every later wait at once.
-                closed.expires_at(steady::time_point::min());
-            }
-        });
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+    auto& server = serve([&](server_connection& c) -> asio::awaitable<void> {
+        co_await ivsrt::test::serve_requests(c, c.index == 0 ? 1 : 5);
+        if (c.index == 0) {
+            c.close();
+            // A latch, not cancel(): the client may not be waiting yet, and a timer that has
+            // expired completes every later wait at once.
+            closed.expires_at(steady::time_point::min());
+        }
+    });
+    auto& pool = connect();
+    run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res;
         auto [ec1, info1] = co_await request(pool, res);
         BOOST_TEST(!ec1, ec1.message());
@@ -417,16 +433,14 @@ BOOST_AUTO_TEST_CASE(idle_connection_closed_by_the_server_is_not_used) {
 
 // The server closes a reused connection after reading the request, before answering: the
 // request is resent once on a new connection.
-BOOST_AUTO_TEST_CASE(stale_keep_alive_connection_is_replaced_once) {
-    asio::io_context ioc;
-    ivsrt::test::loopback_server server(
-        ioc.get_executor(), [](server_connection& c) -> asio::awaitable<void> {
-            co_await ivsrt::test::serve_requests(c, c.index == 0 ? 1 : 5);
-            http::request<http::string_body> req;
-            if (c.index == 0) co_await c.read(req);
-        });
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+BOOST_FIXTURE_TEST_CASE(stale_keep_alive_connection_is_replaced_once, loopback_pool) {
+    auto& server = serve([](server_connection& c) -> asio::awaitable<void> {
+        co_await ivsrt::test::serve_requests(c, c.index == 0 ? 1 : 5);
+        http::request<http::string_body> req;
+        if (c.index == 0) co_await c.read(req);
+    });
+    auto& pool = connect();
+    run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res;
         auto [ec1, info1] = co_await request(pool, res);
         BOOST_TEST(!ec1, ec1.message());
@@ -444,19 +458,16 @@ BOOST_AUTO_TEST_CASE(stale_keep_alive_connection_is_replaced_once) {
     BOOST_TEST(server.accepted() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(second_failure_after_stale_retry_is_reported) {
-    asio::io_context ioc;
+BOOST_FIXTURE_TEST_CASE(second_failure_after_stale_retry_is_reported, loopback_pool) {
     // First connection answers once, reads the next request and closes; every later one closes
     // without answering.
-    ivsrt::test::loopback_server server(ioc.get_executor(),
-                                        [](server_connection& c) -> asio::awaitable<void> {
-                                            if (c.index == 0)
-                                                co_await ivsrt::test::serve_requests(c, 1);
-                                            http::request<http::string_body> req;
-                                            co_await c.read(req);
-                                        });
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+    serve([](server_connection& c) -> asio::awaitable<void> {
+        if (c.index == 0) co_await ivsrt::test::serve_requests(c, 1);
+        http::request<http::string_body> req;
+        co_await c.read(req);
+    });
+    auto& pool = connect();
+    run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res;
         auto [ec1, info1] = co_await request(pool, res);
         BOOST_TEST(!ec1, ec1.message());
@@ -486,15 +497,13 @@ struct manual_resolver {
     }
 };
 
-BOOST_AUTO_TEST_CASE(slow_lookup_is_shared_and_bounded_by_the_deadline) {
-    asio::io_context ioc;
-    ivsrt::test::loopback_server server(
-        ioc.get_executor(), [](server_connection& c) { return ivsrt::test::serve_requests(c, 5); });
+BOOST_FIXTURE_TEST_CASE(slow_lookup_is_shared_and_bounded_by_the_deadline, loopback_pool) {
+    auto& server = serve([](server_connection& c) { return ivsrt::test::serve_requests(c, 5); });
     manual_resolver dns;
     auto cfg = small_pool(32);
     cfg.resolver = dns.fn();
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "ivs.test", server.port(), cfg);
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+    auto& pool = connect(cfg, "ivs.test");
+    run([&]() -> asio::awaitable<void> {
         // Twenty requests while the lookup hangs: one lookup, and each ends at its deadline
         // although the resolver never answered.
         std::vector<boost::system::error_code> errors;
@@ -526,15 +535,13 @@ BOOST_AUTO_TEST_CASE(slow_lookup_is_shared_and_bounded_by_the_deadline) {
     });
 }
 
-BOOST_AUTO_TEST_CASE(lookup_wait_is_cancellable) {
-    asio::io_context ioc;
-    ivsrt::test::loopback_server server(
-        ioc.get_executor(), [](server_connection& c) { return ivsrt::test::serve_requests(c, 1); });
+BOOST_FIXTURE_TEST_CASE(lookup_wait_is_cancellable, loopback_pool) {
+    serve([](server_connection& c) { return ivsrt::test::serve_requests(c, 1); });
     manual_resolver dns;
     auto cfg = small_pool(4);
     cfg.resolver = dns.fn();
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "ivs.test", server.port(), cfg);
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+    auto& pool = connect(cfg, "ivs.test");
+    run([&]() -> asio::awaitable<void> {
         asio::cancellation_signal cancel;
         auto ex = co_await asio::this_coro::executor;
         // Cancel once the request is waiting for the lookup.
@@ -554,10 +561,9 @@ BOOST_AUTO_TEST_CASE(lookup_wait_is_cancellable) {
 BOOST_AUTO_TEST_CASE(failed_lookup_is_remembered_for_the_failure_ttl) {
     for (const auto failure_ttl :
          {std::chrono::steady_clock::duration(1h), std::chrono::steady_clock::duration(0)}) {
-        asio::io_context ioc;
-        ivsrt::test::loopback_server server(ioc.get_executor(), [](server_connection& c) {
-            return ivsrt::test::serve_requests(c, 1);
-        });
+        loopback_pool each;
+        auto& server =
+            each.serve([](server_connection& c) { return ivsrt::test::serve_requests(c, 1); });
         std::size_t calls = 0;
         auto cfg = small_pool(4);
         cfg.resolve_failure_ttl = failure_ttl;
@@ -565,8 +571,8 @@ BOOST_AUTO_TEST_CASE(failed_lookup_is_remembered_for_the_failure_ttl) {
             ++calls;
             cb(asio::error::host_not_found, {});
         };
-        ivsrt::connection_pool pool(ioc.get_executor(), "http", "ivs.test", server.port(), cfg);
-        run(ioc, server, [&]() -> asio::awaitable<void> {
+        auto& pool = each.connect(cfg, "ivs.test");
+        each.run([&]() -> asio::awaitable<void> {
             for (int i = 0; i < 2; ++i) {
                 ivsrt::connection_pool::response_type res;
                 auto [ec, info] = co_await request(pool, res);
@@ -588,15 +594,14 @@ BOOST_AUTO_TEST_CASE(response_cut_at_every_byte_is_an_error_until_complete) {
         "4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\nX-Trailer: t\r\n\r\n";
     for (std::size_t n = 0; n <= full.size(); ++n) {
         BOOST_TEST_CONTEXT("cut after " << n << " bytes") {
-            asio::io_context ioc;
-            ivsrt::test::loopback_server server(ioc.get_executor(),
-                                                [&](server_connection& c) -> asio::awaitable<void> {
-                                                    http::request<http::string_body> req;
-                                                    if (!co_await c.read(req)) co_return;
-                                                    co_await c.write_raw(full.substr(0, n));
-                                                });
-            ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
-            run(ioc, server, [&]() -> asio::awaitable<void> {
+            loopback_pool each;
+            each.serve([&](server_connection& c) -> asio::awaitable<void> {
+                http::request<http::string_body> req;
+                if (!co_await c.read(req)) co_return;
+                co_await c.write_raw(full.substr(0, n));
+            });
+            auto& pool = each.connect();
+            each.run([&]() -> asio::awaitable<void> {
                 ivsrt::connection_pool::response_type res;
                 auto [ec, info] = co_await request(pool, res);
                 if (n < full.size()) {
@@ -621,16 +626,13 @@ BOOST_AUTO_TEST_CASE(response_cut_at_every_byte_is_an_error_until_complete) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(connection_close_response_is_not_reused) {
-    asio::io_context ioc;
-    ivsrt::test::loopback_server server(ioc.get_executor(),
-                                        [](server_connection& c) -> asio::awaitable<void> {
-                                            http::request<http::string_body> req;
-                                            if (co_await c.read(req))
-                                                co_await c.reply(200, "bye", false);
-                                        });
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+BOOST_FIXTURE_TEST_CASE(connection_close_response_is_not_reused, loopback_pool) {
+    serve([](server_connection& c) -> asio::awaitable<void> {
+        http::request<http::string_body> req;
+        if (co_await c.read(req)) co_await c.reply(200, "bye", false);
+    });
+    auto& pool = connect();
+    run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res;
         for (int i = 0; i < 2; ++i) {
             auto [ec, info] = co_await request(pool, res);
@@ -645,20 +647,18 @@ BOOST_AUTO_TEST_CASE(connection_close_response_is_not_reused) {
     });
 }
 
-BOOST_AUTO_TEST_CASE(cancellation_mid_request_closes_the_connection) {
-    asio::io_context ioc;
+BOOST_FIXTURE_TEST_CASE(cancellation_mid_request_closes_the_connection, loopback_pool) {
     asio::cancellation_signal cancel;
     // First connection: read the request, cancel the client, never answer. Later: serve.
-    ivsrt::test::loopback_server server(
-        ioc.get_executor(), [&](server_connection& c) -> asio::awaitable<void> {
-            if (c.index > 0) co_return co_await ivsrt::test::serve_requests(c, 1);
-            http::request<http::string_body> req;
-            if (!co_await c.read(req)) co_return;
-            cancel.emit(asio::cancellation_type::terminal);
-            co_await c.read(req);  // returns when the client closes
-        });
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+    serve([&](server_connection& c) -> asio::awaitable<void> {
+        if (c.index > 0) co_return co_await ivsrt::test::serve_requests(c, 1);
+        http::request<http::string_body> req;
+        if (!co_await c.read(req)) co_return;
+        cancel.emit(asio::cancellation_type::terminal);
+        co_await c.read(req);  // returns when the client closes
+    });
+    auto& pool = connect();
+    run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res;
         auto req = make_request();
         auto [ec, info] = co_await pool.async_request(
@@ -682,16 +682,14 @@ BOOST_AUTO_TEST_CASE(cancellation_mid_request_closes_the_connection) {
     });
 }
 
-BOOST_AUTO_TEST_CASE(attempt_timeout_closes_the_connection) {
-    asio::io_context ioc;
+BOOST_FIXTURE_TEST_CASE(attempt_timeout_closes_the_connection, loopback_pool) {
     // Accepts and reads but never answers.
-    ivsrt::test::loopback_server server(ioc.get_executor(),
-                                        [](server_connection& c) -> asio::awaitable<void> {
-                                            http::request<http::string_body> req;
-                                            while (co_await c.read(req)) req = {};
-                                        });
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port());
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+    serve([](server_connection& c) -> asio::awaitable<void> {
+        http::request<http::string_body> req;
+        while (co_await c.read(req)) req = {};
+    });
+    auto& pool = connect();
+    run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res;
         auto [ec, info] =
             co_await request(pool, res, steady::now() + std::chrono::milliseconds(100));
@@ -705,17 +703,14 @@ BOOST_AUTO_TEST_CASE(attempt_timeout_closes_the_connection) {
     });
 }
 
-BOOST_AUTO_TEST_CASE(queued_request_times_out_and_leaves_the_queue) {
-    asio::io_context ioc;
+BOOST_FIXTURE_TEST_CASE(queued_request_times_out_and_leaves_the_queue, loopback_pool) {
     asio::cancellation_signal cancel_first;
-    ivsrt::test::loopback_server server(ioc.get_executor(),
-                                        [](server_connection& c) -> asio::awaitable<void> {
-                                            http::request<http::string_body> req;
-                                            while (co_await c.read(req)) req = {};
-                                        });
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port(),
-                                small_pool(1));
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+    serve([](server_connection& c) -> asio::awaitable<void> {
+        http::request<http::string_body> req;
+        while (co_await c.read(req)) req = {};
+    });
+    auto& pool = connect(small_pool(1));
+    run([&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         // The first request holds the only connection until cancelled.
         ivsrt::connection_pool::response_type res1;
@@ -751,25 +746,21 @@ BOOST_AUTO_TEST_CASE(queued_request_times_out_and_leaves_the_queue) {
     });
 }
 
-BOOST_AUTO_TEST_CASE(queued_request_can_be_cancelled) {
-    asio::io_context ioc;
+BOOST_FIXTURE_TEST_CASE(queued_request_can_be_cancelled, loopback_pool) {
     asio::cancellation_signal cancel_second;
-    ivsrt::test::loopback_server server(ioc.get_executor(),
-                                        [&](server_connection& c) -> asio::awaitable<void> {
-                                            http::request<http::string_body> req;
-                                            if (!co_await c.read(req)) co_return;
-                                            // The second request is queued by now: cancel it, then
-                                            // answer the first.
-                                            cancel_second.emit(asio::cancellation_type::terminal);
-                                            co_await c.reply(200, "first");
-                                        });
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port(),
-                                small_pool(1));
+    serve([&](server_connection& c) -> asio::awaitable<void> {
+        http::request<http::string_body> req;
+        if (!co_await c.read(req)) co_return;
+        // The second request is queued by now: cancel it, then answer the first.
+        cancel_second.emit(asio::cancellation_type::terminal);
+        co_await c.reply(200, "first");
+    });
+    auto& pool = connect(small_pool(1));
     // The first request outlives the test coroutine: its messages live here.
     ivsrt::connection_pool::response_type res1;
     auto req1 = make_request();
     boost::system::error_code ec1 = ivsrt::errc::timeout;  // overwritten on completion
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+    run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res2;
         pool.async_request(req1, res1, far_deadline(),
                            [&](boost::system::error_code ec, ivsrt::exchange_info) { ec1 = ec; });
@@ -862,7 +853,7 @@ BOOST_AUTO_TEST_CASE(unknown_scheme_is_rejected) {
                       std::invalid_argument);
 }
 
-BOOST_AUTO_TEST_CASE(tls_sessions_are_resumed_across_pooled_connections) {
+BOOST_FIXTURE_TEST_CASE(tls_sessions_are_resumed_across_pooled_connections, loopback_pool) {
     auto ca = ivsrt::test::make_test_ca("ivsrt pool test CA");
     auto cert = ca.issue("localhost", "DNS:localhost,IP:127.0.0.1");
     ivsrt::test::temp_file ca_file(ca.root.cert_pem);
@@ -870,10 +861,8 @@ BOOST_AUTO_TEST_CASE(tls_sessions_are_resumed_across_pooled_connections) {
     server_tls.use_certificate_chain(asio::buffer(cert.cert_pem));
     server_tls.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
 
-    asio::io_context ioc;
     // Every connection answers once with "Connection: close", so each request handshakes anew.
-    ivsrt::test::loopback_server server(
-        ioc.get_executor(),
+    serve(
         [](server_connection& c) -> asio::awaitable<void> {
             http::request<http::string_body> req;
             if (co_await c.read(req)) co_await c.reply(200, "tls", false);
@@ -881,8 +870,8 @@ BOOST_AUTO_TEST_CASE(tls_sessions_are_resumed_across_pooled_connections) {
         &server_tls);
     ivsrt::pool_config cfg;
     cfg.ca_bundle = ca_file.path();
-    ivsrt::connection_pool pool(ioc.get_executor(), "https", "localhost", server.port(), cfg);
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+    auto& pool = connect(cfg, "localhost", "https");
+    run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res;
         for (int i = 0; i < 3; ++i) {
             auto [ec, info] = co_await request(pool, res);
@@ -895,7 +884,7 @@ BOOST_AUTO_TEST_CASE(tls_sessions_are_resumed_across_pooled_connections) {
     });
 }
 
-BOOST_AUTO_TEST_CASE(untrusted_certificate_is_a_tls_error) {
+BOOST_FIXTURE_TEST_CASE(untrusted_certificate_is_a_tls_error, loopback_pool) {
     auto ca = ivsrt::test::make_test_ca("ivsrt pool test CA");
     auto other = ivsrt::test::make_test_ca("unrelated CA");
     auto cert = other.issue("localhost", "DNS:localhost,IP:127.0.0.1");
@@ -904,14 +893,11 @@ BOOST_AUTO_TEST_CASE(untrusted_certificate_is_a_tls_error) {
     server_tls.use_certificate_chain(asio::buffer(cert.cert_pem));
     server_tls.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
 
-    asio::io_context ioc;
-    ivsrt::test::loopback_server server(
-        ioc.get_executor(), [](server_connection& c) { return ivsrt::test::serve_requests(c, 1); },
-        &server_tls);
+    serve([](server_connection& c) { return ivsrt::test::serve_requests(c, 1); }, &server_tls);
     ivsrt::pool_config cfg;
     cfg.ca_bundle = ca_file.path();
-    ivsrt::connection_pool pool(ioc.get_executor(), "https", "127.0.0.1", server.port(), cfg);
-    run(ioc, server, [&]() -> asio::awaitable<void> {
+    auto& pool = connect(cfg, "127.0.0.1", "https");
+    run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res;
         auto [ec, info] = co_await request(pool, res);
         BOOST_TEST((ec == ivsrt::errc::tls), ec.message());
