@@ -8,7 +8,7 @@
 // the in-process emulator or a loopback server scripted by the test.
 
 #include "common/client_fixture.hpp"
-#include "test_client_on_emulator.hpp"
+#include "common/client_on_emulator.hpp"
 
 #include <ivsrt/client.hpp>
 #include <ivsrt/client_config.hpp>

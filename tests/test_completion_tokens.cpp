@@ -10,7 +10,7 @@
 // request and never answers. (ivsrt::with_diagnostics(token): test_with_diagnostics.)
 
 #include "common/client_fixture.hpp"
-#include "test_client_on_emulator.hpp"
+#include "common/client_on_emulator.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>

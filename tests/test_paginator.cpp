@@ -8,7 +8,7 @@
 // cancelled or times out).
 
 #include "common/client_fixture.hpp"
-#include "test_client_on_emulator.hpp"
+#include "common/client_on_emulator.hpp"
 
 #include <ivsrt/paginator.hpp>
 

@@ -9,7 +9,7 @@
 // loopback server.
 
 #include "common/client_fixture.hpp"
-#include "test_client_on_emulator.hpp"
+#include "common/client_on_emulator.hpp"
 
 #include <ivsrt/diagnostics.hpp>
 #include <ivsrt/with_diagnostics.hpp>

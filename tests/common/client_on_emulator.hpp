@@ -1,9 +1,9 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 // Test helper: an ivsrt::client on the test's io_context talking to an in-process emulator
-// (test_emulator_client.hpp) that runs on a thread of its own. Include after Boost.Test.
+// (emulator_client.hpp) that runs on a thread of its own. Include after Boost.Test.
 #pragma once
 
-#include "test_emulator_client.hpp"
+#include "emulator_client.hpp"
 
 #include <ivsrt/client.hpp>
 
