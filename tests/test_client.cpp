@@ -8,6 +8,7 @@
 // own: test_paginator, test_completion_tokens, test_with_diagnostics, test_client_config.
 
 #include "common/client_fixture.hpp"
+#include "common/header_injection.hpp"
 #include "common/temp_dir.hpp"
 #include "common/test_tls.hpp"
 
@@ -656,20 +657,7 @@ BOOST_AUTO_TEST_SUITE_END()
 // client_config, app_id and endpoint_url: test_client_config.)
 BOOST_AUTO_TEST_SUITE(header_injection)
 
-using namespace std::string_literals;
-const std::string secret_part = "SECRETPART";
-const std::string bad_chars[] = {"\r"s, "\n"s, "\0"s, "\r\n"s};
-
-// A value with `bad` in the middle.
-std::string injected(const std::string& bad) {
-    return secret_part + bad + "X-Injected: 1";
-}
-
-bool names_without_quoting(std::string_view message, std::string_view field) {
-    return message.find(field) != std::string_view::npos &&
-           message.find(secret_part) == std::string_view::npos &&
-           message.find("X-Injected") == std::string_view::npos;
-}
+using namespace ivsrt::test::injection;
 
 // A call with each of `creds` fails with errc::credentials: the messages.
 std::vector<std::string> credentials_errors(client_fixture& f,

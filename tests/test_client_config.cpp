@@ -9,6 +9,7 @@
 
 #include "common/client_fixture.hpp"
 #include "common/client_on_emulator.hpp"
+#include "common/header_injection.hpp"
 
 #include <ivsrt/client.hpp>
 #include <ivsrt/client_config.hpp>
@@ -244,20 +245,7 @@ BOOST_AUTO_TEST_SUITE_END()
 // the call: test_client, header_injection.)
 BOOST_AUTO_TEST_SUITE(header_injection)
 
-using namespace std::string_literals;
-const std::string secret_part = "SECRETPART";
-const std::string bad_chars[] = {"\r"s, "\n"s, "\0"s, "\r\n"s};
-
-// A value with `bad` in the middle.
-std::string injected(const std::string& bad) {
-    return secret_part + bad + "X-Injected: 1";
-}
-
-bool names_without_quoting(std::string_view message, std::string_view field) {
-    return message.find(field) != std::string_view::npos &&
-           message.find(secret_part) == std::string_view::npos &&
-           message.find("X-Injected") == std::string_view::npos;
-}
+using namespace ivsrt::test::injection;
 
 // The app id, explicit or from AWS_SDK_UA_APP_ID: std::invalid_argument at construction.
 BOOST_FIXTURE_TEST_CASE(app_id, client_fixture) {
