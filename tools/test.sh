@@ -2,7 +2,7 @@
 # The whole ivsrt test suite, as CI runs it (.ci/run calls this after installing the packages):
 #   format and generated-code checks, CMake Release build (g++) + all tests, the AWS JS SDK v3
 #   compatibility test against the emulator, the examples and demo against the emulator, Meson
-#   build (clang++) + all tests under AddressSanitizer + UndefinedBehaviorSanitizer, the threaded
+#   build (clang++) + the tests under AddressSanitizer + UndefinedBehaviorSanitizer, the threaded
 #   client and pool tests under ThreadSanitizer (clang++), the libFuzzer targets (clang++, 10 s
 #   each from their seed corpora), each public header compiled on its own with the layering
 #   rules (tools/check_headers.sh), and the consumption tests (find_package, add_subdirectory,
@@ -56,9 +56,19 @@ meson_clang_sanitized() {
             -Dcpp_args="-fno-sanitize=function -fno-sanitize-recover=all -fno-omit-frame-pointer -gline-tables-only" ||
             return 1
     fi
-    meson compile -C "$out/meson" -j "$jobs" &&
+    # Stopgap for CI's time budget until the compile-weight work lands: the four tests of the
+    # public API surface (paginators, with_diagnostics, client_config, completion tokens) are
+    # built and run by the CMake step only; every other test runs here.
+    local surface='^test_(paginator|with_diagnostics|client_config|completion_tokens)$'
+    local names
+    names=$(meson introspect "$out/meson" --tests | python3 -c \
+        'import json, re, sys; print(" ".join(t["name"] for t in json.load(sys.stdin) if not re.match(sys.argv[1], t["name"])))' \
+        "$surface") || return 1
+    # shellcheck disable=SC2086
+    meson compile -C "$out/meson" -j "$jobs" $(printf 'tests/%s ' $names) tools/ivsrt-emulator &&
         ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-            meson test -C "$out/meson" --print-errorlogs --num-processes "$jobs" --timeout-multiplier 2
+            meson test -C "$out/meson" --print-errorlogs --num-processes "$jobs" \
+            --timeout-multiplier 2 $names
 }
 # The tests that run the client and the pool from several threads, under ThreadSanitizer.
 tsan() {
