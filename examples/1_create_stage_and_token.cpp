@@ -13,8 +13,8 @@ namespace asio = boost::asio;
 namespace model = ivsrt::model;
 
 asio::awaitable<void> run(ivsrt::client& ivs) {
-    // Name each request before co_await: g++ 12 miscompiles a braced temporary inside a
-    // co_await expression (see the README). With clang, ivs.async_create_stage({...}) is fine.
+    // Name each request before co_await: g++ 12 destroys a temporary inside a co_await
+    // expression twice, so there a temporary request does not compile (see the README).
     const model::create_stage_request create{.name = "example-1", .tags = {{"example", "1"}}};
     const auto created = co_await ivs.async_create_stage(create);
     const model::stage& stage = created.stage.value();

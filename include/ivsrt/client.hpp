@@ -4,11 +4,16 @@
 // ivsrt::client: every IVS Real-Time operation as an Asio asynchronous operation.
 //
 //     ivsrt::client ivs(co_await asio::this_coro::executor, {.region = "us-east-1"});
-//     auto stage = co_await ivs.async_create_stage({.name = "show"});  // throws on error
+//     model::create_stage_request create{.name = "show"};
+//     auto stage = co_await ivs.async_create_stage(create);            // throws on error
 //
 //     ivsrt::diagnostics diag;                                          // or error codes
-//     auto [ec, got] = co_await ivs.async_get_stage({.arn = arn}, diag,
-//                                                   asio::as_tuple(asio::use_awaitable));
+//     model::get_stage_request get{.arn = arn};
+//     auto [ec, got] =
+//         co_await ivs.async_get_stage(get, diag, asio::as_tuple(asio::use_awaitable));
+//
+// Requests are named, never temporaries: g++ 12 destroys a temporary inside co_await twice, and
+// there a temporary request does not compile (detail/config.hpp).
 //
 // Each operation validates the request (errc::invalid_request, nothing sent), serializes it,
 // waits for its turn under the operation's quota (pacing), then sends it with retries: credentials
@@ -37,6 +42,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 namespace ivsrt {
@@ -71,6 +77,14 @@ class client : public detail::operation_methods<client> {
     auto async_call(const Request& request, diagnostics& diag, CompletionToken&& token = {}) {
         return detail::async_call(impl_, request, &diag, std::forward<CompletionToken>(token));
     }
+#if IVSRT_REJECT_TEMPORARY_REQUESTS
+    // A temporary request (see detail/config.hpp).
+    template <class Request, class... Args>
+    auto async_call(Request&&, Args&&...) requires(model::operation_request<Request> &&
+                                                   !std::is_reference_v<Request>) {
+        detail::reject_temporary_request<Request, Args...>();
+    }
+#endif
 
     // Lazy streams over a list operation's pages or items (see paginator.hpp); nothing is sent
     // before the first async_next. Streams keep the client's shared state alive.

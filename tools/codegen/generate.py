@@ -362,6 +362,7 @@ def emit_all():
 def emit_operation_methods(model):
     lines = [
         BANNER, "#pragma once", "",
+        "#include <ivsrt/detail/config.hpp>",
         "#include <ivsrt/diagnostics.hpp>",
         "#include <ivsrt/model/operations.hpp>",
         "#include <ivsrt/with_diagnostics.hpp>", "",
@@ -369,6 +370,8 @@ def emit_operation_methods(model):
         "namespace ivsrt::detail {", "",
         "// The named operations of ivsrt::client, each forwarding to client::async_call, and the",
         "// named streams of the list operations, forwarding to client::pages and client::items.",
+        "// Where the compiler destroys a temporary inside co_await twice (g++ before 13), a",
+        "// temporary request does not compile (IVSRT_REJECT_TEMPORARY_REQUEST, detail/config.hpp).",
         "template <class Client>",
         "class operation_methods {",
         "  public:",
@@ -387,6 +390,7 @@ def emit_operation_methods(model):
             "                   CompletionToken&& token = {}) {",
             "        return self().async_call(request, diag, std::forward<CompletionToken>(token));",
             "    }",
+            f"    IVSRT_REJECT_TEMPORARY_REQUEST(async_{s}, {req})",
         ]
         if name in model.paginators:
             lines += [
