@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Consumption tests: build and run a tiny consumer of ivsrt (tests/consumption/main.cpp) via
 #   1. find_package(ivsrt CONFIG) on a tree installed with CMake (also checks the pkg-config file),
-#   2. add_subdirectory(ivsrt),
-#   3. a Meson subproject (dependency('ivsrt') with the override).
+#   2. FetchContent (GIT_REPOSITORY, which adds ivsrt with add_subdirectory),
+#   3. a Meson subproject from a wrap-git file.
+# 2 and 3 fetch the repository's HEAD commit: what is committed, not the work tree.
 # Usage: run.sh [work dir]   Exits non-zero on the first failure.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,17 +28,26 @@ pcdir=$(dirname "$(find "$work/prefix" -name ivsrt.pc | head -n1)")
 c++ -o "$work/pc-consumer" "$here/main.cpp" $(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs ivsrt)
 "$work/pc-consumer"
 
-echo "== consumption 2/3: add_subdirectory"
-cmake -S "$here/add_subdirectory" -B "$work/as" "${gen[@]}" -DIVSRT_SOURCE_DIR="$src" >/dev/null
-cmake --build "$work/as" >/dev/null
-"$work/as/consumer"
+commit=$(git -C "$src" rev-parse HEAD)
+echo "== consumption 2/3: FetchContent"
+cmake -S "$here/fetch_content" -B "$work/fc" "${gen[@]}" -DIVSRT_GIT_REPOSITORY="$src" \
+    -DIVSRT_GIT_TAG="$commit" >/dev/null
+cmake --build "$work/fc" >/dev/null
+"$work/fc/consumer"
 
-echo "== consumption 3/3: Meson subproject"
+echo "== consumption 3/3: Meson subproject from a wrap file"
 rm -rf "$work/meson-src"
 mkdir -p "$work/meson-src/subprojects"
-cp "$here/meson_subproject/meson.build" "$work/meson-src/"
+cp "$here/meson_wrap/meson.build" "$work/meson-src/"
 cp "$here/main.cpp" "$work/"
-ln -s "$src" "$work/meson-src/subprojects/ivsrt"
+cat >"$work/meson-src/subprojects/ivsrt.wrap" <<WRAP
+[wrap-git]
+url = $src
+revision = $commit
+
+[provide]
+ivsrt = ivsrt_dep
+WRAP
 meson setup "$work/ms" "$work/meson-src" >/dev/null
 meson compile -C "$work/ms" >/dev/null
 "$work/ms/consumer"
