@@ -10,6 +10,8 @@ packages=(
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev libssl-dev
     # benchmarks
     libbenchmark-dev
+    # tests: the CLI test creates a stage with curl --aws-sigv4 (a signer that is not ours)
+    curl
 )
 
 missing=()

@@ -66,7 +66,7 @@ meson_clang_sanitized() {
         "$surface") || return 1
     # shellcheck disable=SC2086
     meson compile -C "$out/meson" -j "$jobs" $(printf 'tests/%s\n' $names | grep '/test_') \
-        tools/ivsrt-emulator &&
+        tools/ivsrt-emulator tools/ivsrt &&
         ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
             meson test -C "$out/meson" --print-errorlogs --num-processes "$jobs" \
             --timeout-multiplier 2 $names
