@@ -11,7 +11,7 @@ fi
 
 passed=0 failed=0
 for name in 1_create_stage_and_token 2_error_handling 3_pagination 4_timeouts_and_cancellation \
-    5_concurrent_tokens demo readme_program; do
+    5_concurrent_tokens 6_token_service demo readme_program; do
     exe=$(find "$build" -type f -name "$name" -perm -u+x | head -1)
     echo "=== $name"
     if [ -n "$exe" ] && timeout 60 "$exe"; then

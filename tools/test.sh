@@ -101,7 +101,9 @@ js_sdk() {
 }
 # The examples and the quick-start demo against the emulator.
 examples_run() { bash "$src/examples/run_examples.sh" "$out/release"; }
-consumption() { rm -rf "$out/consumption" && bash "$src/tests/consumption/run.sh" "$out/consumption"; }
+consumption() {  # also installs the release tree, for its tools and embeddable emulator
+    rm -rf "$out/consumption" && bash "$src/tests/consumption/run.sh" "$out/consumption" "$out/release"
+}
 
 generated_check() {  # regenerating the committed generated code must change nothing
     python3 "$src/tools/codegen/embed_endpoints.py" --check || return 1

@@ -1,5 +1,5 @@
-// A tiny consumer of ivsrt, built three ways by tests/consumption/run.sh: find_package on an
-// installed tree, add_subdirectory, and a Meson subproject. Header-only mode: no separate TU.
+// A tiny consumer of ivsrt, built three ways by tests/consumption/run.sh: find_package (and
+// pkg-config) on an installed tree, FetchContent, and a Meson wrap. Header-only mode.
 #include <ivsrt.hpp>
 
 #include <cstdio>

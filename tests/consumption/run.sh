@@ -4,10 +4,13 @@
 #   2. FetchContent (GIT_REPOSITORY, which adds ivsrt with add_subdirectory),
 #   3. a Meson subproject from a wrap-git file.
 # 2 and 3 fetch the repository's HEAD commit: what is committed, not the work tree.
-# Usage: run.sh [work dir]   Exits non-zero on the first failure.
+#   4. with a build tree that has the tools (the second argument): its install, and the
+#      embeddable emulator (ivsrt::emulator) from it.
+# Usage: run.sh [work dir] [built tree with the tools]   Exits non-zero on the first failure.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:-$(mktemp -d)}
+built=${2:-}
 mkdir -p "$work"
 here=$src/tests/consumption
 # No optimization: these builds check how ivsrt is consumed, not the code it generates.
@@ -51,4 +54,19 @@ WRAP
 meson setup "$work/ms" "$work/meson-src" >/dev/null
 meson compile -C "$work/ms" >/dev/null
 "$work/ms/consumer"
-echo "consumption tests: 3 passed"
+if [ -z "$built" ]; then
+    echo "consumption tests: 3 passed (no built tree given: the installed emulator not tested)"
+    exit 0
+fi
+echo "== consumption 4/4: the installed tools and the embeddable emulator"
+cmake --install "$built" --prefix "$work/tools-prefix" >/dev/null
+for f in bin/ivsrt bin/ivsrt-emulator bin/ivsrt-with-emulator include/ivsrt_emulator.hpp; do
+    test -f "$work/tools-prefix/$f" || { echo "not installed: $f"; exit 1; }
+done
+cmake -S "$here/emulator" -B "$work/em" "${gen[@]}" -DCMAKE_PREFIX_PATH="$work/tools-prefix" >/dev/null
+cmake --build "$work/em" >/dev/null
+"$work/em/consumer"
+# The installed helper starts the installed emulator for a command.
+"$work/tools-prefix/bin/ivsrt-with-emulator" "$work/tools-prefix/bin/ivsrt-emulator" -- \
+    sh -c 'test -n "$AWS_ENDPOINT_URL_IVS_REALTIME"'
+echo "consumption tests: 4 passed"
