@@ -4,8 +4,12 @@
 
 // Tests for ivsrt/client_config.hpp: what a client is built from. The defaults; settings the
 // constructor refuses, with a message naming the setting; where unset settings come from (the
-// environment) and that settings in code win; the events on_event receives. Clients run against
-// the in-process emulator or a loopback server scripted by the test.
+// environment) and that settings in code win; the events on_event receives. Then what the
+// settings do end to end: resending after a partial response only when idempotent (the
+// emulator's truncate and reset-after faults), FIPS and dual-stack endpoints, the adaptive retry
+// mode, the retry quota, cancellation during a backoff wait, the pool settings, and events that
+// hold no secret. Clients run against the in-process emulator or a loopback server scripted by
+// the test.
 
 #include "common/client_fixture.hpp"
 #include "common/client_on_emulator.hpp"
@@ -15,14 +19,25 @@
 #include <ivsrt/client_config.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
+#include <initializer_list>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -36,6 +51,7 @@ using ivsrt::test::client_fixture;
 using ivsrt::test::client_on_emulator;
 using ivsrt::test::get_stage;
 using ivsrt::test::isolated_sources;
+using ivsrt::test::make_response;
 using ivsrt::test::running_emulator;
 using namespace std::chrono_literals;
 using vars = std::map<std::string, std::string, std::less<>>;
@@ -471,6 +487,200 @@ BOOST_AUTO_TEST_CASE(on_event_reports_each_step_of_a_call) {
     const auto keys = ivsrt::test::default_credentials();
     BOOST_TEST(!contains(all_text, keys.secret_access_key));
     BOOST_TEST(!contains(all_text, keys.access_key_id));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// The client end to end against the emulator's faults and scripted servers: what the README
+// promises about resending, retry modes, the retry quota, cancellation, the pool settings and
+// the events.
+
+namespace {
+
+// Runs `body` on `ioc` to completion and rethrows what escaped it. A hang fails the test after
+// 120 s instead of blocking the suite.
+template <class F>
+void run_on(asio::io_context& ioc, F body) {
+    bool finished = false;
+    std::exception_ptr failure;
+    asio::steady_timer guard(ioc, std::chrono::seconds(120));
+    guard.async_wait([&](boost::system::error_code ec) {
+        if (ec) return;
+        BOOST_ERROR("test did not finish");
+        ioc.stop();
+    });
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            co_await body();
+            finished = true;
+        },
+        [&](std::exception_ptr e) {
+            failure = e;
+            guard.cancel();
+        });
+    ioc.restart();
+    ioc.run();
+    if (failure) std::rethrow_exception(failure);
+    BOOST_TEST_REQUIRE(finished);
+}
+
+// Runs `ioc` until `done()` holds; a stalled io_context fails the test after 30 s.
+template <class Done>
+void run_until(asio::io_context& ioc, Done done) {
+    ioc.restart();
+    for (int i = 0; i < 100000 && !done(); ++i) {
+        BOOST_TEST_REQUIRE(ioc.run_one_for(std::chrono::seconds(30)) > 0u, "stalled");
+    }
+    BOOST_TEST_REQUIRE(done());
+}
+
+// The emulator's requests of `operation` ("GetStage") so far, faulted or not.
+std::size_t requests_of(const running_emulator& emu, std::string_view operation) {
+    const std::string needle = " " + std::string(operation) + " ";
+    std::size_t n = 0;
+    for (const auto& line : emu.log()) n += contains(line, needle);
+    return n;
+}
+
+// An emulator that injects these faults ("truncate:op=GetStage", ...).
+ivsrt::emulator::options with_faults(std::initializer_list<std::string_view> specs) {
+    ivsrt::emulator::options opts;
+    for (auto spec : specs) opts.faults.push_back(ivsrt::emulator::parse_fault(spec));
+    return opts;
+}
+
+}  // namespace
+
+// A request whose response had started arriving is resent only for an idempotent operation:
+// the service may have acted on it. CreateParticipantToken has no idempotency token, so a second
+// send would issue a second token; GetStage and ListTagsForResource only read.
+BOOST_AUTO_TEST_SUITE(resend_after_a_partial_response)
+
+// The emulator runs the operation and sends half of the response body, then closes: on the 2nd,
+// 4th, ... request of each operation. Each operation is called twice, then once more.
+BOOST_AUTO_TEST_CASE(truncated_response_is_resent_only_when_idempotent) {
+    running_emulator emu(
+        with_faults({"truncate:every=2:op=CreateParticipantToken", "truncate:every=2:op=GetStage",
+                     "truncate:every=2:op=ListTagsForResource"}));
+    asio::io_context ioc{1};
+    auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    run_on(ioc, [&]() -> asio::awaitable<void> {
+        const model::create_stage_request create{.name = "resend"};
+        const auto created = co_await ivs.async_create_stage(create);
+        const std::string arn = created.stage->arn;
+
+        // CreateParticipantToken: the 1st call is answered, the 2nd is cut and not resent.
+        const model::create_participant_token_request issue{.stage_arn = arn, .user_id = "u1"};
+        const auto first = co_await ivs.async_create_participant_token(issue);
+        BOOST_TEST(first.participant_token.has_value());
+        ivsrt::diagnostics diag;
+        auto [ec, second] = co_await ivs.async_create_participant_token(
+            issue, diag, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(ec.failed());
+        BOOST_TEST(!second.participant_token.has_value());
+        BOOST_TEST(contains(diag.message(),
+                            "attempt 1, not resent: the response had started and "
+                            "the operation is not idempotent"),
+                   diag.message());
+        BOOST_TEST(requests_of(emu, "CreateParticipantToken") == 2u);
+
+        // GetStage and ListTagsForResource: the 2nd call's first attempt is cut, its retry
+        // answered.
+        const model::get_stage_request get{.arn = arn};
+        const model::list_tags_for_resource_request tags{.resource_arn = arn};
+        for (int i = 0; i < 2; ++i) {
+            BOOST_TEST_CONTEXT("call " << i + 1) {
+                ivsrt::diagnostics d1, d2;
+                auto [e1, got] =
+                    co_await ivs.async_get_stage(get, d1, asio::as_tuple(asio::use_awaitable));
+                BOOST_TEST(!e1.failed(), d1.to_string());
+                BOOST_TEST(got.stage.has_value());
+                auto [e2, listed] = co_await ivs.async_list_tags_for_resource(
+                    tags, d2, asio::as_tuple(asio::use_awaitable));
+                BOOST_TEST(!e2.failed(), d2.to_string());
+                BOOST_TEST(listed.tags.empty());
+            }
+        }
+        BOOST_TEST(requests_of(emu, "GetStage") == 3u);
+        BOOST_TEST(requests_of(emu, "ListTagsForResource") == 3u);
+
+        // A new call of CreateParticipantToken is a new request.
+        const auto third = co_await ivs.async_create_participant_token(issue);
+        BOOST_TEST(third.participant_token.has_value());
+    });
+    BOOST_TEST(requests_of(emu, "CreateParticipantToken") == 3u);
+    BOOST_TEST(requests_of(emu, "GetStage") == 3u);
+    BOOST_TEST(requests_of(emu, "ListTagsForResource") == 3u);
+}
+
+// Every request is cut: CreateParticipantToken is sent once, GetStage and ListTagsForResource
+// make all their attempts.
+BOOST_AUTO_TEST_CASE(always_truncated_response_ends_after_one_or_all_attempts) {
+    running_emulator emu(with_faults({"truncate:op=CreateParticipantToken", "truncate:op=GetStage",
+                                      "truncate:op=ListTagsForResource"}));
+    asio::io_context ioc{1};
+    auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    run_on(ioc, [&]() -> asio::awaitable<void> {
+        const model::create_stage_request create{.name = "resend"};
+        const auto created = co_await ivs.async_create_stage(create);
+        const std::string arn = created.stage->arn;
+        const model::create_participant_token_request issue{.stage_arn = arn};
+        auto [e1, r1] =
+            co_await ivs.async_create_participant_token(issue, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e1.failed());
+        const model::get_stage_request get{.arn = arn};
+        ivsrt::diagnostics diag;
+        auto [e2, r2] =
+            co_await ivs.async_get_stage(get, diag, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e2.failed());
+        BOOST_TEST(contains(diag.message(), "attempt 3)"), diag.message());
+        const model::list_tags_for_resource_request tags{.resource_arn = arn};
+        auto [e3, r3] =
+            co_await ivs.async_list_tags_for_resource(tags, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e3.failed());
+    });
+    BOOST_TEST(requests_of(emu, "CreateParticipantToken") == 1u);
+    BOOST_TEST(requests_of(emu, "GetStage") == 3u);
+    BOOST_TEST(requests_of(emu, "ListTagsForResource") == 3u);
+}
+
+// The emulator sends the whole response, then resets the connection: each call gets its result
+// from one request, and the reset connection is not used for the next call.
+BOOST_AUTO_TEST_CASE(reset_after_the_response_sends_each_request_once) {
+    running_emulator emu(
+        with_faults({"reset-after:op=CreateParticipantToken", "reset-after:op=GetStage"}));
+    asio::io_context ioc{1};
+    auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    std::set<std::string> tokens;
+    run_on(ioc, [&]() -> asio::awaitable<void> {
+        const model::create_stage_request create{.name = "reset"};
+        const auto created = co_await ivs.async_create_stage(create);
+        const model::create_participant_token_request issue{.stage_arn = created.stage->arn};
+        const model::get_stage_request get{.arn = created.stage->arn};
+        for (int i = 0; i < 3; ++i) {
+            BOOST_TEST_CONTEXT("call " << i + 1) {
+                ivsrt::diagnostics diag;
+                auto [ec, issued] = co_await ivs.async_create_participant_token(
+                    issue, diag, asio::as_tuple(asio::use_awaitable));
+                BOOST_TEST(!ec.failed(), diag.to_string());
+                if (issued.participant_token) tokens.insert(*issued.participant_token->token);
+                auto [e2, got] =
+                    co_await ivs.async_get_stage(get, diag, asio::as_tuple(asio::use_awaitable));
+                BOOST_TEST(!e2.failed(), diag.to_string());
+            }
+        }
+    });
+    BOOST_TEST(tokens.size() == 3u);
+    BOOST_TEST(requests_of(emu, "CreateParticipantToken") == 3u);
+    BOOST_TEST(requests_of(emu, "GetStage") == 3u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
