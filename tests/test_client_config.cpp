@@ -684,3 +684,211 @@ BOOST_AUTO_TEST_CASE(reset_after_the_response_sends_each_request_once) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// use_fips and use_dual_stack, in code or from AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT,
+// choose the endpoint the client sends to; a setting in code wins over the environment.
+BOOST_AUTO_TEST_SUITE(endpoint_variants)
+
+BOOST_AUTO_TEST_CASE(fips_and_dual_stack_reach_the_endpoint) {
+    const std::string plain = "https://ivsrealtime.us-east-1.amazonaws.com";
+    const std::string fips = "https://ivsrealtime-fips.us-east-1.amazonaws.com";
+    const std::string dual = "https://ivsrealtime.us-east-1.api.aws";
+    const std::string both = "https://ivsrealtime-fips.us-east-1.api.aws";
+
+    auto cfg = valid_config();
+    BOOST_TEST(endpoint_url_of(cfg) == plain);
+    cfg.use_fips = true;
+    BOOST_TEST(endpoint_url_of(cfg) == fips);
+    cfg.use_dual_stack = true;
+    BOOST_TEST(endpoint_url_of(cfg) == both);
+    cfg.use_fips = false;
+    BOOST_TEST(endpoint_url_of(cfg) == dual);
+
+    cfg = valid_config();
+    cfg.sources.env = ivsrt::environment(vars{{"AWS_USE_DUALSTACK_ENDPOINT", "true"}});
+    BOOST_TEST(endpoint_url_of(cfg) == dual);
+    cfg.use_dual_stack = false;
+    BOOST_TEST(endpoint_url_of(cfg) == plain);
+
+    cfg = valid_config();
+    cfg.sources.env = ivsrt::environment(
+        vars{{"AWS_USE_FIPS_ENDPOINT", "true"}, {"AWS_USE_DUALSTACK_ENDPOINT", "true"}});
+    BOOST_TEST(endpoint_url_of(cfg) == both);
+    cfg.use_fips = false;
+    BOOST_TEST(endpoint_url_of(cfg) == dual);
+    cfg.use_dual_stack = false;
+    BOOST_TEST(endpoint_url_of(cfg) == plain);
+
+    cfg = valid_config();
+    cfg.sources.env = ivsrt::environment(
+        vars{{"AWS_USE_FIPS_ENDPOINT", "false"}, {"AWS_USE_DUALSTACK_ENDPOINT", "false"}});
+    BOOST_TEST(endpoint_url_of(cfg) == plain);
+    cfg.use_fips = true;
+    cfg.use_dual_stack = true;
+    BOOST_TEST(endpoint_url_of(cfg) == both);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// Retry behaviour end to end against a scripted server: the adaptive mode's rate limiter, the
+// client-wide retry quota, cancellation while waiting to retry.
+BOOST_AUTO_TEST_SUITE(retry_end_to_end)
+
+namespace {
+
+// A fixed wall clock (a whole second): the adaptive rate limiter sees no time pass, so its waits
+// are exact: after a throttling error the bucket is empty and refills at 0.5 tokens per second,
+// so the n-th call after it waits 2n seconds.
+const std::chrono::system_clock::time_point fixed_time =
+    std::chrono::sys_days(std::chrono::year(2026) / 1 / 2) + std::chrono::hours(3);
+
+// One throttled call turns the limiter on; then 31 calls at once: the limiter holds them for
+// 2, 4, ... 62 s, so the ones held for the call timeout (60 s) or more fail at once, the others
+// are cancelled while they wait. Nothing but the throttled call reaches the server.
+void limiter_holds_calls_after_throttling(client_fixture& f, ivsrt::client_config cfg) {
+    cfg.wall_clock = [] { return fixed_time; };
+    f.service.responses.push_back(
+        make_response(429, "", {{"x-amzn-ErrorType", "ThrottlingException"}}));
+    ivsrt::client ivs(f.ioc.get_executor(), std::move(cfg));
+
+    boost::system::error_code first;
+    bool first_done = false;
+    ivs.async_get_stage(get_stage, [&](boost::system::error_code ec, model::get_stage_result) {
+        first = ec;
+        first_done = true;
+    });
+    run_until(f.ioc, [&] { return first_done; });
+    BOOST_TEST(first == errc::throttling);
+    BOOST_TEST_REQUIRE(f.service.requests.size() == 1u);
+
+    constexpr std::size_t n = 31;
+    std::array<asio::cancellation_signal, n> signals;
+    std::array<ivsrt::diagnostics, n> diags;
+    std::array<std::optional<boost::system::error_code>, n> results;
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        ivs.async_get_stage(
+            get_stage, diags[i],
+            asio::bind_cancellation_slot(
+                signals[i].slot(), [&, i](boost::system::error_code ec, model::get_stage_result) {
+                    results[i] = ec;
+                    ++done;
+                }));
+    }
+    // Every call runs until it waits on a timer: the limiter's, or none for those that failed.
+    f.ioc.restart();
+    for (int i = 0; i < 100000 && f.ioc.poll_one() > 0; ++i) {
+    }
+    std::size_t timed_out = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!results[i]) continue;
+        BOOST_TEST_CONTEXT("call " << i) {
+            ++timed_out;
+            BOOST_TEST(*results[i] == errc::timeout);
+            BOOST_TEST(diags[i].message() ==
+                           "GetStage: the call timeout (60000 ms) expired waiting for the "
+                           "adaptive rate limiter",
+                       diags[i].message());
+        }
+    }
+    BOOST_TEST(timed_out >= 2u);  // those held 60 and 62 s, at least
+    BOOST_TEST(timed_out < n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!results[i]) signals[i].emit(asio::cancellation_type::terminal);
+    }
+    run_until(f.ioc, [&] { return done == n; });
+    for (std::size_t i = 0; i < n; ++i) {
+        if (*results[i] == errc::timeout) continue;
+        BOOST_TEST_CONTEXT("call " << i) {
+            BOOST_TEST(*results[i] == errc::cancelled);
+            BOOST_TEST(diags[i].message() ==
+                       "GetStage: cancelled waiting for the adaptive rate limiter");
+        }
+    }
+    BOOST_TEST(f.service.requests.size() == 1u);
+    f.server.stop();
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(adaptive_mode_holds_calls_after_throttling, client_fixture) {
+    auto cfg = config();
+    cfg.retry = ivsrt::retry_config{.mode = ivsrt::retry_mode::adaptive, .max_attempts = 1};
+    limiter_holds_calls_after_throttling(*this, std::move(cfg));
+}
+
+BOOST_FIXTURE_TEST_CASE(adaptive_mode_from_the_environment, client_fixture) {
+    auto cfg = config();
+    cfg.sources.env =
+        ivsrt::environment(vars{{"AWS_RETRY_MODE", "adaptive"}, {"AWS_MAX_ATTEMPTS", "1"}});
+    limiter_holds_calls_after_throttling(*this, std::move(cfg));
+}
+
+// A quota of 20 tokens, 14 per transient retry: the first call retries once and stops when the
+// quota cannot pay for a second retry; the next call is not retried at all. Both say why.
+BOOST_FIXTURE_TEST_CASE(spent_retry_quota_stops_retries, client_fixture) {
+    for (int i = 0; i < 4; ++i) {
+        service.responses.push_back(make_response(
+            500, R"({"message":"boom"})", {{"x-amzn-ErrorType", "InternalServerException"}}));
+    }
+    auto cfg = config();
+    cfg.retry = ivsrt::retry_config{.max_attempts = 3, .quota_capacity = 20};
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    run([&]() -> asio::awaitable<void> {
+        ivsrt::diagnostics diag;
+        auto [e1, r1] =
+            co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e1 == errc::internal_server);
+        BOOST_TEST(diag.message() == "boom (not retried: retry quota exhausted)");
+        BOOST_TEST(service.requests.size() == 2u);
+        auto [e2, r2] =
+            co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e2 == errc::internal_server);
+        BOOST_TEST(diag.message() == "boom (not retried: retry quota exhausted)");
+        BOOST_TEST(diag.aws_error_code() == "InternalServerException");
+        BOOST_TEST(service.requests.size() == 3u);
+    });
+    BOOST_TEST(retry_delays().size() == 1u);
+}
+
+// Cancelled while waiting an hour to retry (the server asked for it): the call ends at once with
+// errc::cancelled and sends nothing more. (A wait that ignored the cancellation stalls the
+// io_context: run_until fails after 30 s.)
+BOOST_FIXTURE_TEST_CASE(cancellation_during_the_backoff_wait, client_fixture) {
+    service.responses.push_back(make_response(
+        503, "", {{"x-amzn-ErrorType", "ServiceUnavailable"}, {"x-amz-retry-after", "3600000"}}));
+    asio::cancellation_signal signal;
+    auto cfg = config();
+    cfg.retry = ivsrt::retry_config{.max_attempts = 3, .max_delay = std::chrono::hours(2)};
+    cfg.call_timeout = std::chrono::hours(3);
+    auto record = cfg.on_event;
+    cfg.on_event = [&, record](const ivsrt::client_event& e) {
+        record(e);
+        // Emitted once the call sleeps: the call resumes no handler before it waits.
+        if (e.kind == ivsrt::client_event_kind::retry) {
+            asio::post(ioc, [&] { signal.emit(asio::cancellation_type::terminal); });
+        }
+    };
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    ivsrt::diagnostics diag;
+    std::optional<boost::system::error_code> result;
+    ivs.async_get_stage(
+        get_stage, diag,
+        asio::bind_cancellation_slot(signal.slot(), [&](boost::system::error_code ec,
+                                                        model::get_stage_result) { result = ec; }));
+    run_until(ioc, [&] { return result.has_value(); });
+    BOOST_TEST(*result == errc::cancelled);
+    BOOST_TEST(diag.message() == "GetStage: cancelled waiting to retry");
+    BOOST_TEST(retry_delays() == std::vector<std::chrono::nanoseconds>{std::chrono::hours(1)},
+               boost::test_tools::per_element());
+    server.stop();
+    ioc.restart();
+    ioc.poll();
+    BOOST_TEST(service.requests.size() == 1u);
+    BOOST_TEST(server.accepted() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
