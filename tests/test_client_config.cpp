@@ -892,3 +892,227 @@ BOOST_FIXTURE_TEST_CASE(cancellation_during_the_backoff_wait, client_fixture) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// client_config::pool reaches the client's connection pool: each setting changes what the loopback
+// server sees.
+BOOST_AUTO_TEST_SUITE(pool_settings)
+
+namespace {
+
+// `n` GetStage calls, one after the other; true when all succeeded.
+bool call_in_turn(client_fixture& f, ivsrt::client& ivs, int n) {
+    int ok = 0, done = 0;
+    for (int i = 0; i < n; ++i) {
+        ivs.async_get_stage(get_stage, [&](boost::system::error_code ec, model::get_stage_result) {
+            ok += !ec;
+            ++done;
+        });
+        run_until(f.ioc, [&] { return done == i + 1; });
+    }
+    return ok == n;
+}
+
+// A resolver that answers 127.0.0.1 for every name and counts the lookups.
+struct counting_resolver {
+    std::shared_ptr<std::size_t> lookups = std::make_shared<std::size_t>(0);
+
+    ivsrt::host_resolver resolver(asio::io_context& ioc) const {
+        return [&ioc, lookups = lookups](const std::string&, const std::string& port,
+                                         ivsrt::resolve_callback done) {
+            ++*lookups;
+            const asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"),
+                                             static_cast<std::uint16_t>(std::stoi(port)));
+            asio::post(ioc, [done = std::move(done), ep] { done({}, {ep}); });
+        };
+    }
+};
+
+}  // namespace
+
+// max_lifetime 0: every request on a new connection. (The default reuses one.)
+BOOST_FIXTURE_TEST_CASE(zero_max_lifetime_connects_for_every_request, client_fixture) {
+    auto cfg = config();
+    cfg.pool.max_lifetime = std::chrono::seconds(0);
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    BOOST_TEST(call_in_turn(*this, ivs, 3));
+    BOOST_TEST(server.accepted() == 3u);
+    BOOST_TEST(ivs.connection_stats().connects == 3u);
+    BOOST_TEST(ivs.connection_stats().reuses == 0u);
+
+    ivsrt::client reusing(ioc.get_executor(), config());
+    BOOST_TEST(call_in_turn(*this, reusing, 3));
+    BOOST_TEST(server.accepted() == 4u);
+    server.stop();
+}
+
+// max_idle_time 0: an idle connection is never reused.
+BOOST_FIXTURE_TEST_CASE(zero_max_idle_time_never_reuses, client_fixture) {
+    auto cfg = config();
+    cfg.pool.max_idle_time = std::chrono::seconds(0);
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    BOOST_TEST(call_in_turn(*this, ivs, 3));
+    BOOST_TEST(server.accepted() == 3u);
+    BOOST_TEST(ivs.connection_stats().reuses == 0u);
+    BOOST_TEST(ivs.connection_stats().evictions == 2u);
+    server.stop();
+}
+
+// resolve_ttl 0: every new connection looks the host up again; with the default (30 s) one
+// lookup serves them all. The server closes each connection ("Connection: close"), so that each
+// call needs a new one whatever the other pool settings.
+BOOST_FIXTURE_TEST_CASE(resolve_ttl_reaches_the_resolver_cache, client_fixture) {
+    for (int i = 0; i < 6; ++i) {
+        service.responses.push_back(make_response(200, "{}", {{"Connection", "close"}}));
+    }
+    const std::string url = "http://ivs.test:" + std::to_string(port);
+    counting_resolver fresh, cached;
+    auto cfg = config();
+    cfg.endpoint_url = url;
+    cfg.pool.resolver = fresh.resolver(ioc);
+    cfg.pool.resolve_ttl = std::chrono::seconds(0);
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    BOOST_TEST(call_in_turn(*this, ivs, 3));
+    BOOST_TEST(*fresh.lookups == 3u);
+
+    cfg = config();
+    cfg.endpoint_url = url;
+    cfg.pool.resolver = cached.resolver(ioc);
+    ivsrt::client caching(ioc.get_executor(), std::move(cfg));
+    BOOST_TEST(call_in_turn(*this, caching, 3));
+    BOOST_TEST(*cached.lookups == 1u);
+    BOOST_TEST(server.accepted() == 6u);
+    server.stop();
+}
+
+// connect_timeout 0: a new connection's deadline has passed before the lookup, which never
+// answers here, so the call fails with errc::timeout without waiting on any timer. (With the
+// default 3.1 s, the call would still be waiting when the io_context has nothing ready to run.)
+BOOST_FIXTURE_TEST_CASE(connect_timeout_bounds_a_new_connection, client_fixture) {
+    std::vector<ivsrt::resolve_callback> never_answered;
+    auto cfg = config();
+    cfg.endpoint_url = "http://ivs.test:" + std::to_string(port);
+    cfg.pool.connect_timeout = std::chrono::seconds(0);
+    cfg.pool.resolver = [&](const std::string&, const std::string&, ivsrt::resolve_callback done) {
+        never_answered.push_back(std::move(done));
+    };
+    cfg.retry = ivsrt::retry_config{.max_attempts = 1};
+    cfg.attempt_timeout = std::chrono::hours(1);
+    cfg.call_timeout = std::chrono::hours(2);
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    std::optional<boost::system::error_code> result;
+    ivs.async_get_stage(
+        get_stage, [&](boost::system::error_code ec, model::get_stage_result) { result = ec; });
+    ioc.restart();
+    for (int i = 0; i < 100000 && !result && ioc.poll_one() > 0; ++i) {
+    }
+    BOOST_TEST_REQUIRE(result.has_value());
+    BOOST_TEST(*result == errc::timeout);
+    BOOST_TEST(server.accepted() == 0u);
+    server.stop();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// No event carries a secret: a client with a secret key and a session token issues participant
+// tokens through successes, throttling and transient errors with retries, cut responses, service
+// errors and rejected signatures; every field of every event, rendered as text, holds none of
+// the secret key, the session token or any participant token (nor any part of one).
+BOOST_AUTO_TEST_SUITE(events_hold_no_secrets)
+
+namespace {
+
+// Every field of an event as text.
+std::string render(const ivsrt::client_event& e) {
+    std::string s;
+    s.append(ivsrt::to_string(e.kind)).append("|").append(e.operation);
+    s += "|" + std::to_string(e.attempt) + "|" + std::to_string(e.error.value()) + "|";
+    s.append(e.error.category().name()).append("|").append(e.error.message());
+    s += "|" + std::to_string(e.http_status) + "|";
+    s.append(e.aws_error_code).append("|").append(e.request_id);
+    s += "|" + std::to_string(e.duration.count()) + "|";
+    s.append(e.detail);
+    return s;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(no_event_field_holds_a_secret_or_a_token) {
+    running_emulator emu(with_faults(
+        {"429:every=3:op=CreateParticipantToken", "truncate:every=5:op=CreateParticipantToken",
+         "503:every=2:op=GetStage", "reset-after:every=3:op=GetStage"}));
+    asio::io_context ioc{1};
+    ivsrt::credentials keys = ivsrt::test::default_credentials();
+    keys.session_token = "IQoJb3JpZ2luX2VjEXAMPLESESSIONtokenFORivsrtTESTSonly0123456789";
+    std::vector<std::string> events;
+    std::map<ivsrt::client_event_kind, int> kinds;
+    int failed_attempts = 0;
+    auto on_event = [&](const ivsrt::client_event& e) {
+        events.push_back(render(e));
+        ++kinds[e.kind];
+        failed_attempts += e.kind == ivsrt::client_event_kind::attempt_end && e.error.failed();
+    };
+    auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
+    cfg.credentials = ivsrt::make_static_provider(ioc.get_executor(), keys);
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    cfg.on_event = on_event;
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    // The same keys but a wrong secret: every request is refused (InvalidSignatureException).
+    ivsrt::credentials wrong = keys;
+    wrong.secret_access_key = "wrongSECRETkeyEXAMPLEwJalrXUtnFEMIK7MDENGbPxRf";
+    auto bad_cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
+    bad_cfg.credentials = ivsrt::make_static_provider(ioc.get_executor(), wrong);
+    bad_cfg.on_event = on_event;
+    ivsrt::client refused(ioc.get_executor(), std::move(bad_cfg));
+
+    std::vector<std::string> tokens;
+    run_on(ioc, [&]() -> asio::awaitable<void> {
+        model::create_stage_request create{.name = "secrets"};
+        create.participant_token_configurations =
+            std::vector<model::participant_token_configuration>{{.user_id = "a"}, {.user_id = "b"}};
+        const auto created = co_await ivs.async_create_stage(create);
+        for (const auto& t : created.participant_tokens.value()) tokens.push_back(*t.token);
+        const std::string arn = created.stage->arn;
+        const model::create_participant_token_request issue{.stage_arn = arn, .user_id = "u"};
+        const model::get_stage_request get{.arn = arn};
+        for (int i = 0; i < 6; ++i) {
+            auto [ec, issued] = co_await ivs.async_create_participant_token(
+                issue, asio::as_tuple(asio::use_awaitable));
+            if (!ec) tokens.push_back(*issued.participant_token->token);
+            auto [e2, got] = co_await ivs.async_get_stage(get, asio::as_tuple(asio::use_awaitable));
+        }
+        const model::get_stage_request missing_stage{.arn = arn + "x"};
+        auto [e3, none] =
+            co_await ivs.async_get_stage(missing_stage, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e3 == errc::resource_not_found);
+        const model::list_stages_request list{};
+        auto [e4, denied] =
+            co_await refused.async_list_stages(list, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e4 == errc::authentication);
+    });
+    // The run went through all of it.
+    BOOST_TEST(tokens.size() >= 6u);
+    BOOST_TEST(kinds[ivsrt::client_event_kind::retry] >= 3);
+    BOOST_TEST(kinds[ivsrt::client_event_kind::credentials_refreshed] == 2);
+    BOOST_TEST(failed_attempts >= 6);
+
+    std::vector<std::string> secrets = {keys.secret_access_key, *keys.session_token,
+                                        wrong.secret_access_key};
+    for (const auto& token : tokens) {
+        secrets.push_back(token);
+        // Each part of the JWT (header, claims, signature), in case a part leaks.
+        for (std::size_t from = 0, dot = 0; from <= token.size(); from = dot + 1) {
+            dot = token.find('.', from);
+            if (dot == std::string::npos) dot = token.size();
+            if (dot - from >= 16) secrets.push_back(token.substr(from, dot - from));
+        }
+    }
+    for (const auto& text : events) {
+        for (const auto& secret : secrets) {
+            BOOST_TEST(!contains(text, secret), "event \"" << text << "\" holds a secret");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
