@@ -651,13 +651,19 @@ BOOST_AUTO_TEST_CASE(always_truncated_response_ends_after_one_or_all_attempts) {
 }
 
 // The emulator sends the whole response, then resets the connection: each call gets its result
-// from one request, and the reset connection is not used for the next call.
+// from one request in one attempt (the reset connection is not used for the next call, or if it
+// is, the pool resends on a new one before anything was received: no attempt is lost).
 BOOST_AUTO_TEST_CASE(reset_after_the_response_sends_each_request_once) {
     running_emulator emu(
         with_faults({"reset-after:op=CreateParticipantToken", "reset-after:op=GetStage"}));
     asio::io_context ioc{1};
     auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
     cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    int attempts = 0, retries = 0;
+    cfg.on_event = [&](const ivsrt::client_event& e) {
+        attempts += e.kind == ivsrt::client_event_kind::attempt_start;
+        retries += e.kind == ivsrt::client_event_kind::retry;
+    };
     ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
     std::set<std::string> tokens;
     run_on(ioc, [&]() -> asio::awaitable<void> {
@@ -681,6 +687,8 @@ BOOST_AUTO_TEST_CASE(reset_after_the_response_sends_each_request_once) {
     BOOST_TEST(tokens.size() == 3u);
     BOOST_TEST(requests_of(emu, "CreateParticipantToken") == 3u);
     BOOST_TEST(requests_of(emu, "GetStage") == 3u);
+    BOOST_TEST(attempts == 7);  // CreateStage, then 3 x (CreateParticipantToken, GetStage)
+    BOOST_TEST(retries == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
