@@ -862,6 +862,27 @@ BOOST_FIXTURE_TEST_CASE(spent_retry_quota_stops_retries, client_fixture) {
     BOOST_TEST(retry_delays().size() == 1u);
 }
 
+// The same after transport errors: nothing listens on the port. The first call retries once,
+// then its diagnostics say the quota stopped it.
+BOOST_FIXTURE_TEST_CASE(spent_retry_quota_stops_retries_after_transport_errors, client_fixture) {
+    server.stop();  // the port refuses connections
+    auto cfg = config();
+    cfg.retry = ivsrt::retry_config{.max_attempts = 3, .quota_capacity = 20};
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    ivsrt::diagnostics diag;
+    std::optional<boost::system::error_code> result;
+    ivs.async_get_stage(
+        get_stage, diag,
+        [&](boost::system::error_code ec, model::get_stage_result) { result = ec; });
+    run_until(ioc, [&] { return result.has_value(); });
+    BOOST_TEST(*result == errc::connection);
+    const std::string tail =
+        "(127.0.0.1:" + std::to_string(port) + ", attempt 2, not retried: retry quota exhausted)";
+    BOOST_TEST(diag.message().ends_with(tail), diag.message());
+    BOOST_TEST(retry_delays().size() == 1u);
+}
+
 // Cancelled while waiting an hour to retry (the server asked for it): the call ends at once with
 // errc::cancelled and sends nothing more. (A wait that ignored the cancellation stalls the
 // io_context: run_until fails after 30 s.)
