@@ -4,8 +4,12 @@
 
 // Tests for ivsrt/client_config.hpp: what a client is built from. The defaults; settings the
 // constructor refuses, with a message naming the setting; where unset settings come from (the
-// environment) and that settings in code win; the events on_event receives. Clients run against
-// the in-process emulator or a loopback server scripted by the test.
+// environment) and that settings in code win; the events on_event receives. Then what the
+// settings do end to end: resending after a partial response only when idempotent (the
+// emulator's truncate and reset-after faults), FIPS and dual-stack endpoints, the adaptive retry
+// mode, the retry quota, cancellation during a backoff wait, the pool settings, and events that
+// hold no secret. Clients run against the in-process emulator or a loopback server scripted by
+// the test.
 
 #include "common/client_fixture.hpp"
 #include "common/client_on_emulator.hpp"
@@ -15,14 +19,25 @@
 #include <ivsrt/client_config.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
+#include <initializer_list>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -36,6 +51,7 @@ using ivsrt::test::client_fixture;
 using ivsrt::test::client_on_emulator;
 using ivsrt::test::get_stage;
 using ivsrt::test::isolated_sources;
+using ivsrt::test::make_response;
 using ivsrt::test::running_emulator;
 using namespace std::chrono_literals;
 using vars = std::map<std::string, std::string, std::less<>>;
@@ -471,6 +487,661 @@ BOOST_AUTO_TEST_CASE(on_event_reports_each_step_of_a_call) {
     const auto keys = ivsrt::test::default_credentials();
     BOOST_TEST(!contains(all_text, keys.secret_access_key));
     BOOST_TEST(!contains(all_text, keys.access_key_id));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// The client end to end against the emulator's faults and scripted servers: what the README
+// promises about resending, retry modes, the retry quota, cancellation, the pool settings and
+// the events.
+
+namespace {
+
+// Runs `body` on `ioc` to completion and rethrows what escaped it. A hang fails the test after
+// 120 s instead of blocking the suite.
+template <class F>
+void run_on(asio::io_context& ioc, F body) {
+    bool finished = false;
+    std::exception_ptr failure;
+    asio::steady_timer guard(ioc, std::chrono::seconds(120));
+    guard.async_wait([&](boost::system::error_code ec) {
+        if (ec) return;
+        BOOST_ERROR("test did not finish");
+        ioc.stop();
+    });
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            co_await body();
+            finished = true;
+        },
+        [&](std::exception_ptr e) {
+            failure = e;
+            guard.cancel();
+        });
+    ioc.restart();
+    ioc.run();
+    if (failure) std::rethrow_exception(failure);
+    BOOST_TEST_REQUIRE(finished);
+}
+
+// Runs `ioc` until `done()` holds; a stalled io_context fails the test after 30 s.
+template <class Done>
+void run_until(asio::io_context& ioc, Done done) {
+    ioc.restart();
+    for (int i = 0; i < 100000 && !done(); ++i) {
+        BOOST_TEST_REQUIRE(ioc.run_one_for(std::chrono::seconds(30)) > 0u, "stalled");
+    }
+    BOOST_TEST_REQUIRE(done());
+}
+
+// The emulator's requests of `operation` ("GetStage") so far, faulted or not.
+std::size_t requests_of(const running_emulator& emu, std::string_view operation) {
+    const std::string needle = " " + std::string(operation) + " ";
+    std::size_t n = 0;
+    for (const auto& line : emu.log()) n += contains(line, needle);
+    return n;
+}
+
+// An emulator that injects these faults ("truncate:op=GetStage", ...).
+ivsrt::emulator::options with_faults(std::initializer_list<std::string_view> specs) {
+    ivsrt::emulator::options opts;
+    for (auto spec : specs) opts.faults.push_back(ivsrt::emulator::parse_fault(spec));
+    return opts;
+}
+
+}  // namespace
+
+// A request whose response had started arriving is resent only for an idempotent operation:
+// the service may have acted on it. CreateParticipantToken has no idempotency token, so a second
+// send would issue a second token; GetStage and ListTagsForResource only read.
+BOOST_AUTO_TEST_SUITE(resend_after_a_partial_response)
+
+// The emulator runs the operation and sends half of the response body, then closes: on the 2nd,
+// 4th, ... request of each operation. Each operation is called twice, then once more.
+BOOST_AUTO_TEST_CASE(truncated_response_is_resent_only_when_idempotent) {
+    running_emulator emu(
+        with_faults({"truncate:every=2:op=CreateParticipantToken", "truncate:every=2:op=GetStage",
+                     "truncate:every=2:op=ListTagsForResource"}));
+    asio::io_context ioc{1};
+    auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    run_on(ioc, [&]() -> asio::awaitable<void> {
+        const model::create_stage_request create{.name = "resend"};
+        const auto created = co_await ivs.async_create_stage(create);
+        const std::string arn = created.stage->arn;
+
+        // CreateParticipantToken: the 1st call is answered, the 2nd is cut and not resent.
+        const model::create_participant_token_request issue{.stage_arn = arn, .user_id = "u1"};
+        const auto first = co_await ivs.async_create_participant_token(issue);
+        BOOST_TEST(first.participant_token.has_value());
+        ivsrt::diagnostics diag;
+        auto [ec, second] = co_await ivs.async_create_participant_token(
+            issue, diag, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(ec.failed());
+        BOOST_TEST(!second.participant_token.has_value());
+        BOOST_TEST(contains(diag.message(),
+                            "attempt 1, not resent: the response had started and "
+                            "the operation is not idempotent"),
+                   diag.message());
+        BOOST_TEST(requests_of(emu, "CreateParticipantToken") == 2u);
+
+        // GetStage and ListTagsForResource: the 2nd call's first attempt is cut, its retry
+        // answered.
+        const model::get_stage_request get{.arn = arn};
+        const model::list_tags_for_resource_request tags{.resource_arn = arn};
+        for (int i = 0; i < 2; ++i) {
+            BOOST_TEST_CONTEXT("call " << i + 1) {
+                ivsrt::diagnostics d1, d2;
+                auto [e1, got] =
+                    co_await ivs.async_get_stage(get, d1, asio::as_tuple(asio::use_awaitable));
+                BOOST_TEST(!e1.failed(), d1.to_string());
+                BOOST_TEST(got.stage.has_value());
+                auto [e2, listed] = co_await ivs.async_list_tags_for_resource(
+                    tags, d2, asio::as_tuple(asio::use_awaitable));
+                BOOST_TEST(!e2.failed(), d2.to_string());
+                BOOST_TEST(listed.tags.empty());
+            }
+        }
+        BOOST_TEST(requests_of(emu, "GetStage") == 3u);
+        BOOST_TEST(requests_of(emu, "ListTagsForResource") == 3u);
+
+        // A new call of CreateParticipantToken is a new request.
+        const auto third = co_await ivs.async_create_participant_token(issue);
+        BOOST_TEST(third.participant_token.has_value());
+    });
+    BOOST_TEST(requests_of(emu, "CreateParticipantToken") == 3u);
+    BOOST_TEST(requests_of(emu, "GetStage") == 3u);
+    BOOST_TEST(requests_of(emu, "ListTagsForResource") == 3u);
+}
+
+// Every request is cut: CreateParticipantToken is sent once, GetStage and ListTagsForResource
+// make all their attempts.
+BOOST_AUTO_TEST_CASE(always_truncated_response_ends_after_one_or_all_attempts) {
+    running_emulator emu(with_faults({"truncate:op=CreateParticipantToken", "truncate:op=GetStage",
+                                      "truncate:op=ListTagsForResource"}));
+    asio::io_context ioc{1};
+    auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    run_on(ioc, [&]() -> asio::awaitable<void> {
+        const model::create_stage_request create{.name = "resend"};
+        const auto created = co_await ivs.async_create_stage(create);
+        const std::string arn = created.stage->arn;
+        const model::create_participant_token_request issue{.stage_arn = arn};
+        auto [e1, r1] =
+            co_await ivs.async_create_participant_token(issue, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e1.failed());
+        const model::get_stage_request get{.arn = arn};
+        ivsrt::diagnostics diag;
+        auto [e2, r2] =
+            co_await ivs.async_get_stage(get, diag, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e2.failed());
+        BOOST_TEST(contains(diag.message(), "attempt 3)"), diag.message());
+        const model::list_tags_for_resource_request tags{.resource_arn = arn};
+        auto [e3, r3] =
+            co_await ivs.async_list_tags_for_resource(tags, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e3.failed());
+    });
+    BOOST_TEST(requests_of(emu, "CreateParticipantToken") == 1u);
+    BOOST_TEST(requests_of(emu, "GetStage") == 3u);
+    BOOST_TEST(requests_of(emu, "ListTagsForResource") == 3u);
+}
+
+// The emulator sends the whole response, then resets the connection: each call gets its result
+// from one request in one attempt (the reset connection is not used for the next call, or if it
+// is, the pool resends on a new one before anything was received: no attempt is lost).
+BOOST_AUTO_TEST_CASE(reset_after_the_response_sends_each_request_once) {
+    running_emulator emu(
+        with_faults({"reset-after:op=CreateParticipantToken", "reset-after:op=GetStage"}));
+    asio::io_context ioc{1};
+    auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    int attempts = 0, retries = 0;
+    cfg.on_event = [&](const ivsrt::client_event& e) {
+        attempts += e.kind == ivsrt::client_event_kind::attempt_start;
+        retries += e.kind == ivsrt::client_event_kind::retry;
+    };
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    std::set<std::string> tokens;
+    run_on(ioc, [&]() -> asio::awaitable<void> {
+        const model::create_stage_request create{.name = "reset"};
+        const auto created = co_await ivs.async_create_stage(create);
+        const model::create_participant_token_request issue{.stage_arn = created.stage->arn};
+        const model::get_stage_request get{.arn = created.stage->arn};
+        for (int i = 0; i < 3; ++i) {
+            BOOST_TEST_CONTEXT("call " << i + 1) {
+                ivsrt::diagnostics diag;
+                auto [ec, issued] = co_await ivs.async_create_participant_token(
+                    issue, diag, asio::as_tuple(asio::use_awaitable));
+                BOOST_TEST(!ec.failed(), diag.to_string());
+                if (issued.participant_token) tokens.insert(*issued.participant_token->token);
+                auto [e2, got] =
+                    co_await ivs.async_get_stage(get, diag, asio::as_tuple(asio::use_awaitable));
+                BOOST_TEST(!e2.failed(), diag.to_string());
+            }
+        }
+    });
+    BOOST_TEST(tokens.size() == 3u);
+    BOOST_TEST(requests_of(emu, "CreateParticipantToken") == 3u);
+    BOOST_TEST(requests_of(emu, "GetStage") == 3u);
+    BOOST_TEST(attempts == 7);  // CreateStage, then 3 x (CreateParticipantToken, GetStage)
+    BOOST_TEST(retries == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// use_fips and use_dual_stack, in code or from AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT,
+// choose the endpoint the client sends to; a setting in code wins over the environment.
+BOOST_AUTO_TEST_SUITE(endpoint_variants)
+
+BOOST_AUTO_TEST_CASE(fips_and_dual_stack_reach_the_endpoint) {
+    const std::string plain = "https://ivsrealtime.us-east-1.amazonaws.com";
+    const std::string fips = "https://ivsrealtime-fips.us-east-1.amazonaws.com";
+    const std::string dual = "https://ivsrealtime.us-east-1.api.aws";
+    const std::string both = "https://ivsrealtime-fips.us-east-1.api.aws";
+
+    auto cfg = valid_config();
+    BOOST_TEST(endpoint_url_of(cfg) == plain);
+    cfg.use_fips = true;
+    BOOST_TEST(endpoint_url_of(cfg) == fips);
+    cfg.use_dual_stack = true;
+    BOOST_TEST(endpoint_url_of(cfg) == both);
+    cfg.use_fips = false;
+    BOOST_TEST(endpoint_url_of(cfg) == dual);
+
+    cfg = valid_config();
+    cfg.sources.env = ivsrt::environment(vars{{"AWS_USE_DUALSTACK_ENDPOINT", "true"}});
+    BOOST_TEST(endpoint_url_of(cfg) == dual);
+    cfg.use_dual_stack = false;
+    BOOST_TEST(endpoint_url_of(cfg) == plain);
+
+    cfg = valid_config();
+    cfg.sources.env = ivsrt::environment(
+        vars{{"AWS_USE_FIPS_ENDPOINT", "true"}, {"AWS_USE_DUALSTACK_ENDPOINT", "true"}});
+    BOOST_TEST(endpoint_url_of(cfg) == both);
+    cfg.use_fips = false;
+    BOOST_TEST(endpoint_url_of(cfg) == dual);
+    cfg.use_dual_stack = false;
+    BOOST_TEST(endpoint_url_of(cfg) == plain);
+
+    cfg = valid_config();
+    cfg.sources.env = ivsrt::environment(
+        vars{{"AWS_USE_FIPS_ENDPOINT", "false"}, {"AWS_USE_DUALSTACK_ENDPOINT", "false"}});
+    BOOST_TEST(endpoint_url_of(cfg) == plain);
+    cfg.use_fips = true;
+    cfg.use_dual_stack = true;
+    BOOST_TEST(endpoint_url_of(cfg) == both);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// Retry behaviour end to end against a scripted server: the adaptive mode's rate limiter, the
+// client-wide retry quota, cancellation while waiting to retry.
+BOOST_AUTO_TEST_SUITE(retry_end_to_end)
+
+namespace {
+
+// A fixed wall clock (a whole second): the adaptive rate limiter sees no time pass, so its waits
+// are exact: after a throttling error the bucket is empty and refills at 0.5 tokens per second,
+// so the n-th call after it waits 2n seconds.
+const std::chrono::system_clock::time_point fixed_time =
+    std::chrono::sys_days(std::chrono::year(2026) / 1 / 2) + std::chrono::hours(3);
+
+// One throttled call turns the limiter on; then 31 calls at once: the limiter holds them for
+// 2, 4, ... 62 s, so the ones held for the call timeout (60 s) or more fail at once, the others
+// are cancelled while they wait. Nothing but the throttled call reaches the server.
+void limiter_holds_calls_after_throttling(client_fixture& f, ivsrt::client_config cfg) {
+    cfg.wall_clock = [] { return fixed_time; };
+    f.service.responses.push_back(
+        make_response(429, "", {{"x-amzn-ErrorType", "ThrottlingException"}}));
+    ivsrt::client ivs(f.ioc.get_executor(), std::move(cfg));
+
+    boost::system::error_code first;
+    bool first_done = false;
+    ivs.async_get_stage(get_stage, [&](boost::system::error_code ec, model::get_stage_result) {
+        first = ec;
+        first_done = true;
+    });
+    run_until(f.ioc, [&] { return first_done; });
+    BOOST_TEST(first == errc::throttling);
+    BOOST_TEST_REQUIRE(f.service.requests.size() == 1u);
+
+    constexpr std::size_t n = 31;
+    std::array<asio::cancellation_signal, n> signals;
+    std::array<ivsrt::diagnostics, n> diags;
+    std::array<std::optional<boost::system::error_code>, n> results;
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        ivs.async_get_stage(
+            get_stage, diags[i],
+            asio::bind_cancellation_slot(
+                signals[i].slot(), [&, i](boost::system::error_code ec, model::get_stage_result) {
+                    results[i] = ec;
+                    ++done;
+                }));
+    }
+    // Every call runs until it waits on a timer: the limiter's, or none for those that failed.
+    f.ioc.restart();
+    for (int i = 0; i < 100000 && f.ioc.poll_one() > 0; ++i) {
+    }
+    std::size_t timed_out = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!results[i]) continue;
+        BOOST_TEST_CONTEXT("call " << i) {
+            ++timed_out;
+            BOOST_TEST(*results[i] == errc::timeout);
+            BOOST_TEST(diags[i].message() ==
+                           "GetStage: the call timeout (60000 ms) expired waiting for the "
+                           "adaptive rate limiter",
+                       diags[i].message());
+        }
+    }
+    BOOST_TEST(timed_out >= 2u);  // those held 60 and 62 s, at least
+    BOOST_TEST(timed_out < n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!results[i]) signals[i].emit(asio::cancellation_type::terminal);
+    }
+    run_until(f.ioc, [&] { return done == n; });
+    for (std::size_t i = 0; i < n; ++i) {
+        if (*results[i] == errc::timeout) continue;
+        BOOST_TEST_CONTEXT("call " << i) {
+            BOOST_TEST(*results[i] == errc::cancelled);
+            BOOST_TEST(diags[i].message() ==
+                       "GetStage: cancelled waiting for the adaptive rate limiter");
+        }
+    }
+    BOOST_TEST(f.service.requests.size() == 1u);
+    f.server.stop();
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(adaptive_mode_holds_calls_after_throttling, client_fixture) {
+    auto cfg = config();
+    cfg.retry = ivsrt::retry_config{.mode = ivsrt::retry_mode::adaptive, .max_attempts = 1};
+    limiter_holds_calls_after_throttling(*this, std::move(cfg));
+}
+
+BOOST_FIXTURE_TEST_CASE(adaptive_mode_from_the_environment, client_fixture) {
+    auto cfg = config();
+    cfg.sources.env =
+        ivsrt::environment(vars{{"AWS_RETRY_MODE", "adaptive"}, {"AWS_MAX_ATTEMPTS", "1"}});
+    limiter_holds_calls_after_throttling(*this, std::move(cfg));
+}
+
+// A quota of 20 tokens, 14 per transient retry: the first call retries once and stops when the
+// quota cannot pay for a second retry; the next call is not retried at all. Both say why.
+BOOST_FIXTURE_TEST_CASE(spent_retry_quota_stops_retries, client_fixture) {
+    for (int i = 0; i < 4; ++i) {
+        service.responses.push_back(make_response(
+            500, R"({"message":"boom"})", {{"x-amzn-ErrorType", "InternalServerException"}}));
+    }
+    auto cfg = config();
+    cfg.retry = ivsrt::retry_config{.max_attempts = 3, .quota_capacity = 20};
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    run([&]() -> asio::awaitable<void> {
+        ivsrt::diagnostics diag;
+        auto [e1, r1] =
+            co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e1 == errc::internal_server);
+        BOOST_TEST(diag.message() == "boom (not retried: retry quota exhausted)");
+        BOOST_TEST(service.requests.size() == 2u);
+        auto [e2, r2] =
+            co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e2 == errc::internal_server);
+        BOOST_TEST(diag.message() == "boom (not retried: retry quota exhausted)");
+        BOOST_TEST(diag.aws_error_code() == "InternalServerException");
+        BOOST_TEST(service.requests.size() == 3u);
+    });
+    BOOST_TEST(retry_delays().size() == 1u);
+}
+
+// The same after transport errors: nothing listens on the port. The first call retries once,
+// then its diagnostics say the quota stopped it.
+BOOST_FIXTURE_TEST_CASE(spent_retry_quota_stops_retries_after_transport_errors, client_fixture) {
+    server.stop();  // the port refuses connections
+    auto cfg = config();
+    cfg.retry = ivsrt::retry_config{.max_attempts = 3, .quota_capacity = 20};
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    ivsrt::diagnostics diag;
+    std::optional<boost::system::error_code> result;
+    ivs.async_get_stage(
+        get_stage, diag,
+        [&](boost::system::error_code ec, model::get_stage_result) { result = ec; });
+    run_until(ioc, [&] { return result.has_value(); });
+    BOOST_TEST(*result == errc::connection);
+    const std::string tail =
+        "(127.0.0.1:" + std::to_string(port) + ", attempt 2, not retried: retry quota exhausted)";
+    BOOST_TEST(diag.message().ends_with(tail), diag.message());
+    BOOST_TEST(retry_delays().size() == 1u);
+}
+
+// Cancelled while waiting an hour to retry (the server asked for it): the call ends at once with
+// errc::cancelled and sends nothing more. (A wait that ignored the cancellation stalls the
+// io_context: run_until fails after 30 s.)
+BOOST_FIXTURE_TEST_CASE(cancellation_during_the_backoff_wait, client_fixture) {
+    service.responses.push_back(make_response(
+        503, "", {{"x-amzn-ErrorType", "ServiceUnavailable"}, {"x-amz-retry-after", "3600000"}}));
+    asio::cancellation_signal signal;
+    auto cfg = config();
+    cfg.retry = ivsrt::retry_config{.max_attempts = 3, .max_delay = std::chrono::hours(2)};
+    cfg.call_timeout = std::chrono::hours(3);
+    auto record = cfg.on_event;
+    cfg.on_event = [&, record](const ivsrt::client_event& e) {
+        record(e);
+        // Emitted once the call sleeps: the call resumes no handler before it waits.
+        if (e.kind == ivsrt::client_event_kind::retry) {
+            asio::post(ioc, [&] { signal.emit(asio::cancellation_type::terminal); });
+        }
+    };
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    ivsrt::diagnostics diag;
+    std::optional<boost::system::error_code> result;
+    ivs.async_get_stage(
+        get_stage, diag,
+        asio::bind_cancellation_slot(signal.slot(), [&](boost::system::error_code ec,
+                                                        model::get_stage_result) { result = ec; }));
+    run_until(ioc, [&] { return result.has_value(); });
+    BOOST_TEST(*result == errc::cancelled);
+    BOOST_TEST(diag.message() == "GetStage: cancelled waiting to retry");
+    BOOST_TEST(retry_delays() == std::vector<std::chrono::nanoseconds>{std::chrono::hours(1)},
+               boost::test_tools::per_element());
+    server.stop();
+    ioc.restart();
+    ioc.poll();
+    BOOST_TEST(service.requests.size() == 1u);
+    BOOST_TEST(server.accepted() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// client_config::pool reaches the client's connection pool: each setting changes what the loopback
+// server sees.
+BOOST_AUTO_TEST_SUITE(pool_settings)
+
+namespace {
+
+// `n` GetStage calls, one after the other; true when all succeeded.
+bool call_in_turn(client_fixture& f, ivsrt::client& ivs, int n) {
+    int ok = 0, done = 0;
+    for (int i = 0; i < n; ++i) {
+        ivs.async_get_stage(get_stage, [&](boost::system::error_code ec, model::get_stage_result) {
+            ok += !ec;
+            ++done;
+        });
+        run_until(f.ioc, [&] { return done == i + 1; });
+    }
+    return ok == n;
+}
+
+// A resolver that answers 127.0.0.1 for every name and counts the lookups.
+struct counting_resolver {
+    std::shared_ptr<std::size_t> lookups = std::make_shared<std::size_t>(0);
+
+    ivsrt::host_resolver resolver(asio::io_context& ioc) const {
+        return [&ioc, lookups = lookups](const std::string&, const std::string& port,
+                                         ivsrt::resolve_callback done) {
+            ++*lookups;
+            const asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"),
+                                             static_cast<std::uint16_t>(std::stoi(port)));
+            asio::post(ioc, [done = std::move(done), ep] { done({}, {ep}); });
+        };
+    }
+};
+
+}  // namespace
+
+// max_lifetime 0: every request on a new connection. (The default reuses one.)
+BOOST_FIXTURE_TEST_CASE(zero_max_lifetime_connects_for_every_request, client_fixture) {
+    auto cfg = config();
+    cfg.pool.max_lifetime = std::chrono::seconds(0);
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    BOOST_TEST(call_in_turn(*this, ivs, 3));
+    BOOST_TEST(server.accepted() == 3u);
+    BOOST_TEST(ivs.connection_stats().connects == 3u);
+    BOOST_TEST(ivs.connection_stats().reuses == 0u);
+
+    ivsrt::client reusing(ioc.get_executor(), config());
+    BOOST_TEST(call_in_turn(*this, reusing, 3));
+    BOOST_TEST(server.accepted() == 4u);
+    server.stop();
+}
+
+// max_idle_time 0: an idle connection is never reused.
+BOOST_FIXTURE_TEST_CASE(zero_max_idle_time_never_reuses, client_fixture) {
+    auto cfg = config();
+    cfg.pool.max_idle_time = std::chrono::seconds(0);
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    BOOST_TEST(call_in_turn(*this, ivs, 3));
+    BOOST_TEST(server.accepted() == 3u);
+    BOOST_TEST(ivs.connection_stats().reuses == 0u);
+    BOOST_TEST(ivs.connection_stats().evictions == 2u);
+    server.stop();
+}
+
+// resolve_ttl 0: every new connection looks the host up again; with the default (30 s) one
+// lookup serves them all. The server closes each connection ("Connection: close"), so that each
+// call needs a new one whatever the other pool settings.
+BOOST_FIXTURE_TEST_CASE(resolve_ttl_reaches_the_resolver_cache, client_fixture) {
+    for (int i = 0; i < 6; ++i) {
+        service.responses.push_back(make_response(200, "{}", {{"Connection", "close"}}));
+    }
+    const std::string url = "http://ivs.test:" + std::to_string(port);
+    counting_resolver fresh, cached;
+    auto cfg = config();
+    cfg.endpoint_url = url;
+    cfg.pool.resolver = fresh.resolver(ioc);
+    cfg.pool.resolve_ttl = std::chrono::seconds(0);
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    BOOST_TEST(call_in_turn(*this, ivs, 3));
+    BOOST_TEST(*fresh.lookups == 3u);
+
+    cfg = config();
+    cfg.endpoint_url = url;
+    cfg.pool.resolver = cached.resolver(ioc);
+    ivsrt::client caching(ioc.get_executor(), std::move(cfg));
+    BOOST_TEST(call_in_turn(*this, caching, 3));
+    BOOST_TEST(*cached.lookups == 1u);
+    BOOST_TEST(server.accepted() == 6u);
+    server.stop();
+}
+
+// connect_timeout 0: a new connection's deadline has passed before the lookup, which never
+// answers here, so the call fails with errc::timeout without waiting on any timer. (With the
+// default 3.1 s, the call would still be waiting when the io_context has nothing ready to run.)
+BOOST_FIXTURE_TEST_CASE(connect_timeout_bounds_a_new_connection, client_fixture) {
+    std::vector<ivsrt::resolve_callback> never_answered;
+    auto cfg = config();
+    cfg.endpoint_url = "http://ivs.test:" + std::to_string(port);
+    cfg.pool.connect_timeout = std::chrono::seconds(0);
+    cfg.pool.resolver = [&](const std::string&, const std::string&, ivsrt::resolve_callback done) {
+        never_answered.push_back(std::move(done));
+    };
+    cfg.retry = ivsrt::retry_config{.max_attempts = 1};
+    cfg.attempt_timeout = std::chrono::hours(1);
+    cfg.call_timeout = std::chrono::hours(2);
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    std::optional<boost::system::error_code> result;
+    ivs.async_get_stage(
+        get_stage, [&](boost::system::error_code ec, model::get_stage_result) { result = ec; });
+    ioc.restart();
+    for (int i = 0; i < 100000 && !result && ioc.poll_one() > 0; ++i) {
+    }
+    BOOST_TEST_REQUIRE(result.has_value());
+    BOOST_TEST(*result == errc::timeout);
+    BOOST_TEST(server.accepted() == 0u);
+    server.stop();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------------
+// No event carries a secret: a client with a secret key and a session token issues participant
+// tokens through successes, throttling and transient errors with retries, cut responses, service
+// errors and rejected signatures; every field of every event, rendered as text, holds none of
+// the secret key, the session token or any participant token (nor any part of one).
+BOOST_AUTO_TEST_SUITE(events_hold_no_secrets)
+
+namespace {
+
+// Every field of an event as text.
+std::string render(const ivsrt::client_event& e) {
+    std::string s;
+    s.append(ivsrt::to_string(e.kind)).append("|").append(e.operation);
+    s += "|" + std::to_string(e.attempt) + "|" + std::to_string(e.error.value()) + "|";
+    s.append(e.error.category().name()).append("|").append(e.error.message());
+    s += "|" + std::to_string(e.http_status) + "|";
+    s.append(e.aws_error_code).append("|").append(e.request_id);
+    s += "|" + std::to_string(e.duration.count()) + "|";
+    s.append(e.detail);
+    return s;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(no_event_field_holds_a_secret_or_a_token) {
+    running_emulator emu(with_faults(
+        {"429:every=3:op=CreateParticipantToken", "truncate:every=5:op=CreateParticipantToken",
+         "503:every=2:op=GetStage", "reset-after:every=3:op=GetStage"}));
+    asio::io_context ioc{1};
+    ivsrt::credentials keys = ivsrt::test::default_credentials();
+    keys.session_token = "IQoJb3JpZ2luX2VjEXAMPLESESSIONtokenFORivsrtTESTSonly0123456789";
+    std::vector<std::string> events;
+    std::map<ivsrt::client_event_kind, int> kinds;
+    int failed_attempts = 0;
+    auto on_event = [&](const ivsrt::client_event& e) {
+        events.push_back(render(e));
+        ++kinds[e.kind];
+        failed_attempts += e.kind == ivsrt::client_event_kind::attempt_end && e.error.failed();
+    };
+    auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
+    cfg.credentials = ivsrt::make_static_provider(ioc.get_executor(), keys);
+    cfg.random = [] { return std::uint64_t{0}; };  // no backoff
+    cfg.on_event = on_event;
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    // The same keys but a wrong secret: every request is refused (InvalidSignatureException).
+    ivsrt::credentials wrong = keys;
+    wrong.secret_access_key = "wrongSECRETkeyEXAMPLEwJalrXUtnFEMIK7MDENGbPxRf";
+    auto bad_cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
+    bad_cfg.credentials = ivsrt::make_static_provider(ioc.get_executor(), wrong);
+    bad_cfg.on_event = on_event;
+    ivsrt::client refused(ioc.get_executor(), std::move(bad_cfg));
+
+    std::vector<std::string> tokens;
+    run_on(ioc, [&]() -> asio::awaitable<void> {
+        model::create_stage_request create{.name = "secrets"};
+        create.participant_token_configurations =
+            std::vector<model::participant_token_configuration>{{.user_id = "a"}, {.user_id = "b"}};
+        const auto created = co_await ivs.async_create_stage(create);
+        for (const auto& t : created.participant_tokens.value()) tokens.push_back(*t.token);
+        const std::string arn = created.stage->arn;
+        const model::create_participant_token_request issue{.stage_arn = arn, .user_id = "u"};
+        const model::get_stage_request get{.arn = arn};
+        for (int i = 0; i < 6; ++i) {
+            auto [ec, issued] = co_await ivs.async_create_participant_token(
+                issue, asio::as_tuple(asio::use_awaitable));
+            if (!ec) tokens.push_back(*issued.participant_token->token);
+            auto [e2, got] = co_await ivs.async_get_stage(get, asio::as_tuple(asio::use_awaitable));
+        }
+        const model::get_stage_request missing_stage{.arn = arn + "x"};
+        auto [e3, none] =
+            co_await ivs.async_get_stage(missing_stage, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e3 == errc::resource_not_found);
+        const model::list_stages_request list{};
+        auto [e4, denied] =
+            co_await refused.async_list_stages(list, asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST(e4 == errc::authentication);
+    });
+    // The run went through all of it.
+    BOOST_TEST(tokens.size() >= 6u);
+    BOOST_TEST(kinds[ivsrt::client_event_kind::retry] >= 3);
+    BOOST_TEST(kinds[ivsrt::client_event_kind::credentials_refreshed] == 2);
+    BOOST_TEST(failed_attempts >= 6);
+
+    std::vector<std::string> secrets = {keys.secret_access_key, *keys.session_token,
+                                        wrong.secret_access_key};
+    for (const auto& token : tokens) {
+        secrets.push_back(token);
+        // Each part of the JWT (header, claims, signature), in case a part leaks.
+        for (std::size_t from = 0, dot = 0; from <= token.size(); from = dot + 1) {
+            dot = token.find('.', from);
+            if (dot == std::string::npos) dot = token.size();
+            if (dot - from >= 16) secrets.push_back(token.substr(from, dot - from));
+        }
+    }
+    for (const auto& text : events) {
+        for (const auto& secret : secrets) {
+            BOOST_TEST(!contains(text, secret), "event \"" << text << "\" holds a secret");
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -42,7 +42,7 @@ struct operation_info {
     std::string_view name;  // "CreateStage"
     model::http_method method;
     bool has_body;
-    bool idempotent;
+    bool idempotent;     // safe to resend after its response started arriving
     std::uint8_t index;  // into operation_names
 };
 
@@ -52,9 +52,12 @@ consteval operation_info info_of() {
     std::uint8_t index = 0;
     while (operation_names[index] != traits::name) ++index;
     // An operation with an idempotency token is safe to resend: the token is the same on every
-    // attempt of a call, so the service acts on it once.
+    // attempt of a call, so the service acts on it once. So is an operation that only reads: the
+    // model marks no Get or List operation of IVS idempotent (they are POSTs), but a second read
+    // changes nothing.
+    const bool reads_only = traits::name.starts_with("Get") || traits::name.starts_with("List");
     return {traits::name, traits::method, traits::has_body,
-            traits::idempotent || traits::idempotency_token != nullptr, index};
+            traits::idempotent || traits::idempotency_token != nullptr || reads_only, index};
 }
 
 template <model::operation_request Request>

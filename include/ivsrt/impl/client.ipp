@@ -420,8 +420,18 @@ class call {
                 may_resend ? state.after_attempt(outcome, c_.now()) : retry_decision{};
             const bool call_expired = steady::now() >= deadline_;
             if (!decision.retry || call_expired || steady::now() + decision.delay >= deadline_) {
-                if (ec) co_return transport_error(ec, info, state.attempt(), call_expired);
+                // A call the spent client-wide quota keeps from retrying says so.
+                const bool quota_spent =
+                    !decision.retry && decision.reason == stop_reason::quota_exhausted;
+                if (ec) {
+                    co_return transport_error(ec, info, state.attempt(), call_expired, quota_spent);
+                }
                 if (diag_) {
+                    if (quota_spent && error.message.empty()) {
+                        error.message = quota_note;
+                    } else if (quota_spent) {
+                        error.message += " (" + std::string(quota_note) + ")";
+                    }
                     diag_->assign_service_error(error.code, error.message, error.request_id,
                                                 outcome.http_status);
                 }
@@ -626,8 +636,10 @@ class call {
         return true;
     }
 
+    static constexpr std::string_view quota_note = "not retried: retry quota exhausted";
+
     call_outcome transport_error(error_code ec, const exchange_info& info, unsigned attempts,
-                                 bool call_expired) {
+                                 bool call_expired, bool quota_spent) {
         std::string text;
         if (ec == errc::timeout) {
             text = call_expired
@@ -649,9 +661,13 @@ class call {
         text += " (";
         text += c_.endpoint.authority;
         text += ", attempt " + std::to_string(attempts);
-        text += info.response_started && !p_.op->idempotent
-                    ? ", not resent: the response had started and the operation is not idempotent)"
-                    : ")";
+        if (info.response_started && !p_.op->idempotent) {
+            text += ", not resent: the response had started and the operation is not idempotent";
+        } else if (quota_spent) {
+            text += ", ";
+            text += quota_note;
+        }
+        text += ')';
         return client_error(ec, text);
     }
 
