@@ -377,11 +377,11 @@ BOOST_AUTO_TEST_SUITE(endpoint_choice)
 
 using opt = std::optional<std::string>;
 
-// Container endpoint. AWS_CONTAINER_CREDENTIALS_RELATIVE_URI wins over _FULL_URI (botocore
-// credentials.py ContainerProvider; the AWS SDKs for Go v2, Java v2 and Rust, whose aws-config ecs
-// module documents: first the relative URI, rooted at http://169.254.170.2, next the full URI).
-// (The AWS SDK for JavaScript v3's fromHttp prefers the full URI and warns; ivsrt follows the
-// majority.) An http full URI is restricted to allowed addresses; https is not.
+// Container endpoint. AWS_CONTAINER_CREDENTIALS_RELATIVE_URI wins over _FULL_URI, as in botocore
+// (credentials.py ContainerProvider._retrieve_or_fail) and the AWS SDK for Rust (aws-config ecs
+// module: first the relative URI, rooted at http://169.254.170.2, next the full URI). The SDKs
+// disagree here: the JavaScript v3 fromHttp provider and Go v2's config resolution try the full
+// URI first. An http full URI is restricted to allowed addresses; https is not.
 BOOST_AUTO_TEST_CASE(container_endpoint_table) {
     struct row {
         opt relative, full;
@@ -795,10 +795,11 @@ BOOST_AUTO_TEST_CASE(the_token_file_wins_and_is_read_again_on_every_fetch) {
 }
 
 // The loopback rule for an http full URI, with names resolved by the test: every address a name
-// resolves to must be allowed (loopback or a container host), else nothing is sent. This is the
-// rule of the AWS SDKs that resolve names (Go v2's isLoopbackHost, Java v2, Rust aws-config ecs:
-// "ALL resolved IP addresses MUST refer to an allowed IP address"); botocore and the JS SDK v3
-// accept only the literal name localhost.
+// resolves to must be allowed (loopback or a container host), else nothing is sent. The AWS SDK
+// for Rust documents it (aws-config ecs: "ALL resolved IP addresses MUST refer to an allowed IP
+// address"); Go v2 resolves the name too. botocore (ContainerMetadataFetcher) and the JS SDK v3
+// (checkUrl) resolve nothing: they accept loopback addresses and the name localhost only, so they
+// refuse every other name, mixed or not.
 BOOST_AUTO_TEST_CASE(host_rules_for_http) {
     scripted_server server(ioc, container_ok);
     const auto port = port_of(server);

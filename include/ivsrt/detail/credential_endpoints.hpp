@@ -23,9 +23,11 @@ struct credential_endpoint {
 };
 
 // The container endpoint (ECS, EKS Pod Identity). AWS_CONTAINER_CREDENTIALS_RELATIVE_URI wins:
-// http://169.254.170.2 followed by it (a '/' added when it lacks one), as botocore, the AWS SDKs
-// for Go v2, Java v2 and Rust do. Else AWS_CONTAINER_CREDENTIALS_FULL_URI, which must be an http
-// or https URL with a host (http: restrict_addresses). Call with at least one of them set.
+// http://169.254.170.2 followed by it (a '/' added when it lacks one), as in botocore
+// (credentials.py ContainerProvider) and the AWS SDK for Rust (aws-config's ecs module). (The SDKs
+// disagree: the JavaScript v3 fromHttp provider and Go v2's config resolution try the full URI
+// first.) Else AWS_CONTAINER_CREDENTIALS_FULL_URI, which must be an http or https URL with a host
+// (http: restrict_addresses).
 IVSRT_DECL credential_endpoint container_credentials_endpoint(
     const std::optional<std::string>& relative_uri, const std::optional<std::string>& full_uri);
 
