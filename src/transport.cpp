@@ -8,6 +8,7 @@
 #include <ivsrt/impl/dns.ipp>
 #include <ivsrt/impl/tls.ipp>
 #include <ivsrt/impl/credentials_formats.ipp>
+#include <ivsrt/impl/credential_endpoints.ipp>
 #include <ivsrt/impl/credential_providers.ipp>
 #include <ivsrt/impl/credentials_cache.ipp>
 #include <ivsrt/impl/jwt.ipp>

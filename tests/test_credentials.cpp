@@ -8,6 +8,7 @@
 #include "common/temp_dir.hpp"
 
 #include <ivsrt/credentials.hpp>
+#include <ivsrt/detail/credential_endpoints.hpp>
 #include <ivsrt/detail/credentials_formats.hpp>
 
 #include "common/loopback_server.hpp"
@@ -23,6 +24,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <atomic>
@@ -32,6 +35,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -202,6 +206,64 @@ struct io_fixture {
     result get(const ivsrt::credentials_provider& p) { return get_on(ioc, p); }
 };
 
+// A resolver the test scripts (provider_options::resolver), so that name resolution is under
+// the test's control: each name maps to addresses, answered with `port` when set (to reach the
+// loopback server), else with the port asked for. Unknown names fail with host_not_found.
+// Records every lookup.
+class scripted_resolver {
+  public:
+    void add(std::string host, std::vector<std::string> addresses,
+             std::optional<unsigned short> port = std::nullopt) {
+        std::lock_guard lock(state_->mutex);
+        state_->answers[std::move(host)] = {std::move(addresses), port};
+    }
+
+    ivsrt::host_resolver get() const {
+        return [st = state_](const std::string& host, const std::string& port,
+                             ivsrt::resolve_callback done) {
+            std::vector<asio::ip::tcp::endpoint> out;
+            bool known = false;
+            {
+                std::lock_guard lock(st->mutex);
+                st->asked.emplace_back(host, port);
+                if (auto it = st->answers.find(host); it != st->answers.end()) {
+                    known = true;
+                    const auto p =
+                        it->second.port.value_or(static_cast<unsigned short>(std::stoul(port)));
+                    for (const auto& a : it->second.addresses) {
+                        out.emplace_back(asio::ip::make_address(a), p);
+                    }
+                }
+            }
+            if (!known) return done(asio::error::host_not_found, {});
+            done({}, std::move(out));
+        };
+    }
+
+    // (host, port) of every lookup so far.
+    std::vector<std::pair<std::string, std::string>> asked() const {
+        std::lock_guard lock(state_->mutex);
+        return state_->asked;
+    }
+
+  private:
+    struct answer {
+        std::vector<std::string> addresses;
+        std::optional<unsigned short> port;
+    };
+    struct state {
+        std::mutex mutex;
+        std::map<std::string, answer, std::less<>> answers;
+        std::vector<std::pair<std::string, std::string>> asked;
+    };
+    std::shared_ptr<state> state_ = std::make_shared<state>();
+};
+
+unsigned short port_of(const scripted_server& server) {
+    const auto url = server.url();
+    return static_cast<unsigned short>(std::stoul(url.substr(url.rfind(':') + 1)));
+}
+
 }  // namespace
 
 // =============================================================================================
@@ -303,6 +365,204 @@ BOOST_AUTO_TEST_CASE(printing_redacts_the_secret_and_the_token) {
                "credentials{access_key_id=AKIDEXAMPLE, secret_access_key=<redacted>, "
                "session_token=<redacted>, expiration=2030-01-01T00:00:00Z, "
                "account_id=123456789012, provider=test}");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+// Where the providers send their requests, as URLs (detail/credential_endpoints.hpp): the
+// endpoints loopback tests cannot reach. Expected values are the AWS SDKs' documented behaviour,
+// cited per table.
+BOOST_AUTO_TEST_SUITE(endpoint_choice)
+
+using opt = std::optional<std::string>;
+
+// Container endpoint. AWS_CONTAINER_CREDENTIALS_RELATIVE_URI wins over _FULL_URI, as in botocore
+// (credentials.py ContainerProvider._retrieve_or_fail) and the AWS SDK for Rust (aws-config ecs
+// module: first the relative URI, rooted at http://169.254.170.2, next the full URI). The SDKs
+// disagree here: the JavaScript v3 fromHttp provider and Go v2's config resolution try the full
+// URI first. An http full URI is restricted to allowed addresses; https is not.
+BOOST_AUTO_TEST_CASE(container_endpoint_table) {
+    struct row {
+        opt relative, full;
+        std::string url, setting;
+        bool restricted;
+        std::string error;
+    };
+    const std::string rel = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
+    const std::string full = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+    const std::string not_http = "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http or https URL";
+    const std::vector<row> rows{
+        {"/v2/credentials/abc", {}, "http://169.254.170.2/v2/credentials/abc", rel, false, ""},
+        {"v2/creds", {}, "http://169.254.170.2/v2/creds", rel, false, ""},
+        // Both set: the relative URI wins.
+        {"/v2/creds?id=1", "http://127.0.0.1:9/full", "http://169.254.170.2/v2/creds?id=1", rel,
+         false, ""},
+        {"/v2/creds", "ftp://bad", "http://169.254.170.2/v2/creds", rel, false, ""},
+        // An empty relative URI counts as unset.
+        {"", "http://127.0.0.1/c", "http://127.0.0.1/c", full, true, ""},
+        {{}, "https://creds.example.com/v1", "https://creds.example.com/v1", full, false, ""},
+        {{},
+         "http://169.254.170.23/v1/credentials",
+         "http://169.254.170.23/v1/credentials",
+         full,
+         true,
+         ""},
+        {{},
+         "http://[fd00:ec2::23]/v1/credentials",
+         "http://[fd00:ec2::23]/v1/credentials",
+         full,
+         true,
+         ""},
+        {{}, "http://localhost:8080/c", "http://localhost:8080/c", full, true, ""},
+        {{}, "ftp://127.0.0.1/c", "", "", false, not_http},
+        {{}, "/just/a/path", "", "", false, not_http},
+        {{}, "http:///no-host", "", "", false, not_http},
+        {{},
+         {},
+         "",
+         "",
+         false,
+         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not "
+         "set"},
+    };
+    for (const auto& r : rows) {
+        BOOST_TEST_CONTEXT("relative " << r.relative.value_or("(unset)") << ", full "
+                                       << r.full.value_or("(unset)")) {
+            const auto e = ivsrt::detail::container_credentials_endpoint(r.relative, r.full);
+            BOOST_TEST(e.url == r.url);
+            BOOST_TEST(e.error == r.error);
+            if (r.error.empty()) {
+                BOOST_TEST(e.setting == r.setting);
+                BOOST_TEST(e.restrict_addresses == r.restricted);
+            }
+        }
+    }
+    // Whatever the relative URI holds, the host stays 169.254.170.2.
+    for (const std::string relative :
+         {"@evil.example/x", "//evil.example/x", ":80@evil/x", "/a/../../b", "?x=//evil.example"}) {
+        const auto e = ivsrt::detail::container_credentials_endpoint(relative, {});
+        const auto url = boost::urls::parse_absolute_uri(e.url);
+        BOOST_TEST_REQUIRE(url.has_value(), e.url);
+        BOOST_TEST(url->host_address() == "169.254.170.2", e.url);
+        BOOST_TEST(!url->has_userinfo(), e.url);
+    }
+}
+
+// EC2 instance metadata. botocore (utils.py IMDSFetcher._select_base_url,
+// resolve_imds_endpoint_mode): endpoint http://169.254.169.254, or http://[fd00:ec2::254] in
+// IPv6 mode (any case; another mode is an error); a configured endpoint wins over the mode; each
+// setting from AWS_EC2_METADATA_SERVICE_ENDPOINT(_MODE), else the profile's
+// ec2_metadata_service_endpoint(_mode). Empty values count as unset.
+BOOST_AUTO_TEST_CASE(imds_endpoint_table) {
+    struct row {
+        opt env_endpoint, env_mode, profile_endpoint, profile_mode;
+        std::string url, error;
+    };
+    const std::string v4 = "http://169.254.169.254", v6 = "http://[fd00:ec2::254]";
+    const std::vector<row> rows{
+        {{}, {}, {}, {}, v4, ""},
+        {{}, "IPv4", {}, {}, v4, ""},
+        {{}, "IPv6", {}, {}, v6, ""},
+        {{}, "ipv6", {}, {}, v6, ""},
+        {{}, "IPV4", {}, {}, v4, ""},
+        {{}, {}, {}, "IPv6", v6, ""},
+        {{}, "IPv4", {}, "IPv6", v4, ""},  // the environment wins
+        {{}, "", {}, "IPv6", v6, ""},      // empty is unset
+        {"http://10.0.0.1:1338/", {}, {}, {}, "http://10.0.0.1:1338", ""},
+        {"http://[fd00:ec2::254]//", {}, {}, {}, v6, ""},
+        {"https://imds.example", "IPv6", {}, {}, "https://imds.example", ""},  // endpoint wins
+        {{}, "IPv4", "http://10.1.1.1", {}, "http://10.1.1.1", ""},            // even the profile's
+        {"http://10.0.0.1", {}, "http://10.1.1.1", "IPv6", "http://10.0.0.1", ""},
+        {{}, {}, "http://10.1.1.1/", "IPv6", "http://10.1.1.1", ""},
+        {{}, "IPv5", {}, {}, "", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6"},
+        {{}, {}, {}, "dual", "", "ec2_metadata_service_endpoint_mode must be IPv4 or IPv6"},
+        {"169.254.169.254",
+         {},
+         {},
+         {},
+         "",
+         "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http or https URL"},
+        {{}, {}, "ftp://x", {}, "", "ec2_metadata_service_endpoint is not an http or https URL"},
+    };
+    for (const auto& r : rows) {
+        BOOST_TEST_CONTEXT("env " << r.env_endpoint.value_or("-") << " / "
+                                  << r.env_mode.value_or("-") << ", profile "
+                                  << r.profile_endpoint.value_or("-") << " / "
+                                  << r.profile_mode.value_or("-")) {
+            const auto e = ivsrt::detail::imds_endpoint(
+                {r.env_endpoint, r.env_mode, r.profile_endpoint, r.profile_mode});
+            BOOST_TEST(e.url == r.url);
+            BOOST_TEST(e.error == r.error);
+        }
+    }
+}
+
+// STS for web identity: the regional endpoint sts.{region}.{partition's DNS suffix} (the SDKs'
+// default sts_regional_endpoints = regional, botocore configprovider.py), so in China
+// sts.cn-north-1.amazonaws.com.cn; without a region the global sts.amazonaws.com; an explicit
+// endpoint wins.
+BOOST_AUTO_TEST_CASE(sts_endpoint_table) {
+    struct row {
+        opt region, override_url;
+        std::string url, error;
+    };
+    const std::vector<row> rows{
+        {{}, {}, "https://sts.amazonaws.com", ""},
+        {"", {}, "https://sts.amazonaws.com", ""},
+        {"us-east-1", {}, "https://sts.us-east-1.amazonaws.com", ""},
+        {"eu-west-1", {}, "https://sts.eu-west-1.amazonaws.com", ""},
+        {"cn-north-1", {}, "https://sts.cn-north-1.amazonaws.com.cn", ""},
+        {"cn-northwest-1", {}, "https://sts.cn-northwest-1.amazonaws.com.cn", ""},
+        {"us-gov-west-1", {}, "https://sts.us-gov-west-1.amazonaws.com", ""},
+        {"us-iso-east-1", {}, "https://sts.us-iso-east-1.c2s.ic.gov", ""},
+        {"us-isob-east-1", {}, "https://sts.us-isob-east-1.sc2s.sgov.gov", ""},
+        {"us-isof-south-1", {}, "https://sts.us-isof-south-1.csp.hci.ic.gov", ""},
+        {"eu-isoe-west-1", {}, "https://sts.eu-isoe-west-1.cloud.adc-e.uk", ""},
+        {"eusc-de-east-1", {}, "https://sts.eusc-de-east-1.amazonaws.eu", ""},
+        {"cn-north-1", "http://127.0.0.1:8080", "http://127.0.0.1:8080", ""},
+        {{}, "https://sts.example.test/", "https://sts.example.test/", ""},
+        {"us-east-1.evil.example/", {}, "", "'us-east-1.evil.example/' is not a valid region name"},
+        {"US-EAST-1", {}, "", "'US-EAST-1' is not a valid region name"},
+        {{},
+         "sts.amazonaws.com",
+         "",
+         "the STS endpoint 'sts.amazonaws.com' is not an http or https URL"},
+    };
+    for (const auto& r : rows) {
+        BOOST_TEST_CONTEXT("region " << r.region.value_or("(unset)") << ", endpoint "
+                                     << r.override_url.value_or("(unset)")) {
+            const auto e = ivsrt::detail::sts_endpoint(r.region, r.override_url);
+            BOOST_TEST(e.url == r.url);
+            BOOST_TEST(e.error == r.error);
+        }
+    }
+}
+
+// Every region of the vendored endpoint partitions (AWS's partitions.json) gets its partition's
+// DNS suffix.
+BOOST_AUTO_TEST_CASE(sts_endpoint_for_every_region_of_the_partitions) {
+    const std::string path = IVSRT_SOURCE_DIR "/tools/codegen/endpoints/partitions.json";
+    std::ifstream in(path, std::ios::binary);
+    BOOST_TEST_REQUIRE(static_cast<bool>(in), "cannot open " << path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto doc = boost::json::parse(text.str());
+    std::size_t regions = 0, partitions = 0;
+    for (const auto& p : doc.at("partitions").as_array()) {
+        ++partitions;
+        const std::string suffix(p.at("outputs").at("dnsSuffix").as_string());
+        for (const auto& [name, info] : p.at("regions").as_object()) {
+            const std::string region(name);
+            if (region.ends_with("-global")) continue;  // pseudo-regions, not STS endpoints
+            ++regions;
+            BOOST_TEST(ivsrt::detail::sts_endpoint(region, {}).url ==
+                           "https://sts." + region + "." + suffix,
+                       region);
+        }
+    }
+    BOOST_TEST(partitions >= 8u);
+    BOOST_TEST(regions >= 45u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -534,14 +794,57 @@ BOOST_AUTO_TEST_CASE(the_token_file_wins_and_is_read_again_on_every_fetch) {
     BOOST_TEST(server.requests().size() == 2u);
 }
 
+// The loopback rule for an http full URI, with names resolved by the test: every address a name
+// resolves to must be allowed (loopback or a container host), else nothing is sent. The AWS SDK
+// for Rust documents it (aws-config ecs: "ALL resolved IP addresses MUST refer to an allowed IP
+// address"); Go v2 resolves the name too. botocore (ContainerMetadataFetcher) and the JS SDK v3
+// (checkUrl) resolve nothing: they accept loopback addresses and the name localhost only, so they
+// refuse every other name, mixed or not.
 BOOST_AUTO_TEST_CASE(host_rules_for_http) {
     scripted_server server(ioc, container_ok);
-    const auto port = server.url().substr(server.url().rfind(':'));
+    const auto port = port_of(server);
+    scripted_resolver names;
+    names.add("creds.test", {"127.0.0.1"}, port);
+    names.add("localhost", {"127.0.0.1", "::1"}, port);
+    names.add("mixed.test", {"127.0.0.1", "192.0.2.1"}, port);
+    names.add("mixed6.test", {"::1", "2001:db8::1"}, port);
+    names.add("mapped.test", {"::ffff:10.0.0.1"}, port);
+    auto fetch_from = [&](const std::string& url) {
+        auto o = options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", url}});
+        o.resolver = names.get();
+        return get(ivsrt::make_container_provider(ioc.get_executor(), o));
+    };
     // A name that resolves to loopback only is allowed.
-    auto r = get(ivsrt::make_container_provider(
-        ioc.get_executor(),
-        options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://localhost" + port + "/c"}})));
-    expect_http_credentials(r, "container");
+    expect_http_credentials(fetch_from("http://creds.test:" + std::to_string(port) + "/c"),
+                            "container");
+    BOOST_TEST(server.requests().size() == 1u);
+    // A name that resolves to loopback and to anything else is refused, whatever the order.
+    auto r = fetch_from("http://mixed.test/c");
+    expect_failure(r, "an http endpoint must be loopback or a container host");
+    BOOST_TEST(contains(r.diag.message, "mixed.test resolves to 192.0.2.1, which is not allowed"),
+               r.diag.message);
+    r = fetch_from("http://mixed6.test/c");
+    BOOST_TEST(
+        contains(r.diag.message, "mixed6.test resolves to 2001:db8::1, which is not allowed"),
+        r.diag.message);
+    r = fetch_from("http://mapped.test/c");
+    BOOST_TEST(contains(r.diag.message, "resolves to ::ffff:10.0.0.1, which is not allowed"),
+               r.diag.message);
+    BOOST_TEST(server.requests().size() == 1u);  // nothing was sent
+    // The name localhost gets no special treatment: its addresses decide.
+    expect_http_credentials(fetch_from("http://localhost/c"), "container");
+    BOOST_TEST(server.requests().size() == 2u);
+    const auto asked = names.asked();
+    BOOST_TEST_REQUIRE(asked.size() == 5u);
+    BOOST_TEST(asked[0].first == "creds.test");
+    BOOST_TEST(asked[0].second == std::to_string(port));
+    BOOST_TEST(asked[1].first == "mixed.test");
+    BOOST_TEST(asked[1].second == "80");
+    // https is not restricted: the name is resolved and a connection made (the TLS handshake with
+    // the plain-HTTP server fails).
+    r = fetch_from("https://mixed.test:1/c");
+    BOOST_TEST(!contains(r.diag.message, "not allowed"), r.diag.message);
+
     // Any other http host is refused before a connection is made (nothing is sent).
     r = get(ivsrt::make_container_provider(
         ioc.get_executor(),
@@ -552,7 +855,34 @@ BOOST_AUTO_TEST_CASE(host_rules_for_http) {
         ioc.get_executor(),
         options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "ftp://127.0.0.1/creds"}})));
     expect_failure(r, "container: AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http or https URL");
-    BOOST_TEST(server.requests().size() == 1u);
+    BOOST_TEST(server.requests().size() == 2u);
+}
+
+// With both variables set, the request goes to 169.254.170.2 with the relative URI (the test's
+// resolver sends that address to the loopback server); the full URI is not used.
+BOOST_AUTO_TEST_CASE(the_relative_uri_wins_over_the_full_uri) {
+    scripted_server server(ioc, container_ok);
+    scripted_resolver names;
+    names.add("169.254.170.2", {"127.0.0.1"}, port_of(server));
+    auto o = options({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/task-role"},
+                      {"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url("/full")},
+                      {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Basic abc"}});
+    o.resolver = names.get();
+    expect_http_credentials(get(ivsrt::make_container_provider(ioc.get_executor(), o)),
+                            "container");
+    const auto seen = server.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 1u);
+    BOOST_TEST(seen[0].target() == "/v2/credentials/task-role");
+    BOOST_TEST(seen[0][http::field::host] == "169.254.170.2");
+    const auto asked = names.asked();
+    BOOST_TEST_REQUIRE(asked.size() == 1u);
+    BOOST_TEST(asked[0].first == "169.254.170.2");
+    BOOST_TEST(asked[0].second == "80");
+    // Failures name the variable that chose the endpoint, never its path.
+    names.add("169.254.170.2", {"127.0.0.1"}, 1);  // nobody listens on port 1
+    const auto r = get(ivsrt::make_container_provider(ioc.get_executor(), o));
+    expect_failure(r, "container: GET from 169.254.170.2 (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)");
+    BOOST_TEST(!contains(r.diag.message, "task-role"), r.diag.message);
 }
 
 BOOST_AUTO_TEST_CASE(not_configured) {
@@ -639,6 +969,65 @@ BOOST_AUTO_TEST_CASE(token_role_and_credentials) {
     BOOST_TEST((seen[0].method() == http::verb::put));
     BOOST_TEST(seen[1].target() == "/latest/meta-data/iam/security-credentials/");
     BOOST_TEST(seen[2].target() == "/latest/meta-data/iam/security-credentials/app-role");
+}
+
+// The endpoint mode reaches the requests: the IPv6 address fd00:ec2::254 (the test's resolver
+// sends it, and 169.254.169.254, to the loopback server), from the environment or the profile.
+BOOST_AUTO_TEST_CASE(endpoint_mode_from_the_environment_and_the_profile) {
+    scripted_server server(ioc, imds_script{});
+    scripted_resolver names;
+    names.add("fd00:ec2::254", {"127.0.0.1"}, port_of(server));
+    names.add("169.254.169.254", {"127.0.0.1"}, port_of(server));
+    temp_dir dir;
+    const auto v6_config =
+        dir.write("v6", "[default]\nec2_metadata_service_endpoint_mode = IPv6\n");
+    const auto endpoint_config =
+        dir.write("endpoint", "[profile dev]\nec2_metadata_service_endpoint = " + server.url("/") +
+                                  "\nec2_metadata_service_endpoint_mode = IPv6\n");
+    names.add("127.0.0.1", {"127.0.0.1"});  // the resolver is asked for literals too
+    const std::string port = std::to_string(port_of(server));
+    struct row {
+        vars env;
+        std::string host, port, host_header;  // asked of the resolver; sent
+    };
+    const std::vector<row> rows{
+        {{{"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6"}},
+         "fd00:ec2::254",
+         "80",
+         "[fd00:ec2::254]"},
+        {{}, "169.254.169.254", "80", "169.254.169.254"},
+        {{{"AWS_CONFIG_FILE", v6_config}}, "fd00:ec2::254", "80", "[fd00:ec2::254]"},
+        {{{"AWS_CONFIG_FILE", v6_config}, {"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv4"}},
+         "169.254.169.254",
+         "80",
+         "169.254.169.254"},
+        // The profile's endpoint wins over its mode.
+        {{{"AWS_CONFIG_FILE", endpoint_config}, {"AWS_PROFILE", "dev"}},
+         "127.0.0.1",
+         port,
+         "127.0.0.1:" + port},
+    };
+    std::size_t lookups = 0, requests = 0;
+    for (const auto& r : rows) {
+        BOOST_TEST_CONTEXT("expected host " << r.host) {
+            auto o = options(r.env);
+            o.resolver = names.get();
+            expect_http_credentials(get(ivsrt::make_imds_provider(ioc.get_executor(), o)), "imds");
+            const auto asked = names.asked();
+            BOOST_TEST_REQUIRE(asked.size() == lookups + 3);  // token, role, credentials
+            for (auto i = lookups; i < asked.size(); ++i) {
+                BOOST_TEST(asked[i].first == r.host);
+                BOOST_TEST(asked[i].second == r.port);
+            }
+            lookups = asked.size();
+            const auto seen = server.requests();
+            BOOST_TEST_REQUIRE(seen.size() == requests + 3);
+            for (auto i = requests; i < seen.size(); ++i) {
+                BOOST_TEST(seen[i][http::field::host] == r.host_header);
+            }
+            requests = seen.size();
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(disabled_and_bad_mode) {
@@ -831,6 +1220,41 @@ BOOST_FIXTURE_TEST_CASE(configuration_errors, web_identity_fixture) {
                           {"AWS_ROLE_ARN", role_arn},
                           {"AWS_REGION", "us-east-1.evil.example/"}}),
                    "web_identity: 'us-east-1.evil.example/' is not a valid region name");
+}
+
+// The STS endpoint reaches the request: the test's resolver records the name and fails the
+// lookup (an https endpoint cannot be served by the loopback server).
+BOOST_FIXTURE_TEST_CASE(the_sts_endpoint_follows_the_region, web_identity_fixture) {
+    struct row {
+        vars env;
+        std::optional<std::string> region;  // provider_options::region
+        std::string host;
+    };
+    const std::vector<row> rows{
+        {{{"AWS_REGION", "cn-north-1"}}, {}, "sts.cn-north-1.amazonaws.com.cn"},
+        {{{"AWS_DEFAULT_REGION", "eu-central-1"}}, {}, "sts.eu-central-1.amazonaws.com"},
+        {{}, {}, "sts.amazonaws.com"},
+        {{{"AWS_REGION", "eu-central-1"}}, "cn-northwest-1", "sts.cn-northwest-1.amazonaws.com.cn"},
+    };
+    for (const auto& r : rows) {
+        BOOST_TEST_CONTEXT(r.host) {
+            scripted_resolver names;
+            vars env = r.env;
+            env.emplace("AWS_WEB_IDENTITY_TOKEN_FILE", token_file);
+            env.emplace("AWS_ROLE_ARN", role_arn);
+            auto o = options(env);
+            o.region = r.region;
+            o.resolver = names.get();
+            o.http_attempts = 1;
+            expect_failure(get(ivsrt::make_web_identity_provider(ioc.get_executor(), o)),
+                           "web_identity: AssumeRoleWithWebIdentity at https://" + r.host +
+                               ": cannot resolve " + r.host);
+            const auto asked = names.asked();
+            BOOST_TEST_REQUIRE(asked.size() == 1u);
+            BOOST_TEST(asked[0].first == r.host);
+            BOOST_TEST(asked[0].second == "443");
+        }
+    }
 }
 
 BOOST_FIXTURE_TEST_CASE(sts_errors_and_malformed_answers, web_identity_fixture) {

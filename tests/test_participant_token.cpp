@@ -436,6 +436,123 @@ BOOST_AUTO_TEST_CASE(claims_carry_every_input) {
     BOOST_TEST(decoded.claims == expected);
 }
 
+// The layout against AWS's documented example (tests/data/participant_token/
+// aws_documented_payload.json, from the IVS Real-Time User Guide; its source is in the file):
+// a token minted from the example's own values has exactly the example's header and payload
+// keys, nesting and JSON types, and the same values.
+namespace {
+
+// Same keys, same nesting, same JSON types (any integer kind counts as one), same values.
+void check_same_layout(const json::value& got, const json::value& want, const std::string& at) {
+    const auto kind = [](const json::value& v) {
+        return v.is_int64() || v.is_uint64() ? json::kind::int64 : v.kind();
+    };
+    BOOST_TEST_REQUIRE((kind(got) == kind(want)), at << ": " << json::serialize(got)
+                                                     << " is not of the type of "
+                                                     << json::serialize(want));
+    if (want.is_object()) {
+        const auto& g = got.as_object();
+        const auto& w = want.as_object();
+        for (const auto& [key, value] : w) {
+            BOOST_TEST(g.contains(key), at << ": missing " << key);
+            if (g.contains(key)) check_same_layout(g.at(key), value, at + "." + std::string(key));
+        }
+        for (const auto& [key, value] : g) {
+            BOOST_TEST(w.contains(key), at << ": " << key << " is not in the documented layout");
+        }
+    } else {
+        BOOST_TEST((got == want),
+                   at << ": " << json::serialize(got) << " != " << json::serialize(want));
+    }
+}
+
+json::object documented_token() {
+    return json::parse(read_data("aws_documented_payload.json")).as_object();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(payload_matches_aws_documented_example) {
+    const auto doc = documented_token();
+    // The documented payload, its placeholders replaced by the page's example values.
+    json::object want = doc.at("payload").as_object();
+    for (const auto& [placeholder, value] : doc.at("placeholders").as_object()) {
+        for (auto& [key, field] : want) {
+            if (field.is_string() && field.as_string() == placeholder) field = value;
+        }
+    }
+    BOOST_TEST_REQUIRE(want.size() == 11u);
+
+    // The inputs are read off the example.
+    participant_token_claims c;
+    c.stage_arn = want.at("resource").as_string();
+    c.events_url = want.at("events_url").as_string();
+    c.whip_url = want.at("whip_url").as_string();
+    c.user_id = want.at("user_id").as_string();
+    for (const auto& [key, value] : want.at("attributes").as_object()) {
+        c.attributes[std::string(key)] = value.as_string();
+    }
+    const auto& flags = want.at("capabilities").as_object();
+    c.capabilities.clear();
+    if (flags.at("allow_publish").as_bool()) c.capabilities.push_back(capability::publish);
+    if (flags.at("allow_subscribe").as_bool()) c.capabilities.push_back(capability::subscribe);
+    c.participant_id = want.at("jti").as_string();
+    const std::int64_t iat = want.at("iat").as_int64();
+    const std::int64_t lifetime = want.at("exp").as_int64() - iat;
+    BOOST_TEST_REQUIRE(lifetime % 60 == 0);  // 48 hours
+    c.duration = std::chrono::minutes(lifetime / 60);
+    c.issued_at = std::chrono::system_clock::time_point(std::chrono::seconds(iat));
+
+    const auto decoded = decode(*data_minter().mint(c).token);
+    check_same_layout(decoded.claims, want, "payload");
+
+    // The header: the documented keys and types, with our key's ARN (the documented kid is not a
+    // well-formed ARN: region and account are swapped).
+    json::object header = doc.at("header").as_object();
+    header["kid"] = public_key_arn;
+    check_same_layout(decoded.header, header, "header");
+
+    // "For subscribe-only tokens, set only allow_subscribe to true" (allow_publish false or
+    // absent; ivsrt writes false).
+    c.capabilities = {capability::subscribe};
+    auto subscribe_only = decode(*data_minter().mint(c).token).claims;
+    const auto& capabilities = subscribe_only.at("capabilities").as_object();
+    BOOST_TEST(capabilities.at("allow_subscribe") == json::value(true));
+    BOOST_TEST(
+        !(capabilities.contains("allow_publish") && capabilities.at("allow_publish") != false));
+    BOOST_TEST(capabilities.size() <= 2u);
+    subscribe_only.erase("capabilities");
+    want.erase("capabilities");
+    check_same_layout(subscribe_only, want, "subscribe-only payload");
+
+    // "All fields except user_id are mandatory": without user_id and attributes (optional in the
+    // API), the other nine are all there.
+    c.capabilities = {capability::publish, capability::subscribe};
+    want["capabilities"] = doc.at("payload").at("capabilities");
+    c.user_id.clear();
+    c.attributes.clear();
+    const auto minimal = decode(*data_minter().mint(c).token).claims;
+    want.erase("user_id");
+    want.erase("attributes");
+    check_same_layout(minimal, want, "payload without the optional fields");
+}
+
+// The page's rule for jti: "up to 64 characters long, containing only alphanumeric, hyphen (-),
+// and underscore (_) characters" (the API model's ParticipantTokenId pattern agrees).
+BOOST_AUTO_TEST_CASE(participant_ids_follow_the_documented_jti_rule) {
+    for (const std::string id : {"a", "Mx6clRRHODPy", "with_underscore", "-_-", "A1-b2_C3"}) {
+        participant_token_claims c = sample_claims();
+        c.participant_id = id;
+        const auto minted = data_minter().mint(c);
+        BOOST_TEST(decode(*minted.token).claims.at("jti") == json::value(id));
+        BOOST_TEST(minted.participant_id.value() == id);
+    }
+    for (const std::string id : {"has space", "dot.ted", "slash/", "plus+", "\xc3\xa9"}) {
+        check_invalid_claims([&](participant_token_claims& c) { c.participant_id = id; },
+                             "participant_id", "[A-Za-z0-9_-]");
+    }
+}
+
 BOOST_AUTO_TEST_CASE(capabilities_map_to_the_two_flags) {
     const std::vector<std::pair<std::vector<capability>, std::pair<bool, bool>>> cases{
         {{}, {false, false}},
@@ -566,8 +683,8 @@ BOOST_AUTO_TEST_CASE(invalid_claims_are_named) {
     check_invalid_claims([](C& c) { c.user_id = std::string(129, 'u'); }, "user_id", "at most 128");
     check_invalid_claims([](C& c) { c.duration = 0min; }, "duration", "1 to 20160 minutes");
     check_invalid_claims([](C& c) { c.duration = 20161min; }, "duration", "1 to 20160 minutes");
-    check_invalid_claims([](C& c) { c.participant_id = "has_underscore"; }, "participant_id",
-                         "[A-Za-z0-9-]");
+    check_invalid_claims([](C& c) { c.participant_id = "has.dot"; }, "participant_id",
+                         "[A-Za-z0-9_-]");
     check_invalid_claims([](C& c) { c.participant_id = std::string(65, 'p'); }, "participant_id",
                          "at most 64");
     check_invalid_claims(

@@ -5,12 +5,17 @@
 #define BOOST_TEST_MODULE test_retry
 #include <boost/test/unit_test.hpp>
 
+#include <ivsrt/detail/cubic.hpp>
 #include <ivsrt/retry.hpp>
+
+#include <boost/json.hpp>
 
 #include <cmath>
 #include <deque>
+#include <fstream>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -664,6 +669,125 @@ BOOST_AUTO_TEST_CASE(adaptive_state_waits_only_after_throttling) {
     // Measured 1.6/s at the throttle -> fill 1.12/s, capacity 0: wait 1 / 1.12 s.
     auto w = st.before_attempt(base + 500ms);
     BOOST_TEST(std::abs(w.count() - 1e9 / (0.7 * 1.6)) <= 1.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Reference vectors (tests/data/retry/adaptive_rate.json), computed by make_adaptive_vectors.py
+// next to them from the algorithm the AWS SDKs publish and checked there against the SDKs' own
+// test values (botocore, the AWS SDK for Ruby, the Rust smithy runtime's full-precision table).
+BOOST_AUTO_TEST_SUITE(adaptive_reference_vectors)
+
+namespace json = boost::json;
+
+const json::object& vectors() {
+    static const json::value doc = [] {
+        const std::string path = std::string(IVSRT_TEST_DATA_DIR) + "/retry/adaptive_rate.json";
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot open test data file " + path);
+        std::ostringstream text;
+        text << in.rdbuf();
+        return json::parse(text.str());
+    }();
+    return doc.as_object();
+}
+
+double number(const json::value& v) {
+    return v.to_number<double>();
+}
+
+// Relative tolerance, with an absolute floor for values near zero.
+bool near(double got, double want, double tolerance = 1e-12) {
+    return std::abs(got - want) <= tolerance * std::max(1.0, std::abs(want));
+}
+
+sys_time at(double seconds) {
+    return sys_time{} + std::chrono::duration_cast<sys_time::duration>(
+                            std::chrono::nanoseconds(std::llround(seconds * 1e9)));
+}
+
+BOOST_AUTO_TEST_CASE(constants_match) {
+    const auto& c = vectors().at("constants").as_object();
+    BOOST_TEST(number(c.at("beta")) == ivsrt::adaptive_rate_limiter::beta);
+    BOOST_TEST(number(c.at("scale_constant")) == ivsrt::adaptive_rate_limiter::scale_constant);
+    BOOST_TEST(number(c.at("smooth")) == ivsrt::adaptive_rate_limiter::smooth);
+    BOOST_TEST(number(c.at("min_fill_rate")) == ivsrt::adaptive_rate_limiter::min_fill_rate);
+    BOOST_TEST(number(c.at("min_capacity")) == ivsrt::adaptive_rate_limiter::min_capacity);
+}
+
+BOOST_AUTO_TEST_CASE(cubic_time_window_k) {
+    const auto& cases = vectors().at("time_window").as_array();
+    BOOST_TEST_REQUIRE(cases.size() >= 8u);
+    for (const auto& v : cases) {
+        const auto& c = v.as_object();
+        const double w_max = number(c.at("last_max_rate"));
+        const double k =
+            ivsrt::detail::cubic_time_window(w_max, ivsrt::adaptive_rate_limiter::beta,
+                                             ivsrt::adaptive_rate_limiter::scale_constant);
+        BOOST_TEST(near(k, number(c.at("seconds"))),
+                   "W_max " << w_max << ": K " << k << " != " << number(c.at("seconds")));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(cubic_rate_after_a_throttle) {
+    const auto& cases = vectors().at("cubic_rate").as_array();
+    BOOST_TEST_REQUIRE(cases.size() >= 13u);
+    for (const auto& v : cases) {
+        const auto& c = v.as_object();
+        const double w_max = number(c.at("last_max_rate"));
+        const double dt = number(c.at("since_throttle"));
+        const double rate = ivsrt::detail::cubic_rate(w_max, dt, ivsrt::adaptive_rate_limiter::beta,
+                                                      ivsrt::adaptive_rate_limiter::scale_constant);
+        BOOST_TEST(near(rate, number(c.at("rate"))),
+                   "W_max " << w_max << ", t " << dt << ": " << rate << " != " << c.at("rate"));
+    }
+}
+
+// Each sequence drives one limiter: responses (success or throttle) with the measured send rate,
+// fill rate and on/off state after each, and token acquisitions with the wait they impose.
+BOOST_AUTO_TEST_CASE(limiter_sequences) {
+    const auto& sequences = vectors().at("sequences").as_array();
+    BOOST_TEST_REQUIRE(sequences.size() >= 6u);
+    std::size_t responses = 0, acquisitions = 0, waits = 0;
+    for (const auto& sv : sequences) {
+        const auto& seq = sv.as_object();
+        const std::string name(seq.at("name").as_string());
+        BOOST_TEST_CONTEXT(name) {
+            ivsrt::adaptive_rate_limiter rl;
+            // The limiter's clock starts at its first use; off, it never waits.
+            BOOST_TEST((rl.acquire(at(number(seq.at("start")))) == 0ns));
+            for (const auto& ev : seq.at("events").as_array()) {
+                const auto& e = ev.as_object();
+                const double t = number(e.at("at"));
+                const std::string_view kind = e.at("event").as_string();
+                BOOST_TEST_CONTEXT("t = " << t << " " << kind) {
+                    if (kind == "acquire") {
+                        const double want = number(e.at("wait"));
+                        const auto wait = rl.acquire(at(t));
+                        // The wait is rounded up to whole nanoseconds.
+                        BOOST_TEST(std::abs(static_cast<double>(wait.count()) - want * 1e9) <= 2.0,
+                                   wait.count() << " ns != " << want << " s");
+                        ++acquisitions;
+                        waits += want > 0;
+                        continue;
+                    }
+                    BOOST_TEST_REQUIRE((kind == "success" || kind == "throttle"));
+                    rl.update(kind == "throttle", at(t));
+                    ++responses;
+                    BOOST_TEST(
+                        near(rl.measured_rate(), number(e.at("measured_rate")), 1e-9),
+                        "measured " << rl.measured_rate() << " != " << e.at("measured_rate"));
+                    BOOST_TEST(near(rl.fill_rate(), number(e.at("fill_rate")), 1e-9),
+                               "fill " << rl.fill_rate() << " != " << e.at("fill_rate"));
+                    BOOST_TEST(rl.enabled() == e.at("enabled").as_bool());
+                }
+            }
+        }
+    }
+    // The file was read whole: every kind of event was checked.
+    BOOST_TEST(responses >= 90u);
+    BOOST_TEST(acquisitions >= 14u);
+    BOOST_TEST(waits >= 8u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

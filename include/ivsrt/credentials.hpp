@@ -28,6 +28,7 @@
 #include <ivsrt/credentials_value.hpp>  // struct credentials
 #include <ivsrt/detail/config.hpp>
 #include <ivsrt/error.hpp>
+#include <ivsrt/pool_config.hpp>  // host_resolver
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -95,7 +96,8 @@ struct provider_options {
     // The STS region for web identity; else AWS_REGION, AWS_DEFAULT_REGION, the profile's region,
     // and without any, the global endpoint.
     std::optional<std::string> region{};
-    // STS endpoint override, e.g. http://127.0.0.1:8080; default https://sts.{region}.amazonaws.com
+    // STS endpoint override, e.g. http://127.0.0.1:8080; default https://sts.{region}.{the
+    // partition's DNS suffix}, e.g. sts.cn-north-1.amazonaws.com.cn
     std::optional<std::string> sts_endpoint{};
     std::optional<std::string> ca_bundle{};  // extra trusted CAs for https (AWS_CA_BUNDLE)
     // Per attempt (connect, request, response). Each HTTP request (IMDS, container endpoint,
@@ -107,6 +109,10 @@ struct provider_options {
     unsigned http_attempts = 2;
     // A credential_process still running after this is killed.
     std::chrono::milliseconds process_timeout{60000};
+    // Resolves the host names of the IMDS, container and STS endpoints (an http container
+    // endpoint's name must resolve to allowed addresses only). Unset: getaddrinfo on a thread of
+    // its own.
+    host_resolver resolver{};
 };
 
 struct cached_provider_options {
@@ -140,14 +146,14 @@ IVSRT_DECL credentials_provider make_web_identity_provider(boost::asio::any_io_e
 IVSRT_DECL credentials_provider make_profile_provider(boost::asio::any_io_executor ex,
                                                       provider_options options = {});
 
-// ECS / EKS Pod Identity: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI (https, or http
-// to a loopback or container host address), with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (read at
-// each get) or AWS_CONTAINER_AUTHORIZATION_TOKEN as the Authorization header.
+// ECS / EKS Pod Identity: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (wins) or _FULL_URI (https, or
+// http to a loopback or container host address), with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (read
+// at each get) or AWS_CONTAINER_AUTHORIZATION_TOKEN as the Authorization header.
 IVSRT_DECL credentials_provider make_container_provider(boost::asio::any_io_executor ex,
                                                         provider_options options = {});
 
-// EC2 instance metadata, IMDSv2: AWS_EC2_METADATA_SERVICE_ENDPOINT, _ENDPOINT_MODE,
-// AWS_EC2_METADATA_DISABLED.
+// EC2 instance metadata, IMDSv2: AWS_EC2_METADATA_SERVICE_ENDPOINT, _ENDPOINT_MODE (else the
+// profile's ec2_metadata_service_endpoint, _endpoint_mode), AWS_EC2_METADATA_DISABLED.
 IVSRT_DECL credentials_provider make_imds_provider(boost::asio::any_io_executor ex,
                                                    provider_options options = {});
 

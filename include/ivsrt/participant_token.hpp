@@ -58,7 +58,7 @@ struct participant_token_claims {
         model::participant_token_capability::publish,
         model::participant_token_capability::subscribe};
     std::chrono::minutes duration{720};  // 1 to 20160 minutes; IVS's default is 12 hours
-    std::string participant_id{};        // [A-Za-z0-9-], at most 64; random 12 characters if empty
+    std::string participant_id{};        // [A-Za-z0-9_-], at most 64; random 12 characters if empty
     std::optional<std::chrono::system_clock::time_point> issued_at{};  // now if unset
 
     // Claims for `stage` (a CreateStage or GetStage result): its ARN and endpoints, with the

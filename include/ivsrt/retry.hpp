@@ -162,7 +162,6 @@ class adaptive_rate_limiter {
     IVSRT_DECL void refill(double t);
     IVSRT_DECL void set_rate(double rate, double t);
     IVSRT_DECL void measure(double t);
-    IVSRT_DECL double time_window() const;
 
     mutable std::mutex mutex_;
     bool started_ = false;

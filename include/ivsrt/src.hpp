@@ -23,6 +23,7 @@
 #include <ivsrt/impl/iso8601.ipp>
 #include <ivsrt/impl/credentials_value.ipp>
 #include <ivsrt/impl/credentials_formats.ipp>
+#include <ivsrt/impl/credential_endpoints.ipp>
 #include <ivsrt/impl/credential_providers.ipp>
 #include <ivsrt/impl/credentials_cache.ipp>
 #include <ivsrt/impl/client.ipp>

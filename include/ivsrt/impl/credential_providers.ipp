@@ -5,6 +5,7 @@
 // the chain, and the default chain. The cache is in impl/credentials_cache.ipp.
 
 #include <ivsrt/credentials.hpp>
+#include <ivsrt/detail/credential_endpoints.hpp>
 #include <ivsrt/detail/credentials_completion.hpp>
 #include <ivsrt/detail/credentials_formats.hpp>
 #include <ivsrt/detail/http_fetch.hpp>
@@ -129,12 +130,6 @@ struct web_identity_source {
     std::optional<std::string> region;  // when the options name none
 };
 
-inline bool valid_region(std::string_view region) {
-    return !region.empty() && std::all_of(region.begin(), region.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    });
-}
-
 // The account in an ARN, "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE".
 inline std::optional<std::string> arn_account(std::string_view arn) {
     for (int field = 0; field < 4; ++field) {
@@ -167,19 +162,9 @@ inline asio::awaitable<fetch_outcome> assume_role_with_web_identity(
     }
 
     const std::optional<std::string>& region = options.region ? options.region : source.region;
-    std::string endpoint;
-    if (options.sts_endpoint) {
-        endpoint = *options.sts_endpoint;
-    } else if (region) {
-        if (!valid_region(*region)) {
-            co_return fetch_outcome::failure(name + ": '" + *region +
-                                             "' is not a valid region name");
-        }
-        endpoint = "https://sts." + *region +
-                   (region->starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
-    } else {
-        endpoint = "https://sts.amazonaws.com";
-    }
+    const auto chosen = sts_endpoint(region, options.sts_endpoint);
+    if (chosen.url.empty()) co_return fetch_outcome::failure(name + ": " + chosen.error);
+    const std::string& endpoint = chosen.url;
     const std::string session_name =
         source.session_name
             ? *source.session_name
@@ -198,6 +183,7 @@ inline asio::awaitable<fetch_outcome> assume_role_with_web_identity(
     request.headers.emplace_back("Accept", "application/xml");
     request.timeout = options.sts_timeout;
     request.ca_bundle = options.ca_bundle.value_or("");
+    request.resolver = options.resolver;
     const auto response = co_await http_fetch(request, options.http_attempts);
     const std::string call = name + ": AssumeRoleWithWebIdentity at " + endpoint;
     if (response.ec) co_return fetch_outcome::failure(call + ": " + response.error);
@@ -397,27 +383,19 @@ class container_provider final : public fetching_provider {
                 "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and "
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI are not set");
         }
+        const auto endpoint = container_credentials_endpoint(relative, full);
+        if (endpoint.url.empty()) co_return fetch_outcome::failure("container: " + endpoint.error);
         http_fetch_request request;
+        request.url = endpoint.url;
         request.timeout = options_.container_timeout;
         request.ca_bundle = options_.ca_bundle.value_or("");
+        request.resolver = options_.resolver;
+        if (endpoint.restrict_addresses) request.allow_address = &container_address_allowed;
         // The URIs may hold capability paths; messages show the host only.
-        std::string target;
-        if (relative) {
-            request.url = "http://169.254.170.2" +
-                          std::string(relative->starts_with('/') ? "" : "/") + *relative;
-            target = "169.254.170.2 (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)";
-        } else {
-            const auto url = boost::urls::parse_absolute_uri(*full);
-            const bool https = url && url->scheme_id() == boost::urls::scheme::https;
-            if (!url || (!https && url->scheme_id() != boost::urls::scheme::http)) {
-                co_return fetch_outcome::failure(
-                    "container: AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http or https URL");
-            }
-            if (!https) request.allow_address = &container_address_allowed;
-            request.url = *full;
-            target =
-                std::string(url->encoded_host_and_port()) + " (AWS_CONTAINER_CREDENTIALS_FULL_URI)";
-        }
+        const auto url = boost::urls::parse_absolute_uri(endpoint.url);
+        const std::string target =
+            (url ? std::string(url->encoded_host_and_port()) : std::string("?")) + " (" +
+            endpoint.setting + ")";
 
         std::optional<std::string> authorization;
         if (const auto file = env().get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
@@ -479,21 +457,23 @@ class imds_provider final : public fetching_provider {
         if (iequals_ascii(env().get("AWS_EC2_METADATA_DISABLED").value_or(""), "true")) {
             co_return fetch_outcome::absent("imds: disabled by AWS_EC2_METADATA_DISABLED");
         }
-        std::string endpoint;
-        if (auto configured = env().get("AWS_EC2_METADATA_SERVICE_ENDPOINT")) {
-            endpoint = std::move(*configured);
-        } else {
-            const auto mode = env().get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("IPv4");
-            if (iequals_ascii(mode, "IPv6")) {
-                endpoint = "http://[fd00:ec2::254]";
-            } else if (iequals_ascii(mode, "IPv4")) {
-                endpoint = "http://169.254.169.254";
-            } else {
-                co_return fetch_outcome::failure(
-                    "imds: AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6");
-            }
+        imds_settings settings{env().get("AWS_EC2_METADATA_SERVICE_ENDPOINT"),
+                               env().get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"), std::nullopt,
+                               std::nullopt};
+        // The profile's settings count too; a shared file that cannot be read does not.
+        shared_config config;
+        std::string ignored;
+        if (load_shared_config(options_.sources, config, ignored) && config.profile()) {
+            auto value = [&](std::string_view key) -> std::optional<std::string> {
+                const auto* p = config.profile()->find(key);
+                return p && !p->value.empty() ? std::optional<std::string>(p->value) : std::nullopt;
+            };
+            settings.profile_endpoint = value("ec2_metadata_service_endpoint");
+            settings.profile_mode = value("ec2_metadata_service_endpoint_mode");
         }
-        while (endpoint.ends_with('/')) endpoint.pop_back();
+        const auto chosen = imds_endpoint(settings);
+        if (chosen.url.empty()) co_return fetch_outcome::failure("imds: " + chosen.error);
+        const std::string& endpoint = chosen.url;
 
         // One request; the error, if any, reads "imds: PUT /latest/api/token: HTTP 403".
         using verb = boost::beast::http::verb;
@@ -505,6 +485,7 @@ class imds_provider final : public fetching_provider {
             request.url = endpoint + path;
             request.headers.emplace_back(std::move(header), std::move(value));
             request.timeout = options_.imds_timeout;
+            request.resolver = options_.resolver;
             auto result = co_await http_fetch(request, options_.http_attempts);
             std::string error;
             if (result.ec || result.status != 200) {

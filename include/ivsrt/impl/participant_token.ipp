@@ -40,6 +40,12 @@ inline bool is_id(std::string_view s) noexcept {
     return std::all_of(s.begin(), s.end(), is_id_char);
 }
 
+// A jti (participant id): [A-Za-z0-9_-], as the IVS Real-Time User Guide's token schema and the
+// API model's ParticipantTokenId say.
+inline bool is_participant_id(std::string_view s) noexcept {
+    return std::all_of(s.begin(), s.end(), [](char c) { return is_id_char(c) || c == '_'; });
+}
+
 // The resource id in an ARN arn:<partition>:ivs:<region>:<account>:<type>/<id> whose
 // resource starts with `type_slash`, or "" when `arn` is not one.
 inline std::string_view ivs_resource_id(std::string_view arn, std::string_view type_slash) {
@@ -120,9 +126,9 @@ inline checked_claims check(const participant_token_claims& c) {
     if (c.duration < min_duration || c.duration > max_duration) {
         throw_invalid("participant_token_claims.duration", "must be 1 to 20160 minutes");
     }
-    if (c.participant_id.size() > 64 || !is_id(c.participant_id)) {
+    if (c.participant_id.size() > 64 || !is_participant_id(c.participant_id)) {
         throw_invalid("participant_token_claims.participant_id",
-                      "must be at most 64 characters from [A-Za-z0-9-]");
+                      "must be at most 64 characters from [A-Za-z0-9_-]");
     }
     for (const auto& capability : c.capabilities) {
         if (capability == model::participant_token_capability::publish) {

@@ -3,6 +3,7 @@
 
 #include <ivsrt/retry.hpp>
 
+#include <ivsrt/detail/cubic.hpp>
 #include <ivsrt/detail/uuid.hpp>
 
 #include <algorithm>
@@ -217,10 +218,6 @@ IVSRT_DECL void adaptive_rate_limiter::measure(double t) {
     }
 }
 
-IVSRT_DECL double adaptive_rate_limiter::time_window() const {
-    return std::cbrt(last_max_rate_ * (1 - beta) / scale_constant);
-}
-
 namespace detail {
 inline double seconds_since_epoch(std::chrono::system_clock::time_point t) {
     return std::chrono::duration<double>(t.time_since_epoch()).count();
@@ -252,7 +249,7 @@ IVSRT_DECL void adaptive_rate_limiter::update(bool throttled, time_point now) {
         rate = last_max_rate_ * beta;
         enabled_ = true;
     } else {
-        rate = scale_constant * std::pow(t - last_throttle_ - time_window(), 3) + last_max_rate_;
+        rate = detail::cubic_rate(last_max_rate_, t - last_throttle_, beta, scale_constant);
     }
     set_rate(std::min(rate, 2 * measured_rate_), t);
 }
