@@ -12,6 +12,8 @@ packages=(
     libbenchmark-dev
     # tests: the CLI test creates a stage with curl --aws-sigv4 (a signer that is not ours)
     curl
+    # the API reference (tools/docs.sh)
+    doxygen
 )
 
 missing=()

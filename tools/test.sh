@@ -92,6 +92,7 @@ fuzz_run() {
 }
 format_check() { bash "$src/tools/format.sh" --check; }
 headers_check() { bash "$src/tools/check_headers.sh" g++; }
+docs() { bash "$src/tools/docs.sh" "$out/docs"; }  # the API reference, without warnings
 # The AWS SDK for JavaScript v3 (pinned in tests/compat/package-lock.json) against the emulator,
 # and the client's wire reference (tests/data/client/js_sdk_wire.json) still what the SDK builds.
 js_sdk() {
@@ -130,6 +131,7 @@ if [ $quick -eq 0 ]; then
     step tsan-clang tsan
     step fuzz fuzz_run
     step headers headers_check
+    step docs docs
     step consumption consumption
 fi
 

@@ -1,8 +1,9 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
-// The plain AWS credentials value, as the SigV4 signer takes it. Standard library only (no Asio):
-// the providers that obtain credentials are in <ivsrt/credentials.hpp>, which includes this.
+/// @file
+/// The plain AWS credentials value, as the SigV4 signer takes it. Standard library only (no Asio):
+/// the providers that obtain credentials are in <ivsrt/credentials.hpp>, which includes this.
 
 #include <ivsrt/detail/config.hpp>
 
@@ -17,14 +18,14 @@ struct credentials {
     std::string access_key_id;
     std::string secret_access_key;
     std::optional<std::string> session_token{};
-    std::optional<std::chrono::system_clock::time_point> expiration{};  // none: never expire
+    std::optional<std::chrono::system_clock::time_point> expiration{};  ///< none: never expire
     std::optional<std::string> account_id{};
-    std::string provider;  // the provider that produced them: "environment", "imds", ...
+    std::string provider;  ///< the provider that produced them: "environment", "imds", ...
 
     friend bool operator==(const credentials&, const credentials&) = default;
 };
 
-// Prints the credentials with the secret key and the session token redacted.
+/// Prints the credentials with the secret key and the session token redacted.
 IVSRT_DECL std::ostream& operator<<(std::ostream& os, const credentials& c);
 
 }  // namespace ivsrt

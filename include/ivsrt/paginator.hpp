@@ -1,18 +1,19 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
-// Lazy async streams over the 10 list operations: page_stream yields each response page,
-// item_stream each element of the pages' item lists. Obtained from client::pages(request) /
-// client::items(request), or the named forms (client::list_stages_items(request)).
-//
-//     auto stages = ivs.list_stages_items({});
-//     while (auto s = co_await stages.async_next()) use(*s);
-//
-// Nothing is sent before the first async_next; each page is fetched when asked for. The stream
-// ends after a page with an absent or empty nextToken. A token the service already returned
-// ends it with errc::invalid_response (it would loop forever). Any other error ends the stream
-// too, except errc::cancelled and errc::timeout: after those, the next async_next asks for the
-// same page again. One async_next at a time per stream; the stream must outlive it.
+/// @file
+/// Lazy async streams over the 10 list operations: page_stream yields each response page,
+/// item_stream each element of the pages' item lists. Obtained from client::pages(request) /
+/// client::items(request), or the named forms (client::list_stages_items(request)).
+///
+///     auto stages = ivs.list_stages_items({});
+///     while (auto s = co_await stages.async_next()) use(*s);
+///
+/// Nothing is sent before the first async_next; each page is fetched when asked for. The stream
+/// ends after a page with an absent or empty nextToken. A token the service already returned
+/// ends it with errc::invalid_response (it would loop forever). Any other error ends the stream
+/// too, except errc::cancelled and errc::timeout: after those, the next async_next asks for the
+/// same page again. One async_next at a time per stream; the stream must outlive it.
 
 #include <ivsrt/detail/call.hpp>
 #include <ivsrt/diagnostics.hpp>
@@ -43,7 +44,7 @@ class page_stream {
     page_stream(std::shared_ptr<detail::client_impl> impl, Request first)
         : impl_(std::move(impl)), request_(std::move(first)) {}
 
-    // The next page, or an empty optional once the stream has ended.
+    /// The next page, or an empty optional once the stream has ended.
     template <class CompletionToken = default_token_t>
     auto async_next(CompletionToken&& token = {}) {
         return boost::asio::async_initiate<CompletionToken, signature>(initiate{this}, token,
@@ -55,13 +56,13 @@ class page_stream {
                                                                        &diag);
     }
 
-    // True once the last page was delivered or an error ended the stream.
+    /// True once the last page was delivered or an error ended the stream.
     bool done() const noexcept { return done_; }
 
-    // The client's executor.
+    /// The client's executor.
     boost::asio::any_io_executor get_executor() const { return detail::client_executor(*impl_); }
 
-    // The request of the next page (its token is the one the service last returned).
+    /// The request of the next page (its token is the one the service last returned).
     const Request& next_request() const noexcept { return request_; }
 
   private:
@@ -113,7 +114,7 @@ class page_stream {
         }
     };
 
-    // Moves to the next page's token; false (and the stream ends) on a repeated token.
+    /// Moves to the next page's token; false (and the stream ends) on a repeated token.
     bool accept(const page_type& page, diagnostics* diag) {
         const std::optional<std::string>& next = page.*(traits::output_token);
         if (!next || next->empty()) {
@@ -148,8 +149,8 @@ class item_stream {
     item_stream(std::shared_ptr<detail::client_impl> impl, Request first)
         : pages_(std::move(impl), std::move(first)) {}
 
-    // The next item, or an empty optional once the stream has ended. Fetches a page when the
-    // current one is used up (skipping empty pages).
+    /// The next item, or an empty optional once the stream has ended. Fetches a page when the
+    /// current one is used up (skipping empty pages).
     template <class CompletionToken = default_token_t>
     auto async_next(CompletionToken&& token = {}) {
         return boost::asio::async_initiate<CompletionToken, signature>(initiate{this}, token,
@@ -177,7 +178,7 @@ class item_stream {
         template <class Self>
         void operator()(Self& op) {
             if (self->pos_ < self->items_.size() || self->pages_.done()) {
-                // Never complete inside the initiating call.
+                /// Never complete inside the initiating call.
                 auto ex = boost::asio::get_associated_executor(op, self->pages_.get_executor());
                 return boost::asio::post(ex, boost::asio::append(std::move(op), error_code{},
                                                                  std::optional<page_type>{}));

@@ -14,10 +14,10 @@
 
 namespace ivsrt {
 
-// A completion token adapter: turns an ivsrt operation's `void(error_code, T...)` completion into
-// `void(std::exception_ptr, T...)`, where the exception is an error_with_diagnostics carrying the
-// AWS error code, message, request id and HTTP status. It is what the default token uses, so a bare
-// `co_await client.async_x(request)` throws those details. Works only with ivsrt operations.
+/// A completion token adapter: turns an ivsrt operation's `void(error_code, T...)` completion into
+/// `void(std::exception_ptr, T...)`, where the exception is an error_with_diagnostics carrying the
+/// AWS error code, message, request id and HTTP status. It is what the default token uses, so a
+/// bare `co_await client.async_x(request)` throws those details. Works only with ivsrt operations.
 template <class CompletionToken>
 struct with_diagnostics_t {
     CompletionToken token;
@@ -29,20 +29,20 @@ constexpr with_diagnostics_t<std::decay_t<CompletionToken>> with_diagnostics(
     return {std::forward<CompletionToken>(token)};
 }
 
-// The default completion token of every ivsrt operation. It wraps use_awaitable rather than
-// deferred: Boost 1.81's co_await of a deferred operation does not compile for completion
-// signatures starting with std::exception_ptr (fixed in later Boost releases).
+/// The default completion token of every ivsrt operation. It wraps use_awaitable rather than
+/// deferred: Boost 1.81's co_await of a deferred operation does not compile for completion
+/// signatures starting with std::exception_ptr (fixed in later Boost releases).
 using default_token_t = with_diagnostics_t<boost::asio::use_awaitable_t<>>;
 
 namespace detail {
 
-// Wraps the user's handler, converting the error_code into an exception_ptr. Associated
-// executor, allocator and cancellation slot are those of the wrapped handler.
+/// Wraps the user's handler, converting the error_code into an exception_ptr. Associated
+/// executor, allocator and cancellation slot are those of the wrapped handler.
 template <class Handler>
 struct with_diagnostics_handler {
     Handler handler;
-    const diagnostics* diag;             // where the operation wrote its diagnostics
-    std::shared_ptr<diagnostics> owned;  // set when the caller passed no diagnostics
+    const diagnostics* diag;             ///< where the operation wrote its diagnostics
+    std::shared_ptr<diagnostics> owned;  ///< set when the caller passed no diagnostics
 
     template <class... Args>
     void operator()(boost::system::error_code ec, Args&&... args) && {
@@ -61,8 +61,8 @@ struct with_diagnostics_signature<R(boost::system::error_code, Args...)> {
     using type = R(std::exception_ptr, Args...);
 };
 
-// ivsrt initiations are invoked as init(handler, diagnostics* diag, args...). A null diag means
-// the caller passed none: this adapter then owns one for the duration of the operation.
+/// ivsrt initiations are invoked as init(handler, diagnostics* diag, args...). A null diag means
+/// the caller passed none: this adapter then owns one for the duration of the operation.
 template <class Initiation>
 struct with_diagnostics_initiation {
     Initiation init;
@@ -84,6 +84,8 @@ struct with_diagnostics_initiation {
 }  // namespace detail
 }  // namespace ivsrt
 
+// Asio customizations, left out of the reference.
+/// @cond
 template <template <class, class> class Associator, class Handler, class DefaultCandidate>
 struct boost::asio::associator<Associator, ivsrt::detail::with_diagnostics_handler<Handler>,
                                DefaultCandidate> : Associator<Handler, DefaultCandidate> {
@@ -110,3 +112,4 @@ struct boost::asio::async_result<ivsrt::with_diagnostics_t<CompletionToken>, Sig
             inner, std::forward<Args>(args)...);
     }
 };
+/// @endcond

@@ -200,14 +200,14 @@ def std_includes_for(type_text):
 
 
 def struct_definition(model, name, comment):
-    lines = [f"// {comment}", f"struct {model.cpp_name(name)} {{"]
+    lines = [f"/// {comment}", f"struct {model.cpp_name(name)} {{"]
     for m in model.members[name]:
         declaration = f"    {model.member_type(name, m)} {m.cpp}{{}};"
         comment = constraint_comment(model, m)
         if comment and len(declaration) + len(comment) + 5 > 100:  # above rather than wrapped
-            lines += [f"    // {comment[0].upper()}{comment[1:]}.", declaration]
+            lines += [f"    /// {comment[0].upper()}{comment[1:]}.", declaration]
         elif comment:
-            lines.append(f"{declaration}  // {comment}")
+            lines.append(f"{declaration}  ///< {comment}")
         else:
             lines.append(declaration)
     if model.members[name]:
@@ -238,8 +238,8 @@ def emit_enum_header(model, name):
     values = model.shapes[name]["enum"]
     ids = [identifier(v, ENUM_RESERVED) for v in values]
     body = [
-        f"// The {name} enum, {model.usage(name)}. A value this version does not know is kept,",
-        "// not rejected: the service adds values over time.",
+        f"/// The {name} enum, {model.usage(name)}. A value this version does not know is kept,",
+        "/// not rejected: the service adds values over time.",
         f"class {cpp} : public detail::enum_base<{cpp}> {{",
         "  public:",
         f"    enum class known : std::uint8_t {{ {', '.join([ids[0] + ' = 1'] + ids[1:])} }};",

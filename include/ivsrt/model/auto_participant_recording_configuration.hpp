@@ -13,13 +13,13 @@
 
 namespace ivsrt::model {
 
-// The AutoParticipantRecordingConfiguration structure, in requests of CreateStage and UpdateStage;
-// in results of CreateStage, GetStage and UpdateStage.
+/// The AutoParticipantRecordingConfiguration structure, in requests of CreateStage and UpdateStage;
+/// in results of CreateStage, GetStage and UpdateStage.
 struct auto_participant_recording_configuration {
-    std::string storage_configuration_arn{};                        // at most 128 chars, pattern
-    optional_list<participant_recording_media_type> media_types{};  // at most 1 item
+    std::string storage_configuration_arn{};                        ///< at most 128 chars, pattern
+    optional_list<participant_recording_media_type> media_types{};  ///< at most 1 item
     std::optional<participant_thumbnail_configuration> thumbnail_configuration{};
-    std::optional<std::int32_t> recording_reconnect_window_seconds{};  // 0-300
+    std::optional<std::int32_t> recording_reconnect_window_seconds{};  ///< 0-300
     std::optional<participant_recording_hls_configuration> hls_configuration{};
     std::optional<bool> record_participant_replicas{};
 

@@ -8,11 +8,11 @@
 
 namespace ivsrt::model {
 
-// The ChannelDestinationConfiguration structure, in requests of StartComposition; in results of
-// GetComposition and StartComposition.
+/// The ChannelDestinationConfiguration structure, in requests of StartComposition; in results of
+/// GetComposition and StartComposition.
 struct channel_destination_configuration {
-    std::string channel_arn{};                               // 1-128 chars, pattern
-    std::optional<std::string> encoder_configuration_arn{};  // 1-128 chars, pattern
+    std::string channel_arn{};                               ///< 1-128 chars, pattern
+    std::optional<std::string> encoder_configuration_arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const channel_destination_configuration&,
                            const channel_destination_configuration&) = default;

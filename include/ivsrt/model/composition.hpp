@@ -13,14 +13,14 @@
 
 namespace ivsrt::model {
 
-// The Composition structure, in results of GetComposition and StartComposition.
+/// The Composition structure, in results of GetComposition and StartComposition.
 struct composition {
-    std::string arn{};        // 1-128 chars, pattern
-    std::string stage_arn{};  // 1-128 chars, pattern
+    std::string arn{};        ///< 1-128 chars, pattern
+    std::string stage_arn{};  ///< 1-128 chars, pattern
     composition_state state{};
     layout_configuration layout{};
-    std::vector<destination> destinations{};  // 1-2 items
-    optional_map<std::string> tags{};         // at most 50 entries
+    std::vector<destination> destinations{};  ///< 1-2 items
+    optional_map<std::string> tags{};         ///< at most 50 entries
     std::optional<timestamp> start_time{};
     std::optional<timestamp> end_time{};
 

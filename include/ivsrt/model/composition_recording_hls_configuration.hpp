@@ -8,10 +8,10 @@
 
 namespace ivsrt::model {
 
-// The CompositionRecordingHlsConfiguration structure, in requests of StartComposition; in results
-// of GetComposition and StartComposition.
+/// The CompositionRecordingHlsConfiguration structure, in requests of StartComposition; in results
+/// of GetComposition and StartComposition.
 struct composition_recording_hls_configuration {
-    std::optional<std::int32_t> target_segment_duration_seconds{};  // 2-10
+    std::optional<std::int32_t> target_segment_duration_seconds{};  ///< 2-10
 
     friend bool operator==(const composition_recording_hls_configuration&,
                            const composition_recording_hls_configuration&) = default;

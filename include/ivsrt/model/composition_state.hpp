@@ -8,8 +8,8 @@
 
 namespace ivsrt::model {
 
-// The CompositionState enum, in results of GetComposition, ListCompositions and StartComposition. A
-// value this version does not know is kept, not rejected: the service adds values over time.
+/// The CompositionState enum, in results of GetComposition, ListCompositions and StartComposition.
+/// A value this version does not know is kept, not rejected: the service adds values over time.
 class composition_state : public detail::enum_base<composition_state> {
   public:
     enum class known : std::uint8_t { starting = 1, active, stopping, failed, stopped };

@@ -12,13 +12,13 @@
 
 namespace ivsrt::model {
 
-// The CompositionSummary structure, in results of ListCompositions.
+/// The CompositionSummary structure, in results of ListCompositions.
 struct composition_summary {
-    std::string arn{};                                // 1-128 chars, pattern
-    std::string stage_arn{};                          // 1-128 chars, pattern
-    std::vector<destination_summary> destinations{};  // 1-2 items
+    std::string arn{};                                ///< 1-128 chars, pattern
+    std::string stage_arn{};                          ///< 1-128 chars, pattern
+    std::vector<destination_summary> destinations{};  ///< 1-2 items
     composition_state state{};
-    optional_map<std::string> tags{};  // at most 50 entries
+    optional_map<std::string> tags{};  ///< at most 50 entries
     std::optional<timestamp> start_time{};
     std::optional<timestamp> end_time{};
 

@@ -10,11 +10,11 @@
 
 namespace ivsrt::model {
 
-// The CompositionThumbnailConfiguration structure, in requests of StartComposition; in results of
-// GetComposition and StartComposition.
+/// The CompositionThumbnailConfiguration structure, in requests of StartComposition; in results of
+/// GetComposition and StartComposition.
 struct composition_thumbnail_configuration {
-    std::optional<std::int32_t> target_interval_seconds{};  // 1-86400
-    optional_list<thumbnail_storage_type> storage{};        // at most 2 items
+    std::optional<std::int32_t> target_interval_seconds{};  ///< 1-86400
+    optional_list<thumbnail_storage_type> storage{};        ///< at most 2 items
 
     friend bool operator==(const composition_thumbnail_configuration&,
                            const composition_thumbnail_configuration&) = default;

@@ -14,17 +14,17 @@
 
 namespace ivsrt::model {
 
-// Request of CreateEncoderConfiguration (POST /CreateEncoderConfiguration).
+/// Request of CreateEncoderConfiguration (POST /CreateEncoderConfiguration).
 struct create_encoder_configuration_request {
-    std::optional<std::string> name{};  // at most 128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
     std::optional<model::video> video{};
-    optional_map<std::string> tags{};  // at most 50 entries
+    optional_map<std::string> tags{};  ///< at most 50 entries
 
     friend bool operator==(const create_encoder_configuration_request&,
                            const create_encoder_configuration_request&) = default;
 };
 
-// Result of CreateEncoderConfiguration.
+/// Result of CreateEncoderConfiguration.
 struct create_encoder_configuration_result {
     std::optional<model::encoder_configuration> encoder_configuration{};
 

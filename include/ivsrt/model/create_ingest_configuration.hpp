@@ -14,22 +14,22 @@
 
 namespace ivsrt::model {
 
-// Request of CreateIngestConfiguration (POST /CreateIngestConfiguration).
+/// Request of CreateIngestConfiguration (POST /CreateIngestConfiguration).
 struct create_ingest_configuration_request {
-    std::optional<std::string> name{};       // at most 128 chars, pattern
-    std::optional<std::string> stage_arn{};  // at most 128 chars, pattern
-    std::optional<std::string> user_id{};    // at most 128 chars
+    std::optional<std::string> name{};       ///< at most 128 chars, pattern
+    std::optional<std::string> stage_arn{};  ///< at most 128 chars, pattern
+    std::optional<std::string> user_id{};    ///< at most 128 chars
     optional_map<std::string> attributes{};
     model::ingest_protocol ingest_protocol{};
     std::optional<bool> insecure_ingest{};
     std::optional<bool> redundant_ingest{};
-    optional_map<std::string> tags{};  // at most 50 entries
+    optional_map<std::string> tags{};  ///< at most 50 entries
 
     friend bool operator==(const create_ingest_configuration_request&,
                            const create_ingest_configuration_request&) = default;
 };
 
-// Result of CreateIngestConfiguration.
+/// Result of CreateIngestConfiguration.
 struct create_ingest_configuration_result {
     std::optional<model::ingest_configuration> ingest_configuration{};
 

@@ -16,19 +16,19 @@
 
 namespace ivsrt::model {
 
-// Request of CreateParticipantToken (POST /CreateParticipantToken).
+/// Request of CreateParticipantToken (POST /CreateParticipantToken).
 struct create_participant_token_request {
-    std::string stage_arn{};                 // 1-128 chars, pattern
-    std::optional<std::int32_t> duration{};  // 1-20160
-    std::optional<std::string> user_id{};    // at most 128 chars
+    std::string stage_arn{};                 ///< 1-128 chars, pattern
+    std::optional<std::int32_t> duration{};  ///< 1-20160
+    std::optional<std::string> user_id{};    ///< at most 128 chars
     optional_map<std::string> attributes{};
-    optional_list<participant_token_capability> capabilities{};  // at most 2 items
+    optional_list<participant_token_capability> capabilities{};  ///< at most 2 items
 
     friend bool operator==(const create_participant_token_request&,
                            const create_participant_token_request&) = default;
 };
 
-// Result of CreateParticipantToken.
+/// Result of CreateParticipantToken.
 struct create_participant_token_result {
     std::optional<model::participant_token> participant_token{};
 

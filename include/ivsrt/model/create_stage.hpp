@@ -17,19 +17,19 @@
 
 namespace ivsrt::model {
 
-// Request of CreateStage (POST /CreateStage).
+/// Request of CreateStage (POST /CreateStage).
 struct create_stage_request {
-    std::optional<std::string> name{};  // at most 128 chars, pattern
-    // At most 12 items.
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
+    /// At most 12 items.
     optional_list<participant_token_configuration> participant_token_configurations{};
-    optional_map<std::string> tags{};  // at most 50 entries
+    optional_map<std::string> tags{};  ///< at most 50 entries
     std::optional<model::auto_participant_recording_configuration>
         auto_participant_recording_configuration{};
 
     friend bool operator==(const create_stage_request&, const create_stage_request&) = default;
 };
 
-// Result of CreateStage.
+/// Result of CreateStage.
 struct create_stage_result {
     std::optional<model::stage> stage{};
     optional_list<participant_token> participant_tokens{};

@@ -14,17 +14,17 @@
 
 namespace ivsrt::model {
 
-// Request of CreateStorageConfiguration (POST /CreateStorageConfiguration).
+/// Request of CreateStorageConfiguration (POST /CreateStorageConfiguration).
 struct create_storage_configuration_request {
-    std::optional<std::string> name{};  // at most 128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
     s3_storage_configuration s3{};
-    optional_map<std::string> tags{};  // at most 50 entries
+    optional_map<std::string> tags{};  ///< at most 50 entries
 
     friend bool operator==(const create_storage_configuration_request&,
                            const create_storage_configuration_request&) = default;
 };
 
-// Result of CreateStorageConfiguration.
+/// Result of CreateStorageConfiguration.
 struct create_storage_configuration_result {
     std::optional<model::storage_configuration> storage_configuration{};
 

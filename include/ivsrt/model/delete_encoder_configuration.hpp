@@ -11,15 +11,15 @@
 
 namespace ivsrt::model {
 
-// Request of DeleteEncoderConfiguration (POST /DeleteEncoderConfiguration).
+/// Request of DeleteEncoderConfiguration (POST /DeleteEncoderConfiguration).
 struct delete_encoder_configuration_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const delete_encoder_configuration_request&,
                            const delete_encoder_configuration_request&) = default;
 };
 
-// Result of DeleteEncoderConfiguration.
+/// Result of DeleteEncoderConfiguration.
 struct delete_encoder_configuration_result {
     friend bool operator==(const delete_encoder_configuration_result&,
                            const delete_encoder_configuration_result&) = default;

@@ -11,16 +11,16 @@
 
 namespace ivsrt::model {
 
-// Request of DeleteIngestConfiguration (POST /DeleteIngestConfiguration).
+/// Request of DeleteIngestConfiguration (POST /DeleteIngestConfiguration).
 struct delete_ingest_configuration_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
     std::optional<bool> force{};
 
     friend bool operator==(const delete_ingest_configuration_request&,
                            const delete_ingest_configuration_request&) = default;
 };
 
-// Result of DeleteIngestConfiguration.
+/// Result of DeleteIngestConfiguration.
 struct delete_ingest_configuration_result {
     friend bool operator==(const delete_ingest_configuration_result&,
                            const delete_ingest_configuration_result&) = default;

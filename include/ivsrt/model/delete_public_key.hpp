@@ -11,15 +11,15 @@
 
 namespace ivsrt::model {
 
-// Request of DeletePublicKey (POST /DeletePublicKey).
+/// Request of DeletePublicKey (POST /DeletePublicKey).
 struct delete_public_key_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const delete_public_key_request&,
                            const delete_public_key_request&) = default;
 };
 
-// Result of DeletePublicKey.
+/// Result of DeletePublicKey.
 struct delete_public_key_result {
     friend bool operator==(const delete_public_key_result&,
                            const delete_public_key_result&) = default;

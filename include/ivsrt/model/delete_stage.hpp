@@ -11,14 +11,14 @@
 
 namespace ivsrt::model {
 
-// Request of DeleteStage (POST /DeleteStage).
+/// Request of DeleteStage (POST /DeleteStage).
 struct delete_stage_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const delete_stage_request&, const delete_stage_request&) = default;
 };
 
-// Result of DeleteStage.
+/// Result of DeleteStage.
 struct delete_stage_result {
     friend bool operator==(const delete_stage_result&, const delete_stage_result&) = default;
 };

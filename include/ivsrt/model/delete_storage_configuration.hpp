@@ -11,15 +11,15 @@
 
 namespace ivsrt::model {
 
-// Request of DeleteStorageConfiguration (POST /DeleteStorageConfiguration).
+/// Request of DeleteStorageConfiguration (POST /DeleteStorageConfiguration).
 struct delete_storage_configuration_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const delete_storage_configuration_request&,
                            const delete_storage_configuration_request&) = default;
 };
 
-// Result of DeleteStorageConfiguration.
+/// Result of DeleteStorageConfiguration.
 struct delete_storage_configuration_result {
     friend bool operator==(const delete_storage_configuration_result&,
                            const delete_storage_configuration_result&) = default;

@@ -11,7 +11,7 @@
 
 namespace ivsrt::model {
 
-// The Destination structure, in results of GetComposition and StartComposition.
+/// The Destination structure, in results of GetComposition and StartComposition.
 struct destination {
     std::string id{};
     destination_state state{};

@@ -10,10 +10,10 @@
 
 namespace ivsrt::model {
 
-// The DestinationConfiguration structure, in requests of StartComposition; in results of
-// GetComposition and StartComposition.
+/// The DestinationConfiguration structure, in requests of StartComposition; in results of
+/// GetComposition and StartComposition.
 struct destination_configuration {
-    std::optional<std::string> name{};  // at most 128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
     std::optional<channel_destination_configuration> channel{};
     std::optional<s3_destination_configuration> s3{};
 

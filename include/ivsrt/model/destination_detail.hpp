@@ -8,7 +8,7 @@
 
 namespace ivsrt::model {
 
-// The DestinationDetail structure, in results of GetComposition and StartComposition.
+/// The DestinationDetail structure, in results of GetComposition and StartComposition.
 struct destination_detail {
     std::optional<s3_detail> s3{};
 

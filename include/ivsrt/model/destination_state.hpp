@@ -8,8 +8,8 @@
 
 namespace ivsrt::model {
 
-// The DestinationState enum, in results of GetComposition, ListCompositions and StartComposition. A
-// value this version does not know is kept, not rejected: the service adds values over time.
+/// The DestinationState enum, in results of GetComposition, ListCompositions and StartComposition.
+/// A value this version does not know is kept, not rejected: the service adds values over time.
 class destination_state : public detail::enum_base<destination_state> {
   public:
     enum class known : std::uint8_t {

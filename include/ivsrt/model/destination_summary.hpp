@@ -9,7 +9,7 @@
 
 namespace ivsrt::model {
 
-// The DestinationSummary structure, in results of ListCompositions.
+/// The DestinationSummary structure, in results of ListCompositions.
 struct destination_summary {
     std::string id{};
     destination_state state{};

@@ -11,17 +11,17 @@
 
 namespace ivsrt::model {
 
-// Request of DisconnectParticipant (POST /DisconnectParticipant).
+/// Request of DisconnectParticipant (POST /DisconnectParticipant).
 struct disconnect_participant_request {
-    std::string stage_arn{};              // 1-128 chars, pattern
-    std::string participant_id{};         // at most 64 chars, pattern
-    std::optional<std::string> reason{};  // at most 128 chars
+    std::string stage_arn{};              ///< 1-128 chars, pattern
+    std::string participant_id{};         ///< at most 64 chars, pattern
+    std::optional<std::string> reason{};  ///< at most 128 chars
 
     friend bool operator==(const disconnect_participant_request&,
                            const disconnect_participant_request&) = default;
 };
 
-// Result of DisconnectParticipant.
+/// Result of DisconnectParticipant.
 struct disconnect_participant_result {
     friend bool operator==(const disconnect_participant_result&,
                            const disconnect_participant_result&) = default;

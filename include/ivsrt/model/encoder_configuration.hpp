@@ -10,13 +10,13 @@
 
 namespace ivsrt::model {
 
-// The EncoderConfiguration structure, in results of CreateEncoderConfiguration and
-// GetEncoderConfiguration.
+/// The EncoderConfiguration structure, in results of CreateEncoderConfiguration and
+/// GetEncoderConfiguration.
 struct encoder_configuration {
-    std::string arn{};                  // 1-128 chars, pattern
-    std::optional<std::string> name{};  // at most 128 chars, pattern
+    std::string arn{};                  ///< 1-128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
     std::optional<model::video> video{};
-    optional_map<std::string> tags{};  // at most 50 entries
+    optional_map<std::string> tags{};  ///< at most 50 entries
 
     friend bool operator==(const encoder_configuration&, const encoder_configuration&) = default;
 };

@@ -9,11 +9,11 @@
 
 namespace ivsrt::model {
 
-// The EncoderConfigurationSummary structure, in results of ListEncoderConfigurations.
+/// The EncoderConfigurationSummary structure, in results of ListEncoderConfigurations.
 struct encoder_configuration_summary {
-    std::string arn{};                  // 1-128 chars, pattern
-    std::optional<std::string> name{};  // at most 128 chars, pattern
-    optional_map<std::string> tags{};   // at most 50 entries
+    std::string arn{};                  ///< 1-128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
+    optional_map<std::string> tags{};   ///< at most 50 entries
 
     friend bool operator==(const encoder_configuration_summary&,
                            const encoder_configuration_summary&) = default;

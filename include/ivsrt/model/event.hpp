@@ -11,15 +11,15 @@
 
 namespace ivsrt::model {
 
-// The Event structure, in results of ListParticipantEvents.
+/// The Event structure, in results of ListParticipantEvents.
 struct event {
     std::optional<event_name> name{};
-    std::optional<std::string> participant_id{};  // at most 64 chars, pattern
+    std::optional<std::string> participant_id{};  ///< at most 64 chars, pattern
     std::optional<timestamp> event_time{};
-    std::optional<std::string> remote_participant_id{};  // at most 64 chars, pattern
+    std::optional<std::string> remote_participant_id{};  ///< at most 64 chars, pattern
     std::optional<event_error_code> error_code{};
-    std::optional<std::string> destination_stage_arn{};   // 1-128 chars, pattern
-    std::optional<std::string> destination_session_id{};  // exactly 16 chars, pattern
+    std::optional<std::string> destination_stage_arn{};   ///< 1-128 chars, pattern
+    std::optional<std::string> destination_session_id{};  ///< exactly 16 chars, pattern
     std::optional<bool> replica{};
     std::optional<exchanged_participant_token> previous_token{};
     std::optional<exchanged_participant_token> new_token{};

@@ -8,8 +8,8 @@
 
 namespace ivsrt::model {
 
-// The EventErrorCode enum, in results of ListParticipantEvents. A value this version does not know
-// is kept, not rejected: the service adds values over time.
+/// The EventErrorCode enum, in results of ListParticipantEvents. A value this version does not know
+/// is kept, not rejected: the service adds values over time.
 class event_error_code : public detail::enum_base<event_error_code> {
   public:
     enum class known : std::uint8_t {

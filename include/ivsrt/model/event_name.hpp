@@ -8,8 +8,8 @@
 
 namespace ivsrt::model {
 
-// The EventName enum, in results of ListParticipantEvents. A value this version does not know is
-// kept, not rejected: the service adds values over time.
+/// The EventName enum, in results of ListParticipantEvents. A value this version does not know is
+/// kept, not rejected: the service adds values over time.
 class event_name : public detail::enum_base<event_name> {
   public:
     enum class known : std::uint8_t {

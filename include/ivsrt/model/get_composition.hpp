@@ -12,15 +12,15 @@
 
 namespace ivsrt::model {
 
-// Request of GetComposition (POST /GetComposition).
+/// Request of GetComposition (POST /GetComposition).
 struct get_composition_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const get_composition_request&,
                            const get_composition_request&) = default;
 };
 
-// Result of GetComposition.
+/// Result of GetComposition.
 struct get_composition_result {
     std::optional<model::composition> composition{};
 

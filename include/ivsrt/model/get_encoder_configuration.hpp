@@ -12,15 +12,15 @@
 
 namespace ivsrt::model {
 
-// Request of GetEncoderConfiguration (POST /GetEncoderConfiguration).
+/// Request of GetEncoderConfiguration (POST /GetEncoderConfiguration).
 struct get_encoder_configuration_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const get_encoder_configuration_request&,
                            const get_encoder_configuration_request&) = default;
 };
 
-// Result of GetEncoderConfiguration.
+/// Result of GetEncoderConfiguration.
 struct get_encoder_configuration_result {
     std::optional<model::encoder_configuration> encoder_configuration{};
 

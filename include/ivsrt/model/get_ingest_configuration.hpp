@@ -12,15 +12,15 @@
 
 namespace ivsrt::model {
 
-// Request of GetIngestConfiguration (POST /GetIngestConfiguration).
+/// Request of GetIngestConfiguration (POST /GetIngestConfiguration).
 struct get_ingest_configuration_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const get_ingest_configuration_request&,
                            const get_ingest_configuration_request&) = default;
 };
 
-// Result of GetIngestConfiguration.
+/// Result of GetIngestConfiguration.
 struct get_ingest_configuration_result {
     std::optional<model::ingest_configuration> ingest_configuration{};
 

@@ -12,17 +12,17 @@
 
 namespace ivsrt::model {
 
-// Request of GetParticipant (POST /GetParticipant).
+/// Request of GetParticipant (POST /GetParticipant).
 struct get_participant_request {
-    std::string stage_arn{};       // 1-128 chars, pattern
-    std::string session_id{};      // exactly 16 chars, pattern
-    std::string participant_id{};  // at most 64 chars, pattern
+    std::string stage_arn{};       ///< 1-128 chars, pattern
+    std::string session_id{};      ///< exactly 16 chars, pattern
+    std::string participant_id{};  ///< at most 64 chars, pattern
 
     friend bool operator==(const get_participant_request&,
                            const get_participant_request&) = default;
 };
 
-// Result of GetParticipant.
+/// Result of GetParticipant.
 struct get_participant_result {
     std::optional<model::participant> participant{};
 

@@ -12,14 +12,14 @@
 
 namespace ivsrt::model {
 
-// Request of GetPublicKey (POST /GetPublicKey).
+/// Request of GetPublicKey (POST /GetPublicKey).
 struct get_public_key_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const get_public_key_request&, const get_public_key_request&) = default;
 };
 
-// Result of GetPublicKey.
+/// Result of GetPublicKey.
 struct get_public_key_result {
     std::optional<model::public_key> public_key{};
 

@@ -12,14 +12,14 @@
 
 namespace ivsrt::model {
 
-// Request of GetStage (POST /GetStage).
+/// Request of GetStage (POST /GetStage).
 struct get_stage_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const get_stage_request&, const get_stage_request&) = default;
 };
 
-// Result of GetStage.
+/// Result of GetStage.
 struct get_stage_result {
     std::optional<model::stage> stage{};
 

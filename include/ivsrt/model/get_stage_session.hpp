@@ -12,16 +12,16 @@
 
 namespace ivsrt::model {
 
-// Request of GetStageSession (POST /GetStageSession).
+/// Request of GetStageSession (POST /GetStageSession).
 struct get_stage_session_request {
-    std::string stage_arn{};   // 1-128 chars, pattern
-    std::string session_id{};  // exactly 16 chars, pattern
+    std::string stage_arn{};   ///< 1-128 chars, pattern
+    std::string session_id{};  ///< exactly 16 chars, pattern
 
     friend bool operator==(const get_stage_session_request&,
                            const get_stage_session_request&) = default;
 };
 
-// Result of GetStageSession.
+/// Result of GetStageSession.
 struct get_stage_session_result {
     std::optional<model::stage_session> stage_session{};
 

@@ -12,15 +12,15 @@
 
 namespace ivsrt::model {
 
-// Request of GetStorageConfiguration (POST /GetStorageConfiguration).
+/// Request of GetStorageConfiguration (POST /GetStorageConfiguration).
 struct get_storage_configuration_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const get_storage_configuration_request&,
                            const get_storage_configuration_request&) = default;
 };
 
-// Result of GetStorageConfiguration.
+/// Result of GetStorageConfiguration.
 struct get_storage_configuration_result {
     std::optional<model::storage_configuration> storage_configuration{};
 

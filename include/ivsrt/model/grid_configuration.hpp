@@ -11,15 +11,15 @@
 
 namespace ivsrt::model {
 
-// The GridConfiguration structure, in requests of StartComposition; in results of GetComposition
-// and StartComposition.
+/// The GridConfiguration structure, in requests of StartComposition; in results of GetComposition
+/// and StartComposition.
 struct grid_configuration {
-    std::optional<std::string> featured_participant_attribute{};  // at most 128 chars, pattern
+    std::optional<std::string> featured_participant_attribute{};  ///< at most 128 chars, pattern
     std::optional<bool> omit_stopped_video{};
     std::optional<model::video_aspect_ratio> video_aspect_ratio{};
     std::optional<model::video_fill_mode> video_fill_mode{};
-    std::optional<std::int32_t> grid_gap{};                    // at least 0
-    std::optional<std::string> participant_order_attribute{};  // at most 128 chars, pattern
+    std::optional<std::int32_t> grid_gap{};                    ///< at least 0
+    std::optional<std::string> participant_order_attribute{};  ///< at most 128 chars, pattern
 
     friend bool operator==(const grid_configuration&, const grid_configuration&) = default;
 };

@@ -13,17 +13,17 @@
 
 namespace ivsrt::model {
 
-// Request of ImportPublicKey (POST /ImportPublicKey).
+/// Request of ImportPublicKey (POST /ImportPublicKey).
 struct import_public_key_request {
-    std::string public_key_material{};  // pattern
-    std::optional<std::string> name{};  // at most 128 chars, pattern
-    optional_map<std::string> tags{};   // at most 50 entries
+    std::string public_key_material{};  ///< pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
+    optional_map<std::string> tags{};   ///< at most 50 entries
 
     friend bool operator==(const import_public_key_request&,
                            const import_public_key_request&) = default;
 };
 
-// Result of ImportPublicKey.
+/// Result of ImportPublicKey.
 struct import_public_key_result {
     std::optional<model::public_key> public_key{};
 

@@ -13,21 +13,21 @@
 
 namespace ivsrt::model {
 
-// The IngestConfiguration structure, in results of CreateIngestConfiguration,
-// GetIngestConfiguration and UpdateIngestConfiguration.
+/// The IngestConfiguration structure, in results of CreateIngestConfiguration,
+/// GetIngestConfiguration and UpdateIngestConfiguration.
 struct ingest_configuration {
-    std::optional<std::string> name{};  // at most 128 chars, pattern
-    std::string arn{};                  // 1-128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
+    std::string arn{};                  ///< 1-128 chars, pattern
     model::ingest_protocol ingest_protocol{};
-    std::string stream_key{};      // pattern, sensitive: never printed
-    std::string stage_arn{};       // at most 128 chars, pattern
-    std::string participant_id{};  // at most 64 chars, pattern
+    std::string stream_key{};      ///< pattern, sensitive: never printed
+    std::string stage_arn{};       ///< at most 128 chars, pattern
+    std::string participant_id{};  ///< at most 64 chars, pattern
     ingest_configuration_state state{};
-    std::optional<std::string> user_id{};  // at most 128 chars
+    std::optional<std::string> user_id{};  ///< at most 128 chars
     std::optional<bool> redundant_ingest{};
     optional_list<redundant_ingest_credential> redundant_ingest_credentials{};
     optional_map<std::string> attributes{};
-    optional_map<std::string> tags{};  // at most 50 entries
+    optional_map<std::string> tags{};  ///< at most 50 entries
 
     friend bool operator==(const ingest_configuration&, const ingest_configuration&) = default;
 };

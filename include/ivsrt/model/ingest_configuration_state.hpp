@@ -8,10 +8,10 @@
 
 namespace ivsrt::model {
 
-// The IngestConfigurationState enum, in requests of ListIngestConfigurations; in results of
-// CreateIngestConfiguration, GetIngestConfiguration, ListIngestConfigurations and
-// UpdateIngestConfiguration. A value this version does not know is kept, not rejected: the service
-// adds values over time.
+/// The IngestConfigurationState enum, in requests of ListIngestConfigurations; in results of
+/// CreateIngestConfiguration, GetIngestConfiguration, ListIngestConfigurations and
+/// UpdateIngestConfiguration. A value this version does not know is kept, not rejected: the service
+/// adds values over time.
 class ingest_configuration_state : public detail::enum_base<ingest_configuration_state> {
   public:
     enum class known : std::uint8_t { active = 1, inactive };

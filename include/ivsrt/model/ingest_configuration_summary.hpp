@@ -10,15 +10,15 @@
 
 namespace ivsrt::model {
 
-// The IngestConfigurationSummary structure, in results of ListIngestConfigurations.
+/// The IngestConfigurationSummary structure, in results of ListIngestConfigurations.
 struct ingest_configuration_summary {
-    std::optional<std::string> name{};  // at most 128 chars, pattern
-    std::string arn{};                  // 1-128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
+    std::string arn{};                  ///< 1-128 chars, pattern
     model::ingest_protocol ingest_protocol{};
-    std::string stage_arn{};       // at most 128 chars, pattern
-    std::string participant_id{};  // at most 64 chars, pattern
+    std::string stage_arn{};       ///< at most 128 chars, pattern
+    std::string participant_id{};  ///< at most 64 chars, pattern
     ingest_configuration_state state{};
-    std::optional<std::string> user_id{};  // at most 128 chars
+    std::optional<std::string> user_id{};  ///< at most 128 chars
     std::optional<bool> redundant_ingest{};
 
     friend bool operator==(const ingest_configuration_summary&,

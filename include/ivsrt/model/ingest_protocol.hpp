@@ -8,10 +8,10 @@
 
 namespace ivsrt::model {
 
-// The IngestProtocol enum, in requests of CreateIngestConfiguration; in results of
-// CreateIngestConfiguration, GetIngestConfiguration, ListIngestConfigurations and
-// UpdateIngestConfiguration. A value this version does not know is kept, not rejected: the service
-// adds values over time.
+/// The IngestProtocol enum, in requests of CreateIngestConfiguration; in results of
+/// CreateIngestConfiguration, GetIngestConfiguration, ListIngestConfigurations and
+/// UpdateIngestConfiguration. A value this version does not know is kept, not rejected: the service
+/// adds values over time.
 class ingest_protocol : public detail::enum_base<ingest_protocol> {
   public:
     enum class known : std::uint8_t { rtmp = 1, rtmps };

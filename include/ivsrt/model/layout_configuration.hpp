@@ -9,8 +9,8 @@
 
 namespace ivsrt::model {
 
-// The LayoutConfiguration structure, in requests of StartComposition; in results of GetComposition
-// and StartComposition.
+/// The LayoutConfiguration structure, in requests of StartComposition; in results of GetComposition
+/// and StartComposition.
 struct layout_configuration {
     std::optional<grid_configuration> grid{};
     std::optional<pip_configuration> pip{};

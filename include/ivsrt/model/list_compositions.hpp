@@ -14,21 +14,21 @@
 
 namespace ivsrt::model {
 
-// Request of ListCompositions (POST /ListCompositions).
+/// Request of ListCompositions (POST /ListCompositions).
 struct list_compositions_request {
-    std::optional<std::string> filter_by_stage_arn{};                  // 1-128 chars, pattern
-    std::optional<std::string> filter_by_encoder_configuration_arn{};  // 1-128 chars, pattern
-    std::optional<std::string> next_token{};    // at most 1024 chars, pattern
-    std::optional<std::int32_t> max_results{};  // 1-100
+    std::optional<std::string> filter_by_stage_arn{};                  ///< 1-128 chars, pattern
+    std::optional<std::string> filter_by_encoder_configuration_arn{};  ///< 1-128 chars, pattern
+    std::optional<std::string> next_token{};    ///< at most 1024 chars, pattern
+    std::optional<std::int32_t> max_results{};  ///< 1-100
 
     friend bool operator==(const list_compositions_request&,
                            const list_compositions_request&) = default;
 };
 
-// Result of ListCompositions.
+/// Result of ListCompositions.
 struct list_compositions_result {
     std::vector<composition_summary> compositions{};
-    std::optional<std::string> next_token{};  // at most 1024 chars, pattern
+    std::optional<std::string> next_token{};  ///< at most 1024 chars, pattern
 
     friend bool operator==(const list_compositions_result&,
                            const list_compositions_result&) = default;

@@ -14,19 +14,19 @@
 
 namespace ivsrt::model {
 
-// Request of ListEncoderConfigurations (POST /ListEncoderConfigurations).
+/// Request of ListEncoderConfigurations (POST /ListEncoderConfigurations).
 struct list_encoder_configurations_request {
-    std::optional<std::string> next_token{};    // at most 1024 chars, pattern
-    std::optional<std::int32_t> max_results{};  // 1-100
+    std::optional<std::string> next_token{};    ///< at most 1024 chars, pattern
+    std::optional<std::int32_t> max_results{};  ///< 1-100
 
     friend bool operator==(const list_encoder_configurations_request&,
                            const list_encoder_configurations_request&) = default;
 };
 
-// Result of ListEncoderConfigurations.
+/// Result of ListEncoderConfigurations.
 struct list_encoder_configurations_result {
     std::vector<encoder_configuration_summary> encoder_configurations{};
-    std::optional<std::string> next_token{};  // at most 1024 chars, pattern
+    std::optional<std::string> next_token{};  ///< at most 1024 chars, pattern
 
     friend bool operator==(const list_encoder_configurations_result&,
                            const list_encoder_configurations_result&) = default;

@@ -15,21 +15,21 @@
 
 namespace ivsrt::model {
 
-// Request of ListIngestConfigurations (POST /ListIngestConfigurations).
+/// Request of ListIngestConfigurations (POST /ListIngestConfigurations).
 struct list_ingest_configurations_request {
-    std::optional<std::string> filter_by_stage_arn{};  // 1-128 chars, pattern
+    std::optional<std::string> filter_by_stage_arn{};  ///< 1-128 chars, pattern
     std::optional<ingest_configuration_state> filter_by_state{};
-    std::optional<std::string> next_token{};    // at most 1024 chars, pattern
-    std::optional<std::int32_t> max_results{};  // 1-100
+    std::optional<std::string> next_token{};    ///< at most 1024 chars, pattern
+    std::optional<std::int32_t> max_results{};  ///< 1-100
 
     friend bool operator==(const list_ingest_configurations_request&,
                            const list_ingest_configurations_request&) = default;
 };
 
-// Result of ListIngestConfigurations.
+/// Result of ListIngestConfigurations.
 struct list_ingest_configurations_result {
     std::vector<ingest_configuration_summary> ingest_configurations{};
-    std::optional<std::string> next_token{};  // at most 1024 chars, pattern
+    std::optional<std::string> next_token{};  ///< at most 1024 chars, pattern
 
     friend bool operator==(const list_ingest_configurations_result&,
                            const list_ingest_configurations_result&) = default;

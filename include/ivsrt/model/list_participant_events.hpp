@@ -14,22 +14,22 @@
 
 namespace ivsrt::model {
 
-// Request of ListParticipantEvents (POST /ListParticipantEvents).
+/// Request of ListParticipantEvents (POST /ListParticipantEvents).
 struct list_participant_events_request {
-    std::string stage_arn{};                    // 1-128 chars, pattern
-    std::string session_id{};                   // exactly 16 chars, pattern
-    std::string participant_id{};               // at most 64 chars, pattern
-    std::optional<std::string> next_token{};    // at most 1024 chars, pattern
-    std::optional<std::int32_t> max_results{};  // 1-100
+    std::string stage_arn{};                    ///< 1-128 chars, pattern
+    std::string session_id{};                   ///< exactly 16 chars, pattern
+    std::string participant_id{};               ///< at most 64 chars, pattern
+    std::optional<std::string> next_token{};    ///< at most 1024 chars, pattern
+    std::optional<std::int32_t> max_results{};  ///< 1-100
 
     friend bool operator==(const list_participant_events_request&,
                            const list_participant_events_request&) = default;
 };
 
-// Result of ListParticipantEvents.
+/// Result of ListParticipantEvents.
 struct list_participant_events_result {
     std::vector<event> events{};
-    std::optional<std::string> next_token{};  // at most 1024 chars, pattern
+    std::optional<std::string> next_token{};  ///< at most 1024 chars, pattern
 
     friend bool operator==(const list_participant_events_result&,
                            const list_participant_events_result&) = default;

@@ -14,21 +14,21 @@
 
 namespace ivsrt::model {
 
-// Request of ListParticipantReplicas (POST /ListParticipantReplicas).
+/// Request of ListParticipantReplicas (POST /ListParticipantReplicas).
 struct list_participant_replicas_request {
-    std::string source_stage_arn{};             // 1-128 chars, pattern
-    std::string participant_id{};               // at most 64 chars, pattern
-    std::optional<std::string> next_token{};    // at most 1024 chars, pattern
-    std::optional<std::int32_t> max_results{};  // 1-50
+    std::string source_stage_arn{};             ///< 1-128 chars, pattern
+    std::string participant_id{};               ///< at most 64 chars, pattern
+    std::optional<std::string> next_token{};    ///< at most 1024 chars, pattern
+    std::optional<std::int32_t> max_results{};  ///< 1-50
 
     friend bool operator==(const list_participant_replicas_request&,
                            const list_participant_replicas_request&) = default;
 };
 
-// Result of ListParticipantReplicas.
+/// Result of ListParticipantReplicas.
 struct list_participant_replicas_result {
     std::vector<participant_replica> replicas{};
-    std::optional<std::string> next_token{};  // at most 1024 chars, pattern
+    std::optional<std::string> next_token{};  ///< at most 1024 chars, pattern
 
     friend bool operator==(const list_participant_replicas_result&,
                            const list_participant_replicas_result&) = default;

@@ -16,25 +16,25 @@
 
 namespace ivsrt::model {
 
-// Request of ListParticipants (POST /ListParticipants).
+/// Request of ListParticipants (POST /ListParticipants).
 struct list_participants_request {
-    std::string stage_arn{};                         // 1-128 chars, pattern
-    std::string session_id{};                        // exactly 16 chars, pattern
-    std::optional<std::string> filter_by_user_id{};  // at most 128 chars
+    std::string stage_arn{};                         ///< 1-128 chars, pattern
+    std::string session_id{};                        ///< exactly 16 chars, pattern
+    std::optional<std::string> filter_by_user_id{};  ///< at most 128 chars
     std::optional<bool> filter_by_published{};
     std::optional<participant_state> filter_by_state{};
-    std::optional<std::string> next_token{};    // at most 1024 chars, pattern
-    std::optional<std::int32_t> max_results{};  // 1-100
+    std::optional<std::string> next_token{};    ///< at most 1024 chars, pattern
+    std::optional<std::int32_t> max_results{};  ///< 1-100
     std::optional<participant_recording_filter_by_recording_state> filter_by_recording_state{};
 
     friend bool operator==(const list_participants_request&,
                            const list_participants_request&) = default;
 };
 
-// Result of ListParticipants.
+/// Result of ListParticipants.
 struct list_participants_result {
     std::vector<participant_summary> participants{};
-    std::optional<std::string> next_token{};  // at most 1024 chars, pattern
+    std::optional<std::string> next_token{};  ///< at most 1024 chars, pattern
 
     friend bool operator==(const list_participants_result&,
                            const list_participants_result&) = default;

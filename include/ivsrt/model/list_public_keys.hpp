@@ -14,19 +14,19 @@
 
 namespace ivsrt::model {
 
-// Request of ListPublicKeys (POST /ListPublicKeys).
+/// Request of ListPublicKeys (POST /ListPublicKeys).
 struct list_public_keys_request {
-    std::optional<std::string> next_token{};    // at most 1024 chars, pattern
-    std::optional<std::int32_t> max_results{};  // 1-100
+    std::optional<std::string> next_token{};    ///< at most 1024 chars, pattern
+    std::optional<std::int32_t> max_results{};  ///< 1-100
 
     friend bool operator==(const list_public_keys_request&,
                            const list_public_keys_request&) = default;
 };
 
-// Result of ListPublicKeys.
+/// Result of ListPublicKeys.
 struct list_public_keys_result {
     std::vector<public_key_summary> public_keys{};
-    std::optional<std::string> next_token{};  // at most 1024 chars, pattern
+    std::optional<std::string> next_token{};  ///< at most 1024 chars, pattern
 
     friend bool operator==(const list_public_keys_result&,
                            const list_public_keys_result&) = default;

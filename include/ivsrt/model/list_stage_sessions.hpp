@@ -14,20 +14,20 @@
 
 namespace ivsrt::model {
 
-// Request of ListStageSessions (POST /ListStageSessions).
+/// Request of ListStageSessions (POST /ListStageSessions).
 struct list_stage_sessions_request {
-    std::string stage_arn{};                    // 1-128 chars, pattern
-    std::optional<std::string> next_token{};    // at most 1024 chars, pattern
-    std::optional<std::int32_t> max_results{};  // 1-100
+    std::string stage_arn{};                    ///< 1-128 chars, pattern
+    std::optional<std::string> next_token{};    ///< at most 1024 chars, pattern
+    std::optional<std::int32_t> max_results{};  ///< 1-100
 
     friend bool operator==(const list_stage_sessions_request&,
                            const list_stage_sessions_request&) = default;
 };
 
-// Result of ListStageSessions.
+/// Result of ListStageSessions.
 struct list_stage_sessions_result {
     std::vector<stage_session_summary> stage_sessions{};
-    std::optional<std::string> next_token{};  // at most 1024 chars, pattern
+    std::optional<std::string> next_token{};  ///< at most 1024 chars, pattern
 
     friend bool operator==(const list_stage_sessions_result&,
                            const list_stage_sessions_result&) = default;

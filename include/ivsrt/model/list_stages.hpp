@@ -14,18 +14,18 @@
 
 namespace ivsrt::model {
 
-// Request of ListStages (POST /ListStages).
+/// Request of ListStages (POST /ListStages).
 struct list_stages_request {
-    std::optional<std::string> next_token{};    // at most 1024 chars, pattern
-    std::optional<std::int32_t> max_results{};  // 1-100
+    std::optional<std::string> next_token{};    ///< at most 1024 chars, pattern
+    std::optional<std::int32_t> max_results{};  ///< 1-100
 
     friend bool operator==(const list_stages_request&, const list_stages_request&) = default;
 };
 
-// Result of ListStages.
+/// Result of ListStages.
 struct list_stages_result {
     std::vector<stage_summary> stages{};
-    std::optional<std::string> next_token{};  // at most 1024 chars, pattern
+    std::optional<std::string> next_token{};  ///< at most 1024 chars, pattern
 
     friend bool operator==(const list_stages_result&, const list_stages_result&) = default;
 };

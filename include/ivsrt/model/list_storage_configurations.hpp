@@ -14,19 +14,19 @@
 
 namespace ivsrt::model {
 
-// Request of ListStorageConfigurations (POST /ListStorageConfigurations).
+/// Request of ListStorageConfigurations (POST /ListStorageConfigurations).
 struct list_storage_configurations_request {
-    std::optional<std::string> next_token{};    // at most 1024 chars, pattern
-    std::optional<std::int32_t> max_results{};  // 1-100
+    std::optional<std::string> next_token{};    ///< at most 1024 chars, pattern
+    std::optional<std::int32_t> max_results{};  ///< 1-100
 
     friend bool operator==(const list_storage_configurations_request&,
                            const list_storage_configurations_request&) = default;
 };
 
-// Result of ListStorageConfigurations.
+/// Result of ListStorageConfigurations.
 struct list_storage_configurations_result {
     std::vector<storage_configuration_summary> storage_configurations{};
-    std::optional<std::string> next_token{};  // at most 1024 chars, pattern
+    std::optional<std::string> next_token{};  ///< at most 1024 chars, pattern
 
     friend bool operator==(const list_storage_configurations_result&,
                            const list_storage_configurations_result&) = default;

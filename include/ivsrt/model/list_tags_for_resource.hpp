@@ -12,17 +12,17 @@
 
 namespace ivsrt::model {
 
-// Request of ListTagsForResource (GET /tags/{resourceArn}).
+/// Request of ListTagsForResource (GET /tags/{resourceArn}).
 struct list_tags_for_resource_request {
-    std::string resource_arn{};  // 1-128 chars, pattern (not enforced), URI label resourceArn
+    std::string resource_arn{};  ///< 1-128 chars, pattern (not enforced), URI label resourceArn
 
     friend bool operator==(const list_tags_for_resource_request&,
                            const list_tags_for_resource_request&) = default;
 };
 
-// Result of ListTagsForResource.
+/// Result of ListTagsForResource.
 struct list_tags_for_resource_result {
-    std::map<std::string, std::string> tags{};  // at most 50 entries
+    std::map<std::string, std::string> tags{};  ///< at most 50 entries
 
     friend bool operator==(const list_tags_for_resource_result&,
                            const list_tags_for_resource_result&) = default;

@@ -14,30 +14,30 @@
 
 namespace ivsrt::model {
 
-// The Participant structure, in results of GetParticipant.
+/// The Participant structure, in results of GetParticipant.
 struct participant {
-    std::optional<std::string> participant_id{};  // at most 64 chars, pattern
-    std::optional<std::string> user_id{};         // at most 128 chars
+    std::optional<std::string> participant_id{};  ///< at most 64 chars, pattern
+    std::optional<std::string> user_id{};         ///< at most 128 chars
     std::optional<participant_state> state{};
     std::optional<timestamp> first_join_time{};
     optional_map<std::string> attributes{};
     std::optional<bool> published{};
-    std::optional<std::string> isp_name{};                  // at most 128 chars, pattern
-    std::optional<std::string> os_name{};                   // at most 128 chars, pattern
-    std::optional<std::string> os_version{};                // at most 128 chars, pattern
-    std::optional<std::string> browser_name{};              // at most 128 chars, pattern
-    std::optional<std::string> browser_version{};           // at most 128 chars, pattern
-    std::optional<std::string> sdk_version{};               // at most 128 chars, pattern
-    std::optional<std::string> recording_s3_bucket_name{};  // at most 63 chars, pattern
-    std::optional<std::string> recording_s3_prefix{};       // at most 256 chars, pattern
+    std::optional<std::string> isp_name{};                  ///< at most 128 chars, pattern
+    std::optional<std::string> os_name{};                   ///< at most 128 chars, pattern
+    std::optional<std::string> os_version{};                ///< at most 128 chars, pattern
+    std::optional<std::string> browser_name{};              ///< at most 128 chars, pattern
+    std::optional<std::string> browser_version{};           ///< at most 128 chars, pattern
+    std::optional<std::string> sdk_version{};               ///< at most 128 chars, pattern
+    std::optional<std::string> recording_s3_bucket_name{};  ///< at most 63 chars, pattern
+    std::optional<std::string> recording_s3_prefix{};       ///< at most 256 chars, pattern
     std::optional<participant_recording_state> recording_state{};
     std::optional<participant_protocol> protocol{};
     std::optional<model::replication_type> replication_type{};
     std::optional<model::replication_state> replication_state{};
-    std::optional<std::string> source_stage_arn{};   // 1-128 chars, pattern
-    std::optional<std::string> source_session_id{};  // exactly 16 chars, pattern
+    std::optional<std::string> source_stage_arn{};   ///< 1-128 chars, pattern
+    std::optional<std::string> source_session_id{};  ///< exactly 16 chars, pattern
     std::optional<bool> redundant_ingest{};
-    std::optional<std::string> ingest_configuration_arn{};  // 1-128 chars, pattern
+    std::optional<std::string> ingest_configuration_arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const participant&, const participant&) = default;
 };

@@ -8,8 +8,8 @@
 
 namespace ivsrt::model {
 
-// The ParticipantProtocol enum, in results of GetParticipant. A value this version does not know is
-// kept, not rejected: the service adds values over time.
+/// The ParticipantProtocol enum, in results of GetParticipant. A value this version does not know
+/// is kept, not rejected: the service adds values over time.
 class participant_protocol : public detail::enum_base<participant_protocol> {
   public:
     enum class known : std::uint8_t { unknown = 1, whip, rtmp, rtmps };

@@ -8,8 +8,8 @@
 
 namespace ivsrt::model {
 
-// The ParticipantRecordingFilterByRecordingState enum, in requests of ListParticipants. A value
-// this version does not know is kept, not rejected: the service adds values over time.
+/// The ParticipantRecordingFilterByRecordingState enum, in requests of ListParticipants. A value
+/// this version does not know is kept, not rejected: the service adds values over time.
 class participant_recording_filter_by_recording_state
     : public detail::enum_base<participant_recording_filter_by_recording_state> {
   public:

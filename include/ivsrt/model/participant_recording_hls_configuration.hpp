@@ -8,10 +8,10 @@
 
 namespace ivsrt::model {
 
-// The ParticipantRecordingHlsConfiguration structure, in requests of CreateStage and UpdateStage;
-// in results of CreateStage, GetStage and UpdateStage.
+/// The ParticipantRecordingHlsConfiguration structure, in requests of CreateStage and UpdateStage;
+/// in results of CreateStage, GetStage and UpdateStage.
 struct participant_recording_hls_configuration {
-    std::optional<std::int32_t> target_segment_duration_seconds{};  // 2-10
+    std::optional<std::int32_t> target_segment_duration_seconds{};  ///< 2-10
 
     friend bool operator==(const participant_recording_hls_configuration&,
                            const participant_recording_hls_configuration&) = default;

@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The ParticipantRecordingMediaType enum, in requests of CreateStage and UpdateStage; in results of
-// CreateStage, GetStage and UpdateStage. A value this version does not know is kept, not rejected:
-// the service adds values over time.
+/// The ParticipantRecordingMediaType enum, in requests of CreateStage and UpdateStage; in results
+/// of CreateStage, GetStage and UpdateStage. A value this version does not know is kept, not
+/// rejected: the service adds values over time.
 class participant_recording_media_type
     : public detail::enum_base<participant_recording_media_type> {
   public:

@@ -8,8 +8,8 @@
 
 namespace ivsrt::model {
 
-// The ParticipantRecordingState enum, in results of GetParticipant and ListParticipants. A value
-// this version does not know is kept, not rejected: the service adds values over time.
+/// The ParticipantRecordingState enum, in results of GetParticipant and ListParticipants. A value
+/// this version does not know is kept, not rejected: the service adds values over time.
 class participant_recording_state : public detail::enum_base<participant_recording_state> {
   public:
     enum class known : std::uint8_t { starting = 1, active, stopping, stopped, failed, disabled };

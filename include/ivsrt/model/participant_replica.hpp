@@ -8,13 +8,13 @@
 
 namespace ivsrt::model {
 
-// The ParticipantReplica structure, in results of ListParticipantReplicas.
+/// The ParticipantReplica structure, in results of ListParticipantReplicas.
 struct participant_replica {
-    std::string source_stage_arn{};        // 1-128 chars, pattern
-    std::string participant_id{};          // at most 64 chars, pattern
-    std::string source_session_id{};       // exactly 16 chars, pattern
-    std::string destination_stage_arn{};   // 1-128 chars, pattern
-    std::string destination_session_id{};  // exactly 16 chars, pattern
+    std::string source_stage_arn{};        ///< 1-128 chars, pattern
+    std::string participant_id{};          ///< at most 64 chars, pattern
+    std::string source_session_id{};       ///< exactly 16 chars, pattern
+    std::string destination_stage_arn{};   ///< 1-128 chars, pattern
+    std::string destination_session_id{};  ///< exactly 16 chars, pattern
     model::replication_state replication_state{};
 
     friend bool operator==(const participant_replica&, const participant_replica&) = default;

@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The ParticipantState enum, in requests of ListParticipants; in results of GetParticipant and
-// ListParticipants. A value this version does not know is kept, not rejected: the service adds
-// values over time.
+/// The ParticipantState enum, in requests of ListParticipants; in results of GetParticipant and
+/// ListParticipants. A value this version does not know is kept, not rejected: the service adds
+/// values over time.
 class participant_state : public detail::enum_base<participant_state> {
   public:
     enum class known : std::uint8_t { connected = 1, disconnected };

@@ -12,20 +12,20 @@
 
 namespace ivsrt::model {
 
-// The ParticipantSummary structure, in results of ListParticipants.
+/// The ParticipantSummary structure, in results of ListParticipants.
 struct participant_summary {
-    std::optional<std::string> participant_id{};  // at most 64 chars, pattern
-    std::optional<std::string> user_id{};         // at most 128 chars
+    std::optional<std::string> participant_id{};  ///< at most 64 chars, pattern
+    std::optional<std::string> user_id{};         ///< at most 128 chars
     std::optional<participant_state> state{};
     std::optional<timestamp> first_join_time{};
     std::optional<bool> published{};
     std::optional<participant_recording_state> recording_state{};
     std::optional<model::replication_type> replication_type{};
     std::optional<model::replication_state> replication_state{};
-    std::optional<std::string> source_stage_arn{};   // 1-128 chars, pattern
-    std::optional<std::string> source_session_id{};  // exactly 16 chars, pattern
+    std::optional<std::string> source_stage_arn{};   ///< 1-128 chars, pattern
+    std::optional<std::string> source_session_id{};  ///< exactly 16 chars, pattern
     std::optional<bool> redundant_ingest{};
-    std::optional<std::string> ingest_configuration_arn{};  // 1-128 chars, pattern
+    std::optional<std::string> ingest_configuration_arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const participant_summary&, const participant_summary&) = default;
 };

@@ -11,11 +11,11 @@
 
 namespace ivsrt::model {
 
-// The ParticipantThumbnailConfiguration structure, in requests of CreateStage and UpdateStage; in
-// results of CreateStage, GetStage and UpdateStage.
+/// The ParticipantThumbnailConfiguration structure, in requests of CreateStage and UpdateStage; in
+/// results of CreateStage, GetStage and UpdateStage.
 struct participant_thumbnail_configuration {
-    std::optional<std::int32_t> target_interval_seconds{};  // 1-86400
-    optional_list<thumbnail_storage_type> storage{};        // at most 2 items
+    std::optional<std::int32_t> target_interval_seconds{};  ///< 1-86400
+    optional_list<thumbnail_storage_type> storage{};        ///< at most 2 items
     std::optional<thumbnail_recording_mode> recording_mode{};
 
     friend bool operator==(const participant_thumbnail_configuration&,

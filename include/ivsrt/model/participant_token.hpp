@@ -12,14 +12,14 @@
 
 namespace ivsrt::model {
 
-// The ParticipantToken structure, in results of CreateParticipantToken and CreateStage.
+/// The ParticipantToken structure, in results of CreateParticipantToken and CreateStage.
 struct participant_token {
-    std::optional<std::string> participant_id{};  // at most 64 chars, pattern
-    std::optional<std::string> token{};           // sensitive: never printed
-    std::optional<std::string> user_id{};         // at most 128 chars
+    std::optional<std::string> participant_id{};  ///< at most 64 chars, pattern
+    std::optional<std::string> token{};           ///< sensitive: never printed
+    std::optional<std::string> user_id{};         ///< at most 128 chars
     optional_map<std::string> attributes{};
-    std::optional<std::int32_t> duration{};                      // 1-20160
-    optional_list<participant_token_capability> capabilities{};  // at most 2 items
+    std::optional<std::int32_t> duration{};                      ///< 1-20160
+    optional_list<participant_token_capability> capabilities{};  ///< at most 2 items
     std::optional<timestamp> expiration_time{};
 
     friend bool operator==(const participant_token&, const participant_token&) = default;

@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The ParticipantTokenCapability enum, in requests of CreateParticipantToken and CreateStage; in
-// results of CreateParticipantToken, CreateStage and ListParticipantEvents. A value this version
-// does not know is kept, not rejected: the service adds values over time.
+/// The ParticipantTokenCapability enum, in requests of CreateParticipantToken and CreateStage; in
+/// results of CreateParticipantToken, CreateStage and ListParticipantEvents. A value this version
+/// does not know is kept, not rejected: the service adds values over time.
 class participant_token_capability : public detail::enum_base<participant_token_capability> {
   public:
     enum class known : std::uint8_t { publish = 1, subscribe };

@@ -12,12 +12,12 @@
 
 namespace ivsrt::model {
 
-// The ParticipantTokenConfiguration structure, in requests of CreateStage.
+/// The ParticipantTokenConfiguration structure, in requests of CreateStage.
 struct participant_token_configuration {
-    std::optional<std::int32_t> duration{};  // 1-20160
-    std::optional<std::string> user_id{};    // at most 128 chars
+    std::optional<std::int32_t> duration{};  ///< 1-20160
+    std::optional<std::string> user_id{};    ///< at most 128 chars
     optional_map<std::string> attributes{};
-    optional_list<participant_token_capability> capabilities{};  // at most 2 items
+    optional_list<participant_token_capability> capabilities{};  ///< at most 2 items
 
     friend bool operator==(const participant_token_configuration&,
                            const participant_token_configuration&) = default;

@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The PipBehavior enum, in requests of StartComposition; in results of GetComposition and
-// StartComposition. A value this version does not know is kept, not rejected: the service adds
-// values over time.
+/// The PipBehavior enum, in requests of StartComposition; in results of GetComposition and
+/// StartComposition. A value this version does not know is kept, not rejected: the service adds
+/// values over time.
 class pip_behavior : public detail::enum_base<pip_behavior> {
   public:
     enum class known : std::uint8_t { static_ = 1, dynamic };

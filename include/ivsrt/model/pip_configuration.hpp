@@ -12,20 +12,20 @@
 
 namespace ivsrt::model {
 
-// The PipConfiguration structure, in requests of StartComposition; in results of GetComposition and
-// StartComposition.
+/// The PipConfiguration structure, in requests of StartComposition; in results of GetComposition
+/// and StartComposition.
 struct pip_configuration {
-    std::optional<std::string> featured_participant_attribute{};  // at most 128 chars, pattern
+    std::optional<std::string> featured_participant_attribute{};  ///< at most 128 chars, pattern
     std::optional<bool> omit_stopped_video{};
     std::optional<model::video_fill_mode> video_fill_mode{};
-    std::optional<std::int32_t> grid_gap{};                  // at least 0
-    std::optional<std::string> pip_participant_attribute{};  // at most 128 chars, pattern
+    std::optional<std::int32_t> grid_gap{};                  ///< at least 0
+    std::optional<std::string> pip_participant_attribute{};  ///< at most 128 chars, pattern
     std::optional<model::pip_behavior> pip_behavior{};
-    std::optional<std::int32_t> pip_offset{};  // at least 0
+    std::optional<std::int32_t> pip_offset{};  ///< at least 0
     std::optional<model::pip_position> pip_position{};
-    std::optional<std::int32_t> pip_width{};                   // at least 1
-    std::optional<std::int32_t> pip_height{};                  // at least 1
-    std::optional<std::string> participant_order_attribute{};  // at most 128 chars, pattern
+    std::optional<std::int32_t> pip_width{};                   ///< at least 1
+    std::optional<std::int32_t> pip_height{};                  ///< at least 1
+    std::optional<std::string> participant_order_attribute{};  ///< at most 128 chars, pattern
 
     friend bool operator==(const pip_configuration&, const pip_configuration&) = default;
 };

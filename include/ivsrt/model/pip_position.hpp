@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The PipPosition enum, in requests of StartComposition; in results of GetComposition and
-// StartComposition. A value this version does not know is kept, not rejected: the service adds
-// values over time.
+/// The PipPosition enum, in requests of StartComposition; in results of GetComposition and
+/// StartComposition. A value this version does not know is kept, not rejected: the service adds
+/// values over time.
 class pip_position : public detail::enum_base<pip_position> {
   public:
     enum class known : std::uint8_t { top_left = 1, top_right, bottom_left, bottom_right };

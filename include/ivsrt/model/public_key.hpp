@@ -9,13 +9,13 @@
 
 namespace ivsrt::model {
 
-// The PublicKey structure, in results of GetPublicKey and ImportPublicKey.
+/// The PublicKey structure, in results of GetPublicKey and ImportPublicKey.
 struct public_key {
-    std::optional<std::string> arn{};                  // 1-128 chars, pattern
-    std::optional<std::string> name{};                 // at most 128 chars, pattern
-    std::optional<std::string> public_key_material{};  // pattern
+    std::optional<std::string> arn{};                  ///< 1-128 chars, pattern
+    std::optional<std::string> name{};                 ///< at most 128 chars, pattern
+    std::optional<std::string> public_key_material{};  ///< pattern
     std::optional<std::string> fingerprint{};
-    optional_map<std::string> tags{};  // at most 50 entries
+    optional_map<std::string> tags{};  ///< at most 50 entries
 
     friend bool operator==(const public_key&, const public_key&) = default;
 };

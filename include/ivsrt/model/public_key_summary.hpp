@@ -9,11 +9,11 @@
 
 namespace ivsrt::model {
 
-// The PublicKeySummary structure, in results of ListPublicKeys.
+/// The PublicKeySummary structure, in results of ListPublicKeys.
 struct public_key_summary {
-    std::optional<std::string> arn{};   // 1-128 chars, pattern
-    std::optional<std::string> name{};  // at most 128 chars, pattern
-    optional_map<std::string> tags{};   // at most 50 entries
+    std::optional<std::string> arn{};   ///< 1-128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
+    optional_map<std::string> tags{};   ///< at most 50 entries
 
     friend bool operator==(const public_key_summary&, const public_key_summary&) = default;
 };

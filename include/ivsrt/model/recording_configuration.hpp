@@ -9,8 +9,8 @@
 
 namespace ivsrt::model {
 
-// The RecordingConfiguration structure, in requests of StartComposition; in results of
-// GetComposition and StartComposition.
+/// The RecordingConfiguration structure, in requests of StartComposition; in results of
+/// GetComposition and StartComposition.
 struct recording_configuration {
     std::optional<composition_recording_hls_configuration> hls_configuration{};
     std::optional<recording_configuration_format> format{};

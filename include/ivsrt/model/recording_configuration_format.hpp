@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The RecordingConfigurationFormat enum, in requests of StartComposition; in results of
-// GetComposition and StartComposition. A value this version does not know is kept, not rejected:
-// the service adds values over time.
+/// The RecordingConfigurationFormat enum, in requests of StartComposition; in results of
+/// GetComposition and StartComposition. A value this version does not know is kept, not rejected:
+/// the service adds values over time.
 class recording_configuration_format : public detail::enum_base<recording_configuration_format> {
   public:
     enum class known : std::uint8_t { hls = 1 };

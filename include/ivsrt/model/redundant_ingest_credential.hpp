@@ -8,11 +8,11 @@
 
 namespace ivsrt::model {
 
-// The RedundantIngestCredential structure, in results of CreateIngestConfiguration,
-// GetIngestConfiguration and UpdateIngestConfiguration.
+/// The RedundantIngestCredential structure, in results of CreateIngestConfiguration,
+/// GetIngestConfiguration and UpdateIngestConfiguration.
 struct redundant_ingest_credential {
-    std::optional<std::string> participant_id{};  // at most 64 chars, pattern
-    std::optional<std::string> stream_key{};      // pattern, sensitive: never printed
+    std::optional<std::string> participant_id{};  ///< at most 64 chars, pattern
+    std::optional<std::string> stream_key{};      ///< pattern, sensitive: never printed
 
     friend bool operator==(const redundant_ingest_credential&,
                            const redundant_ingest_credential&) = default;

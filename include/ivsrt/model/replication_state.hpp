@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The ReplicationState enum, in results of GetParticipant, ListParticipantReplicas and
-// ListParticipants. A value this version does not know is kept, not rejected: the service adds
-// values over time.
+/// The ReplicationState enum, in results of GetParticipant, ListParticipantReplicas and
+/// ListParticipants. A value this version does not know is kept, not rejected: the service adds
+/// values over time.
 class replication_state : public detail::enum_base<replication_state> {
   public:
     enum class known : std::uint8_t { active = 1, stopped };

@@ -8,8 +8,8 @@
 
 namespace ivsrt::model {
 
-// The ReplicationType enum, in results of GetParticipant and ListParticipants. A value this version
-// does not know is kept, not rejected: the service adds values over time.
+/// The ReplicationType enum, in results of GetParticipant and ListParticipants. A value this
+/// version does not know is kept, not rejected: the service adds values over time.
 class replication_type : public detail::enum_base<replication_type> {
   public:
     enum class known : std::uint8_t { source = 1, replica, none };

@@ -11,13 +11,13 @@
 
 namespace ivsrt::model {
 
-// The S3DestinationConfiguration structure, in requests of StartComposition; in results of
-// GetComposition and StartComposition.
+/// The S3DestinationConfiguration structure, in requests of StartComposition; in results of
+/// GetComposition and StartComposition.
 struct s3_destination_configuration {
-    std::string storage_configuration_arn{};                // 1-128 chars, pattern
-    std::vector<std::string> encoder_configuration_arns{};  // exactly 1 item
+    std::string storage_configuration_arn{};                ///< 1-128 chars, pattern
+    std::vector<std::string> encoder_configuration_arns{};  ///< exactly 1 item
     std::optional<model::recording_configuration> recording_configuration{};
-    // At most 1 item.
+    /// At most 1 item.
     optional_list<composition_thumbnail_configuration> thumbnail_configurations{};
 
     friend bool operator==(const s3_destination_configuration&,

@@ -7,7 +7,7 @@
 
 namespace ivsrt::model {
 
-// The S3Detail structure, in results of GetComposition and StartComposition.
+/// The S3Detail structure, in results of GetComposition and StartComposition.
 struct s3_detail {
     std::string recording_prefix{};
 

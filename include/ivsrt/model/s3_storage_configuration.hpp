@@ -7,10 +7,10 @@
 
 namespace ivsrt::model {
 
-// The S3StorageConfiguration structure, in requests of CreateStorageConfiguration; in results of
-// CreateStorageConfiguration, GetStorageConfiguration and ListStorageConfigurations.
+/// The S3StorageConfiguration structure, in requests of CreateStorageConfiguration; in results of
+/// CreateStorageConfiguration, GetStorageConfiguration and ListStorageConfigurations.
 struct s3_storage_configuration {
-    std::string bucket_name{};  // 3-63 chars, pattern
+    std::string bucket_name{};  ///< 3-63 chars, pattern
 
     friend bool operator==(const s3_storage_configuration&,
                            const s3_storage_configuration&) = default;

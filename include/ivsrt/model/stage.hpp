@@ -11,12 +11,12 @@
 
 namespace ivsrt::model {
 
-// The Stage structure, in results of CreateStage, GetStage and UpdateStage.
+/// The Stage structure, in results of CreateStage, GetStage and UpdateStage.
 struct stage {
-    std::string arn{};                               // 1-128 chars, pattern
-    std::optional<std::string> name{};               // at most 128 chars, pattern
-    std::optional<std::string> active_session_id{};  // exactly 16 chars, pattern
-    optional_map<std::string> tags{};                // at most 50 entries
+    std::string arn{};                               ///< 1-128 chars, pattern
+    std::optional<std::string> name{};               ///< at most 128 chars, pattern
+    std::optional<std::string> active_session_id{};  ///< exactly 16 chars, pattern
+    optional_map<std::string> tags{};                ///< at most 50 entries
     std::optional<model::auto_participant_recording_configuration>
         auto_participant_recording_configuration{};
     std::optional<stage_endpoints> endpoints{};

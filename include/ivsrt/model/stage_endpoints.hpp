@@ -8,12 +8,12 @@
 
 namespace ivsrt::model {
 
-// The StageEndpoints structure, in results of CreateStage, GetStage and UpdateStage.
+/// The StageEndpoints structure, in results of CreateStage, GetStage and UpdateStage.
 struct stage_endpoints {
-    std::optional<std::string> events{};  // at most 2048 chars
-    std::optional<std::string> whip{};    // at most 2048 chars
-    std::optional<std::string> rtmp{};    // at most 2048 chars
-    std::optional<std::string> rtmps{};   // at most 2048 chars
+    std::optional<std::string> events{};  ///< at most 2048 chars
+    std::optional<std::string> whip{};    ///< at most 2048 chars
+    std::optional<std::string> rtmp{};    ///< at most 2048 chars
+    std::optional<std::string> rtmps{};   ///< at most 2048 chars
 
     friend bool operator==(const stage_endpoints&, const stage_endpoints&) = default;
 };

@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The StageSession structure, in results of GetStageSession.
+/// The StageSession structure, in results of GetStageSession.
 struct stage_session {
-    std::optional<std::string> session_id{};  // exactly 16 chars, pattern
+    std::optional<std::string> session_id{};  ///< exactly 16 chars, pattern
     std::optional<timestamp> start_time{};
     std::optional<timestamp> end_time{};
 

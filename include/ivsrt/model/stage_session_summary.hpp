@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The StageSessionSummary structure, in results of ListStageSessions.
+/// The StageSessionSummary structure, in results of ListStageSessions.
 struct stage_session_summary {
-    std::optional<std::string> session_id{};  // exactly 16 chars, pattern
+    std::optional<std::string> session_id{};  ///< exactly 16 chars, pattern
     std::optional<timestamp> start_time{};
     std::optional<timestamp> end_time{};
 

@@ -9,12 +9,12 @@
 
 namespace ivsrt::model {
 
-// The StageSummary structure, in results of ListStages.
+/// The StageSummary structure, in results of ListStages.
 struct stage_summary {
-    std::string arn{};                               // 1-128 chars, pattern
-    std::optional<std::string> name{};               // at most 128 chars, pattern
-    std::optional<std::string> active_session_id{};  // exactly 16 chars, pattern
-    optional_map<std::string> tags{};                // at most 50 entries
+    std::string arn{};                               ///< 1-128 chars, pattern
+    std::optional<std::string> name{};               ///< at most 128 chars, pattern
+    std::optional<std::string> active_session_id{};  ///< exactly 16 chars, pattern
+    optional_map<std::string> tags{};                ///< at most 50 entries
 
     friend bool operator==(const stage_summary&, const stage_summary&) = default;
 };

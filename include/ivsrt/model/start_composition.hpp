@@ -16,20 +16,20 @@
 
 namespace ivsrt::model {
 
-// Request of StartComposition (POST /StartComposition).
+/// Request of StartComposition (POST /StartComposition).
 struct start_composition_request {
-    std::string stage_arn{};  // 1-128 chars, pattern
-    // 1-64 chars, pattern, idempotency token: a new UUID when unset.
+    std::string stage_arn{};  ///< 1-128 chars, pattern
+    /// 1-64 chars, pattern, idempotency token: a new UUID when unset.
     std::optional<std::string> idempotency_token{};
     std::optional<layout_configuration> layout{};
-    std::vector<destination_configuration> destinations{};  // 1-2 items
-    optional_map<std::string> tags{};                       // at most 50 entries
+    std::vector<destination_configuration> destinations{};  ///< 1-2 items
+    optional_map<std::string> tags{};                       ///< at most 50 entries
 
     friend bool operator==(const start_composition_request&,
                            const start_composition_request&) = default;
 };
 
-// Result of StartComposition.
+/// Result of StartComposition.
 struct start_composition_result {
     std::optional<model::composition> composition{};
 

@@ -13,31 +13,32 @@
 
 namespace ivsrt::model {
 
-// Request of StartParticipantReplication (POST /StartParticipantReplication).
+/// Request of StartParticipantReplication (POST /StartParticipantReplication).
 struct start_participant_replication_request {
-    std::string source_stage_arn{};                          // 1-128 chars, pattern
-    std::string destination_stage_arn{};                     // 1-128 chars, pattern
-    std::string participant_id{};                            // at most 64 chars, pattern
-    std::optional<std::int32_t> reconnect_window_seconds{};  // 0-300
+    std::string source_stage_arn{};                          ///< 1-128 chars, pattern
+    std::string destination_stage_arn{};                     ///< 1-128 chars, pattern
+    std::string participant_id{};                            ///< at most 64 chars, pattern
+    std::optional<std::int32_t> reconnect_window_seconds{};  ///< 0-300
     optional_map<std::string> attributes{};
 
     friend bool operator==(const start_participant_replication_request&,
                            const start_participant_replication_request&) = default;
 };
 
-// Result of StartParticipantReplication.
+/// Result of StartParticipantReplication.
 struct start_participant_replication_result {
-    // Response header Access-Control-Allow-Origin.
+    /// Response header Access-Control-Allow-Origin.
     std::optional<std::string> access_control_allow_origin{};
-    // Response header Access-Control-Expose-Headers.
+    /// Response header Access-Control-Expose-Headers.
     std::optional<std::string> access_control_expose_headers{};
-    std::optional<std::string> cache_control{};  // response header Cache-Control
-    // Response header Content-Security-Policy.
+    std::optional<std::string> cache_control{};  ///< response header Cache-Control
+    /// Response header Content-Security-Policy.
     std::optional<std::string> content_security_policy{};
-    // Response header Strict-Transport-Security.
+    /// Response header Strict-Transport-Security.
     std::optional<std::string> strict_transport_security{};
-    std::optional<std::string> x_content_type_options{};  // response header X-Content-Type-Options
-    std::optional<std::string> x_frame_options{};         // response header X-Frame-Options
+    std::optional<std::string>
+        x_content_type_options{};                  ///< response header X-Content-Type-Options
+    std::optional<std::string> x_frame_options{};  ///< response header X-Frame-Options
 
     friend bool operator==(const start_participant_replication_result&,
                            const start_participant_replication_result&) = default;

@@ -11,15 +11,15 @@
 
 namespace ivsrt::model {
 
-// Request of StopComposition (POST /StopComposition).
+/// Request of StopComposition (POST /StopComposition).
 struct stop_composition_request {
-    std::string arn{};  // 1-128 chars, pattern
+    std::string arn{};  ///< 1-128 chars, pattern
 
     friend bool operator==(const stop_composition_request&,
                            const stop_composition_request&) = default;
 };
 
-// Result of StopComposition.
+/// Result of StopComposition.
 struct stop_composition_result {
     friend bool operator==(const stop_composition_result&,
                            const stop_composition_result&) = default;

@@ -11,29 +11,30 @@
 
 namespace ivsrt::model {
 
-// Request of StopParticipantReplication (POST /StopParticipantReplication).
+/// Request of StopParticipantReplication (POST /StopParticipantReplication).
 struct stop_participant_replication_request {
-    std::string source_stage_arn{};       // 1-128 chars, pattern
-    std::string destination_stage_arn{};  // 1-128 chars, pattern
-    std::string participant_id{};         // at most 64 chars, pattern
+    std::string source_stage_arn{};       ///< 1-128 chars, pattern
+    std::string destination_stage_arn{};  ///< 1-128 chars, pattern
+    std::string participant_id{};         ///< at most 64 chars, pattern
 
     friend bool operator==(const stop_participant_replication_request&,
                            const stop_participant_replication_request&) = default;
 };
 
-// Result of StopParticipantReplication.
+/// Result of StopParticipantReplication.
 struct stop_participant_replication_result {
-    // Response header Access-Control-Allow-Origin.
+    /// Response header Access-Control-Allow-Origin.
     std::optional<std::string> access_control_allow_origin{};
-    // Response header Access-Control-Expose-Headers.
+    /// Response header Access-Control-Expose-Headers.
     std::optional<std::string> access_control_expose_headers{};
-    std::optional<std::string> cache_control{};  // response header Cache-Control
-    // Response header Content-Security-Policy.
+    std::optional<std::string> cache_control{};  ///< response header Cache-Control
+    /// Response header Content-Security-Policy.
     std::optional<std::string> content_security_policy{};
-    // Response header Strict-Transport-Security.
+    /// Response header Strict-Transport-Security.
     std::optional<std::string> strict_transport_security{};
-    std::optional<std::string> x_content_type_options{};  // response header X-Content-Type-Options
-    std::optional<std::string> x_frame_options{};         // response header X-Frame-Options
+    std::optional<std::string>
+        x_content_type_options{};                  ///< response header X-Content-Type-Options
+    std::optional<std::string> x_frame_options{};  ///< response header X-Frame-Options
 
     friend bool operator==(const stop_participant_replication_result&,
                            const stop_participant_replication_result&) = default;

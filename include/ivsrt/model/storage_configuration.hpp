@@ -10,13 +10,13 @@
 
 namespace ivsrt::model {
 
-// The StorageConfiguration structure, in results of CreateStorageConfiguration and
-// GetStorageConfiguration.
+/// The StorageConfiguration structure, in results of CreateStorageConfiguration and
+/// GetStorageConfiguration.
 struct storage_configuration {
-    std::string arn{};                  // 1-128 chars, pattern
-    std::optional<std::string> name{};  // at most 128 chars, pattern
+    std::string arn{};                  ///< 1-128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
     std::optional<s3_storage_configuration> s3{};
-    optional_map<std::string> tags{};  // at most 50 entries
+    optional_map<std::string> tags{};  ///< at most 50 entries
 
     friend bool operator==(const storage_configuration&, const storage_configuration&) = default;
 };

@@ -10,12 +10,12 @@
 
 namespace ivsrt::model {
 
-// The StorageConfigurationSummary structure, in results of ListStorageConfigurations.
+/// The StorageConfigurationSummary structure, in results of ListStorageConfigurations.
 struct storage_configuration_summary {
-    std::string arn{};                  // 1-128 chars, pattern
-    std::optional<std::string> name{};  // at most 128 chars, pattern
+    std::string arn{};                  ///< 1-128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
     std::optional<s3_storage_configuration> s3{};
-    optional_map<std::string> tags{};  // at most 50 entries
+    optional_map<std::string> tags{};  ///< at most 50 entries
 
     friend bool operator==(const storage_configuration_summary&,
                            const storage_configuration_summary&) = default;

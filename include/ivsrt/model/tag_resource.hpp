@@ -12,15 +12,15 @@
 
 namespace ivsrt::model {
 
-// Request of TagResource (POST /tags/{resourceArn}).
+/// Request of TagResource (POST /tags/{resourceArn}).
 struct tag_resource_request {
-    std::string resource_arn{};  // 1-128 chars, pattern (not enforced), URI label resourceArn
-    std::map<std::string, std::string> tags{};  // at most 50 entries
+    std::string resource_arn{};  ///< 1-128 chars, pattern (not enforced), URI label resourceArn
+    std::map<std::string, std::string> tags{};  ///< at most 50 entries
 
     friend bool operator==(const tag_resource_request&, const tag_resource_request&) = default;
 };
 
-// Result of TagResource.
+/// Result of TagResource.
 struct tag_resource_result {
     friend bool operator==(const tag_resource_result&, const tag_resource_result&) = default;
 };

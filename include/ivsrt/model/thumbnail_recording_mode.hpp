@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The ThumbnailRecordingMode enum, in requests of CreateStage and UpdateStage; in results of
-// CreateStage, GetStage and UpdateStage. A value this version does not know is kept, not rejected:
-// the service adds values over time.
+/// The ThumbnailRecordingMode enum, in requests of CreateStage and UpdateStage; in results of
+/// CreateStage, GetStage and UpdateStage. A value this version does not know is kept, not rejected:
+/// the service adds values over time.
 class thumbnail_recording_mode : public detail::enum_base<thumbnail_recording_mode> {
   public:
     enum class known : std::uint8_t { interval = 1, disabled };

@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The ThumbnailStorageType enum, in requests of CreateStage, StartComposition and UpdateStage; in
-// results of CreateStage, GetComposition, GetStage, StartComposition and UpdateStage. A value this
-// version does not know is kept, not rejected: the service adds values over time.
+/// The ThumbnailStorageType enum, in requests of CreateStage, StartComposition and UpdateStage; in
+/// results of CreateStage, GetComposition, GetStage, StartComposition and UpdateStage. A value this
+/// version does not know is kept, not rejected: the service adds values over time.
 class thumbnail_storage_type : public detail::enum_base<thumbnail_storage_type> {
   public:
     enum class known : std::uint8_t { sequential = 1, latest };

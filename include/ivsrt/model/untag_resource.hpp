@@ -12,15 +12,15 @@
 
 namespace ivsrt::model {
 
-// Request of UntagResource (DELETE /tags/{resourceArn}).
+/// Request of UntagResource (DELETE /tags/{resourceArn}).
 struct untag_resource_request {
-    std::string resource_arn{};  // 1-128 chars, pattern (not enforced), URI label resourceArn
-    std::vector<std::string> tag_keys{};  // at most 50 items, query key tagKeys
+    std::string resource_arn{};  ///< 1-128 chars, pattern (not enforced), URI label resourceArn
+    std::vector<std::string> tag_keys{};  ///< at most 50 items, query key tagKeys
 
     friend bool operator==(const untag_resource_request&, const untag_resource_request&) = default;
 };
 
-// Result of UntagResource.
+/// Result of UntagResource.
 struct untag_resource_result {
     friend bool operator==(const untag_resource_result&, const untag_resource_result&) = default;
 };

@@ -12,17 +12,17 @@
 
 namespace ivsrt::model {
 
-// Request of UpdateIngestConfiguration (POST /UpdateIngestConfiguration).
+/// Request of UpdateIngestConfiguration (POST /UpdateIngestConfiguration).
 struct update_ingest_configuration_request {
-    std::string arn{};                       // 1-128 chars, pattern
-    std::optional<std::string> stage_arn{};  // at most 128 chars, pattern
+    std::string arn{};                       ///< 1-128 chars, pattern
+    std::optional<std::string> stage_arn{};  ///< at most 128 chars, pattern
     std::optional<bool> redundant_ingest{};
 
     friend bool operator==(const update_ingest_configuration_request&,
                            const update_ingest_configuration_request&) = default;
 };
 
-// Result of UpdateIngestConfiguration.
+/// Result of UpdateIngestConfiguration.
 struct update_ingest_configuration_result {
     std::optional<model::ingest_configuration> ingest_configuration{};
 

@@ -13,17 +13,17 @@
 
 namespace ivsrt::model {
 
-// Request of UpdateStage (POST /UpdateStage).
+/// Request of UpdateStage (POST /UpdateStage).
 struct update_stage_request {
-    std::string arn{};                  // 1-128 chars, pattern
-    std::optional<std::string> name{};  // at most 128 chars, pattern
+    std::string arn{};                  ///< 1-128 chars, pattern
+    std::optional<std::string> name{};  ///< at most 128 chars, pattern
     std::optional<model::auto_participant_recording_configuration>
         auto_participant_recording_configuration{};
 
     friend bool operator==(const update_stage_request&, const update_stage_request&) = default;
 };
 
-// Result of UpdateStage.
+/// Result of UpdateStage.
 struct update_stage_result {
     std::optional<model::stage> stage{};
 

@@ -8,13 +8,13 @@
 
 namespace ivsrt::model {
 
-// The Video structure, in requests of CreateEncoderConfiguration; in results of
-// CreateEncoderConfiguration and GetEncoderConfiguration.
+/// The Video structure, in requests of CreateEncoderConfiguration; in results of
+/// CreateEncoderConfiguration and GetEncoderConfiguration.
 struct video {
-    std::optional<std::int32_t> width{};    // 2-1920
-    std::optional<std::int32_t> height{};   // 2-1920
-    std::optional<double> framerate{};      // 1-60
-    std::optional<std::int32_t> bitrate{};  // 1-8500000
+    std::optional<std::int32_t> width{};    ///< 2-1920
+    std::optional<std::int32_t> height{};   ///< 2-1920
+    std::optional<double> framerate{};      ///< 1-60
+    std::optional<std::int32_t> bitrate{};  ///< 1-8500000
 
     friend bool operator==(const video&, const video&) = default;
 };

@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The VideoAspectRatio enum, in requests of StartComposition; in results of GetComposition and
-// StartComposition. A value this version does not know is kept, not rejected: the service adds
-// values over time.
+/// The VideoAspectRatio enum, in requests of StartComposition; in results of GetComposition and
+/// StartComposition. A value this version does not know is kept, not rejected: the service adds
+/// values over time.
 class video_aspect_ratio : public detail::enum_base<video_aspect_ratio> {
   public:
     enum class known : std::uint8_t { auto_ = 1, video, square, portrait };

@@ -8,9 +8,9 @@
 
 namespace ivsrt::model {
 
-// The VideoFillMode enum, in requests of StartComposition; in results of GetComposition and
-// StartComposition. A value this version does not know is kept, not rejected: the service adds
-// values over time.
+/// The VideoFillMode enum, in requests of StartComposition; in results of GetComposition and
+/// StartComposition. A value this version does not know is kept, not rejected: the service adds
+/// values over time.
 class video_fill_mode : public detail::enum_base<video_fill_mode> {
   public:
     enum class known : std::uint8_t { fill = 1, cover, contain };

@@ -1,8 +1,9 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
-// Vocabulary of the generated model types (ivsrt/model/*.hpp): timestamps, optional lists and
-// maps that accept a braced list of elements, and the base of every enum.
+/// @file
+/// Vocabulary of the generated model types (ivsrt/model/*.hpp): timestamps, optional lists and
+/// maps that accept a braced list of elements, and the base of every enum.
 
 #include <ivsrt/detail/config.hpp>
 
@@ -21,24 +22,24 @@
 
 namespace ivsrt::model {
 
-// A point in time, as the service sends it (ISO-8601), to the millisecond.
+/// A point in time, as the service sends it (ISO-8601), to the millisecond.
 using timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 
-// Appends `t` in ISO-8601 UTC form: 2024-01-02T03:04:05Z, or 2024-01-02T03:04:05.678Z when
-// there are milliseconds. Years outside 0000-9999 are not representable.
+/// Appends `t` in ISO-8601 UTC form: 2024-01-02T03:04:05Z, or 2024-01-02T03:04:05.678Z when
+/// there are milliseconds. Years outside 0000-9999 are not representable.
 IVSRT_DECL void format_timestamp(timestamp t, std::string& out);
 
-// Parses an ISO-8601 date-time: YYYY-MM-DDTHH:MM:SS, an optional fraction of a second (kept to
-// the millisecond), then Z or a +HH:MM / -HH:MM offset. Returns false if `text` is not one, or
-// if the offset takes it out of the years 0000-9999 in UTC (so format_timestamp can write it).
+/// Parses an ISO-8601 date-time: YYYY-MM-DDTHH:MM:SS, an optional fraction of a second (kept to
+/// the millisecond), then Z or a +HH:MM / -HH:MM offset. Returns false if `text` is not one, or
+/// if the offset takes it out of the years 0000-9999 in UTC (so format_timestamp can write it).
 IVSRT_DECL bool parse_timestamp(std::string_view text, timestamp& out) noexcept;
 
-// A std::optional of a list or map that also accepts a braced list of elements, so that
-// `.capabilities = {participant_token_capability::publish}` sets a one-element list. (A plain
-// std::optional takes the braces as its own constructor arguments and rejects that line; for a
-// map, `.tags = {{"team", "a"}}` would even pick std::map's iterator-pair constructor.) `{}`
-// still means "not set"; set an empty list with `std::vector<T>{}`. Assignment works alike:
-// `x = {a, b}` sets a list, `x = {}` unsets.
+/// A std::optional of a list or map that also accepts a braced list of elements, so that
+/// `.capabilities = {participant_token_capability::publish}` sets a one-element list. (A plain
+/// std::optional takes the braces as its own constructor arguments and rejects that line; for a
+/// map, `.tags = {{"team", "a"}}` would even pick std::map's iterator-pair constructor.) `{}`
+/// still means "not set"; set an empty list with `std::vector<T>{}`. Assignment works alike:
+/// `x = {a, b}` sets a list, `x = {}` unsets.
 template <class Container>
 class optional_container : public std::optional<Container> {
   public:
@@ -64,15 +65,15 @@ using optional_map = optional_container<std::map<std::string, T>>;
 
 namespace detail {
 
-// Base of every generated enum. A value is one the model knows (an index into Derived::names),
-// one it does not know (kept verbatim: the service adds values over time and an old client must
-// not fail on them), or unset. The generated class adds its values as constants of a nested
-// `known` enum, which convert implicitly; those constants are what designated initializers and
-// comparisons use (`.state = participant_state::connected`, `p.state == ...::connected`).
+/// Base of every generated enum. A value is one the model knows (an index into Derived::names),
+/// one it does not know (kept verbatim: the service adds values over time and an old client must
+/// not fail on them), or unset. The generated class adds its values as constants of a nested
+/// `known` enum, which convert implicitly; those constants are what designated initializers and
+/// comparisons use (`.state = participant_state::connected`, `p.state == ...::connected`).
 template <class Derived>
 class enum_base {
   public:
-    // The value for a wire string: a known value, else kept verbatim; "" gives the unset value.
+    /// The value for a wire string: a known value, else kept verbatim; "" gives the unset value.
     static Derived from_string(std::string_view text) {
         Derived value;
         enum_base& base = value;
@@ -89,13 +90,13 @@ class enum_base {
         return value;
     }
 
-    // The wire string ("" when unset).
+    /// The wire string ("" when unset).
     std::string_view to_string() const noexcept {
         if (index_ == unknown_index) return unknown_;
         return index_ == 0 ? std::string_view{} : Derived::names[index_ - 1];
     }
 
-    // True for a value the model knows; false when unset or unknown to this version.
+    /// True for a value the model knows; false when unset or unknown to this version.
     constexpr bool is_known() const noexcept { return index_ != 0 && index_ != unknown_index; }
 
     constexpr bool empty() const noexcept { return index_ == 0; }
@@ -122,7 +123,7 @@ class enum_base {
 template <class T>
 concept model_enum = std::is_base_of_v<enum_base<T>, T>;
 
-// True for the types of optional members: std::optional and optional_container.
+/// True for the types of optional members: std::optional and optional_container.
 template <class T>
 inline constexpr bool is_optional_v = false;
 template <class T>
@@ -132,7 +133,7 @@ inline constexpr bool is_optional_v<optional_container<C>> = true;
 
 }  // namespace detail
 
-// The wire string of an enum value ("" when unset).
+/// The wire string of an enum value ("" when unset).
 template <detail::model_enum E>
 std::string_view to_string(const E& value) noexcept {
     return value.to_string();
