@@ -125,6 +125,9 @@ BOOST_AUTO_TEST_CASE(traits_of_a_post_operation) {
     static_assert(traits::has_body);
     static_assert(!traits::idempotent);
     static_assert(traits::idempotency_token == nullptr);
+    // Reads are POSTs too, and safe to send twice.
+    static_assert(model::operation_traits<model::get_stage_request>::idempotent);
+    static_assert(model::operation_traits<model::list_tags_for_resource_request>::idempotent);
     static_assert(traits::path_bindings.empty() && traits::query_bindings.empty());
     static_assert(traits::response_headers.empty());
     BOOST_TEST(traits::errors.size() == 5u);

@@ -265,7 +265,10 @@ def operation_traits(model, op):
     query = [m for m in members if m.location == "querystring"]
     headers = [m for m in model.members[res] if m.location == "header"]
     token = [m for m in members if m.idempotency_token]
-    idempotent = bool(op.get("idempotent")) or method in ("GET", "PUT", "DELETE")
+    # Safe to send twice: marked so, an idempotent method, or a read (IVS's Get* and List* are
+    # POSTs the model leaves unmarked, yet a second read changes nothing).
+    idempotent = (bool(op.get("idempotent")) or method in ("GET", "PUT", "DELETE")
+                  or op["name"].startswith(("Get", "List")))
     errors = [e["shape"] for e in op["errors"]]
 
     def array(kind, items):

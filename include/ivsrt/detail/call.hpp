@@ -51,13 +51,10 @@ consteval operation_info info_of() {
     using traits = model::operation_traits<Request>;
     std::uint8_t index = 0;
     while (operation_names[index] != traits::name) ++index;
-    // An operation with an idempotency token is safe to resend: the token is the same on every
-    // attempt of a call, so the service acts on it once. So is an operation that only reads: the
-    // model marks no Get or List operation of IVS idempotent (they are POSTs), but a second read
-    // changes nothing.
-    const bool reads_only = traits::name.starts_with("Get") || traits::name.starts_with("List");
+    // An operation with an idempotency token is safe to resend too: the token is the same on
+    // every attempt of a call, so the service acts on it once.
     return {traits::name, traits::method, traits::has_body,
-            traits::idempotent || traits::idempotency_token != nullptr || reads_only, index};
+            traits::idempotent || traits::idempotency_token != nullptr, index};
 }
 
 template <model::operation_request Request>

@@ -41,7 +41,7 @@ struct operation_traits<get_composition_request> {
     static constexpr bool has_body = true;
     static constexpr auto response_headers =
         std::array<header_binding<get_composition_result>, 0>{{}};
-    static constexpr bool idempotent = false;
+    static constexpr bool idempotent = true;
     static constexpr std::optional<std::string> get_composition_request::*idempotency_token =
         nullptr;
     static constexpr auto errors = std::array<std::string_view, 6>{

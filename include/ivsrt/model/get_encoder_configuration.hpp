@@ -43,7 +43,7 @@ struct operation_traits<get_encoder_configuration_request> {
     static constexpr bool has_body = true;
     static constexpr auto response_headers =
         std::array<header_binding<get_encoder_configuration_result>, 0>{{}};
-    static constexpr bool idempotent = false;
+    static constexpr bool idempotent = true;
     static constexpr std::optional<std::string> get_encoder_configuration_request::*
         idempotency_token = nullptr;
     static constexpr auto errors = std::array<std::string_view, 6>{

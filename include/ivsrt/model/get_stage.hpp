@@ -38,7 +38,7 @@ struct operation_traits<get_stage_request> {
     static constexpr auto query_bindings = std::array<query_binding<get_stage_request>, 0>{{}};
     static constexpr bool has_body = true;
     static constexpr auto response_headers = std::array<header_binding<get_stage_result>, 0>{{}};
-    static constexpr bool idempotent = false;
+    static constexpr bool idempotent = true;
     static constexpr std::optional<std::string> get_stage_request::*idempotency_token = nullptr;
     static constexpr auto errors = std::array<std::string_view, 3>{
         {"ResourceNotFoundException", "ValidationException", "AccessDeniedException"}};

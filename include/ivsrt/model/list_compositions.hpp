@@ -49,7 +49,7 @@ struct operation_traits<list_compositions_request> {
     static constexpr bool has_body = true;
     static constexpr auto response_headers =
         std::array<header_binding<list_compositions_result>, 0>{{}};
-    static constexpr bool idempotent = false;
+    static constexpr bool idempotent = true;
     static constexpr std::optional<std::string> list_compositions_request::*idempotency_token =
         nullptr;
     static constexpr auto errors = std::array<std::string_view, 5>{

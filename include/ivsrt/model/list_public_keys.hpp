@@ -46,7 +46,7 @@ struct operation_traits<list_public_keys_request> {
     static constexpr bool has_body = true;
     static constexpr auto response_headers =
         std::array<header_binding<list_public_keys_result>, 0>{{}};
-    static constexpr bool idempotent = false;
+    static constexpr bool idempotent = true;
     static constexpr std::optional<std::string> list_public_keys_request::*idempotency_token =
         nullptr;
     static constexpr auto errors =

@@ -48,7 +48,7 @@ struct operation_traits<list_stage_sessions_request> {
     static constexpr bool has_body = true;
     static constexpr auto response_headers =
         std::array<header_binding<list_stage_sessions_result>, 0>{{}};
-    static constexpr bool idempotent = false;
+    static constexpr bool idempotent = true;
     static constexpr std::optional<std::string> list_stage_sessions_request::*idempotency_token =
         nullptr;
     static constexpr auto errors =

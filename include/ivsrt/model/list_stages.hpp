@@ -42,7 +42,7 @@ struct operation_traits<list_stages_request> {
     static constexpr auto query_bindings = std::array<query_binding<list_stages_request>, 0>{{}};
     static constexpr bool has_body = true;
     static constexpr auto response_headers = std::array<header_binding<list_stages_result>, 0>{{}};
-    static constexpr bool idempotent = false;
+    static constexpr bool idempotent = true;
     static constexpr std::optional<std::string> list_stages_request::*idempotency_token = nullptr;
     static constexpr auto errors = std::array<std::string_view, 3>{
         {"ValidationException", "AccessDeniedException", "ConflictException"}};

@@ -61,10 +61,9 @@ struct header_binding {
 ///   query_bindings   query keys and the members filling them
 ///   has_body         whether any member goes to the JSON body; when false no body is sent
 ///   response_headers result members read from response headers (not from the body)
-///   idempotent       true when the model marks the operation idempotent (UntagResource) or its
-///                    method is GET, PUT or DELETE: sending it twice has the effect of sending it
-///                    once. Get*/List* operations are POST and the model does not say they are
-///                    read-only, so they are not marked.
+///   idempotent       true when sending it twice has the effect of sending it once: the model
+///                    marks it idempotent (UntagResource), its method is GET, PUT or DELETE, or it
+///                    only reads (Get*, List*: POSTs the model leaves unmarked).
 ///   idempotency_token the request member the model marks as an idempotency token, or nullptr
 ///                    (StartComposition): with a token set, a repeated request has no new effect.
 ///                    The client sends a new random UUID when the caller leaves it unset, the
