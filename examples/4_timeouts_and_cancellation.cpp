@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <stdexcept>
 
 namespace asio = boost::asio;
 namespace model = ivsrt::model;
@@ -27,6 +28,8 @@ asio::awaitable<void> run(ivsrt::client& ivs) {
     auto [ec, stages] = co_await ivs.async_list_stages(
         list, asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable)));
     std::cout << "cancelled call: " << (ec ? ec.message() : "completed before the cancel") << "\n";
+    // The cancel runs before the call's first step completes: the call always ends cancelled.
+    if (ec != ivsrt::errc::cancelled) throw std::runtime_error("expected errc::cancelled");
 
     // The next call works as usual.
     auto listed = co_await ivs.async_list_stages(list);

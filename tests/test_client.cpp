@@ -8,6 +8,7 @@
 // own: test_paginator, test_completion_tokens, test_with_diagnostics, test_client_config.
 
 #include "common/client_fixture.hpp"
+#include "common/data_file.hpp"
 #include "common/header_injection.hpp"
 #include "common/temp_dir.hpp"
 #include "common/test_tls.hpp"
@@ -28,12 +29,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <chrono>
 #include <atomic>
-#include <fstream>
+#include <chrono>
+#include <mutex>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -216,10 +216,7 @@ BOOST_FIXTURE_TEST_CASE(invalid_request_is_not_sent, client_fixture) {
 // SDKs make one at random, so ivsrt's must be present and a UUID v4, not equal.
 BOOST_FIXTURE_TEST_CASE(every_operation_matches_the_js_sdk, client_fixture) {
     auto read_json = [](const std::string& name) {
-        std::ifstream in(std::string(IVSRT_TEST_DATA_DIR) + "/client/" + name);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return boost::json::parse(ss.str()).as_object();
+        return boost::json::parse(ivsrt::test::test_data("client/" + name)).as_object();
     };
     const boost::json::object inputs = read_json("wire_inputs.json");
     const boost::json::object reference = read_json("js_sdk_wire.json");
@@ -601,19 +598,23 @@ BOOST_FIXTURE_TEST_CASE(cancellation_before_sending, client_fixture) {
     BOOST_TEST(service.requests.empty());
 }
 
+// The server asks for a wait of an hour (capped at max_delay, 10 min here): more than the call
+// has left of its 30 s, so the call ends at once with the service's error instead of sleeping
+// past its deadline. (The 30 s only need to cover one loopback exchange; a client that slept
+// would end with errc::timeout after them.)
 BOOST_FIXTURE_TEST_CASE(call_timeout_stops_retries, client_fixture) {
     auto cfg = config();
-    cfg.call_timeout = 100ms;
-    // The server asks for a 10 s wait: more than the call has left, so the call ends at once with
-    // the service's error instead of sleeping past its deadline.
+    cfg.call_timeout = 30s;
+    cfg.retry = ivsrt::retry_config{.max_delay = 10min};
     service.responses.push_back(make_response(
-        503, "", {{"x-amzn-ErrorType", "ServiceUnavailable"}, {"retry-after", "10"}}));
+        503, "", {{"x-amzn-ErrorType", "ServiceUnavailable"}, {"retry-after", "3600"}}));
     ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
     run([&]() -> asio::awaitable<void> {
         auto [ec, r] = co_await ivs.async_get_stage(get_stage, asio::as_tuple(asio::deferred));
         BOOST_TEST(ec == errc::unknown_service_error);
     });
     BOOST_TEST(service.requests.size() == 1u);
+    BOOST_TEST(retry_delays().empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -634,10 +635,13 @@ BOOST_FIXTURE_TEST_CASE(calls_wait_for_their_turn, client_fixture) {
     BOOST_TEST(waits == 2u);
 }
 
+// One call per 1000 s: the second call's turn comes long after its 30 s call timeout, so it ends
+// at once with errc::timeout, sends nothing and does not wait. (The 30 s only need to cover the
+// first call's loopback exchange.)
 BOOST_FIXTURE_TEST_CASE(pacing_wait_honors_the_call_timeout, client_fixture) {
     auto cfg = config();
-    cfg.pacing = {.enabled = true, .operations = {{"GetStage", 0.5, 1}}};  // one call per 2 s
-    cfg.call_timeout = 500ms;
+    cfg.pacing = {.enabled = true, .operations = {{"GetStage", 0.001, 1}}};
+    cfg.call_timeout = 30s;
     ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
     run([&]() -> asio::awaitable<void> {
         co_await ivs.async_get_stage(get_stage);
@@ -645,9 +649,12 @@ BOOST_FIXTURE_TEST_CASE(pacing_wait_honors_the_call_timeout, client_fixture) {
         auto [ec, r] =
             co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::deferred));
         BOOST_TEST(ec == errc::timeout);
-        BOOST_TEST(std::string(diag.message()).find("pacing") != std::string::npos);
+        BOOST_TEST(diag.message() ==
+                   "GetStage: the call timeout (30000 ms) would expire before "
+                   "the operation's pacing turn");
     });
     BOOST_TEST(service.requests.size() == 1u);
+    for (const auto& e : events) BOOST_TEST((e.kind != ivsrt::client_event_kind::pacing_wait));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -714,11 +721,25 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(threads)
 
 // One client used from an io_context run by four threads (connections on strands), the server
-// on an io_context of its own: 200 concurrent calls all complete, each exactly once.
+// on an io_context of its own: 200 concurrent calls all complete, each exactly once, and each
+// with its own result (every call asks for a stage of its own, which the server echoes).
 BOOST_AUTO_TEST_CASE(concurrent_calls_from_several_threads) {
     asio::io_context server_ioc{1};
-    scripted_service service;
-    ivsrt::test::loopback_server server{server_ioc.get_executor(), service.script()};
+    std::vector<std::string> served;  // the ARNs asked for, on the server's thread
+    ivsrt::test::loopback_server server{
+        server_ioc.get_executor(), [&](server_connection& c) -> asio::awaitable<void> {
+            for (;;) {
+                request_t req;
+                if (!co_await c.read(req)) co_return;
+                const boost::json::value body = json(req.body());
+                const std::string arn(body.at("arn").as_string());
+                served.push_back(arn);
+                response_t res = make_response(
+                    200, boost::json::serialize(
+                             boost::json::object{{"stage", boost::json::object{{"arn", arn}}}}));
+                if (!co_await c.send(res)) co_return;
+            }
+        }};
     const std::uint16_t port = server.port();
     auto server_work = asio::make_work_guard(server_ioc);
     std::thread server_thread([&] { server_ioc.run(); });
@@ -730,14 +751,26 @@ BOOST_AUTO_TEST_CASE(concurrent_calls_from_several_threads) {
     ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
 
     constexpr int calls = 200;
-    std::atomic<int> ok{0}, done{0};
+    std::atomic<int> ok{0}, own{0}, done{0};
+    std::mutex mutex;
+    std::vector<std::string> wrong;  // "asked -> got", for the failure message
     for (int i = 0; i < calls; ++i) {
         asio::co_spawn(
             ioc,
-            [&]() -> asio::awaitable<void> {
+            [&, i]() -> asio::awaitable<void> {
+                const model::get_stage_request request{
+                    .arn = "arn:aws:ivs:us-west-2:123456789012:stage/caller-" + std::to_string(i)};
                 auto [ec, r] =
-                    co_await ivs.async_get_stage(get_stage, asio::as_tuple(asio::use_awaitable));
-                if (!ec) ++ok;
+                    co_await ivs.async_get_stage(request, asio::as_tuple(asio::use_awaitable));
+                if (ec) co_return;
+                ++ok;
+                const std::string got = r.stage ? r.stage->arn : "no stage";
+                if (got == request.arn) {
+                    ++own;
+                } else {
+                    std::lock_guard lock(mutex);
+                    wrong.push_back(request.arn + " -> " + got);
+                }
             },
             [&](std::exception_ptr) { ++done; });
     }
@@ -746,12 +779,18 @@ BOOST_AUTO_TEST_CASE(concurrent_calls_from_several_threads) {
     for (auto& t : threads) t.join();
     BOOST_TEST(done.load() == calls);
     BOOST_TEST(ok.load() == calls);
+    BOOST_TEST(own.load() == calls);
+    BOOST_TEST(wrong.empty(), wrong.size() << " calls got another call's result, the first: "
+                                           << (wrong.empty() ? "" : wrong.front()));
     BOOST_TEST(ivs.connection_stats().open <= 8u);
 
     asio::post(server_ioc, [&] { server.stop(); });
     server_work.reset();
     server_thread.join();
-    BOOST_TEST(service.requests.size() == static_cast<std::size_t>(calls));
+    // Each ARN asked for exactly once.
+    BOOST_TEST(std::set<std::string>(served.begin(), served.end()).size() ==
+               static_cast<std::size_t>(calls));
+    BOOST_TEST(served.size() == static_cast<std::size_t>(calls));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -761,13 +800,8 @@ BOOST_AUTO_TEST_SUITE(tls)
 struct tls_fixture {
     ivsrt::test::test_ca ca = ivsrt::test::make_test_ca("ivsrt test CA");
     ivsrt::test::test_cert cert = ca.issue("127.0.0.1", "IP:127.0.0.1");
-    asio::ssl::context ctx{asio::ssl::context::tls_server};
+    asio::ssl::context ctx = ivsrt::test::server_tls_context(cert);
     ivsrt_test::temp_dir dir;
-
-    tls_fixture() {
-        ctx.use_certificate_chain(asio::buffer(cert.cert_pem));
-        ctx.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
-    }
 };
 
 BOOST_FIXTURE_TEST_CASE(trusted_ca_accepted_untrusted_rejected, tls_fixture) {

@@ -7,11 +7,11 @@
 #include <ivsrt/detail/endpoint_rules.hpp>
 #include <ivsrt/endpoint.hpp>
 
+#include "common/data_file.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,9 +28,7 @@ json::value load(const std::string& name) {
         (name == "endpoint-tests.json" ? IVSRT_TEST_DATA_DIR "/endpoints/"
                                        : IVSRT_SOURCE_DIR "/tools/codegen/endpoints/") +
         name;
-    std::ifstream in(path, std::ios::binary);
-    BOOST_TEST_REQUIRE(in.good(), "cannot open " << path);
-    return json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+    return json::parse(ivsrt::test::read_data_file(path));
 }
 
 // The URL or the error message (Boost.Test may evaluate assertion messages that pass, too).

@@ -11,12 +11,14 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
 #include <boost/asio/post.hpp>
 
 #include <openssl/x509_vfy.h>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -30,15 +32,6 @@ using ivsrt::detail::classify_io_error;
 using ivsrt::detail::io_phase;
 using steady = std::chrono::steady_clock;
 
-// A TLS server context holding `cert`.
-struct server_tls {
-    explicit server_tls(const ivsrt::test::test_cert& cert) {
-        ctx.use_certificate_chain(asio::buffer(cert.cert_pem));
-        ctx.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
-    }
-    asio::ssl::context ctx{asio::ssl::context::tls_server};
-};
-
 struct outcome {
     boost::system::error_code connect;
     boost::system::error_code exchange;
@@ -51,12 +44,11 @@ struct outcome {
 // verification, and exchanges one request if the handshake succeeded.
 outcome connect_and_exchange(const ivsrt::test::test_cert& cert, const std::string& host,
                              ivsrt::detail::tls_client_context& client) {
-    server_tls tls(cert);
+    auto tls = ivsrt::test::server_tls_context(cert);
     asio::io_context ioc;
     ivsrt::test::loopback_server server(
         ioc.get_executor(),
-        [](ivsrt::test::server_connection& c) { return ivsrt::test::serve_requests(c, 1); },
-        &tls.ctx);
+        [](ivsrt::test::server_connection& c) { return ivsrt::test::serve_requests(c, 1); }, &tls);
     const ivsrt::detail::http_connection::endpoints endpoints{
         {asio::ip::make_address("127.0.0.1"), server.port()}};
     outcome out;
@@ -65,16 +57,28 @@ outcome connect_and_exchange(const ivsrt::test::test_cert& cert, const std::stri
     req.set(http::field::host, host);
     req.prepare_payload();
     ivsrt::detail::string_response res;
+    // A hang fails the test after 120 s instead of blocking the suite until CTest's timeout.
+    asio::steady_timer guard(ioc, std::chrono::seconds(120));
+    guard.async_wait([&](boost::system::error_code ec) {
+        if (ec) return;
+        BOOST_ERROR("the exchange did not finish");
+        server.stop();
+        ioc.stop();
+    });
+    const auto finish = [&] {
+        guard.cancel();
+        server.stop();
+    };
     const auto deadline = steady::now() + std::chrono::seconds(30);
     conn.async_connect(endpoints, host, deadline, [&](boost::system::error_code ec) {
         out.connect = ec;
         out.cause = conn.cause();
-        if (ec) return server.stop();
+        if (ec) return finish();
         out.resumed = conn.resumed_session();
         conn.async_exchange(req, res, deadline, [&](boost::system::error_code ec2) {
             out.exchange = ec2;
             out.body = res.body();
-            server.stop();
+            finish();
         });
     });
     ioc.run();
@@ -172,12 +176,11 @@ BOOST_AUTO_TEST_CASE(verification_can_be_switched_off) {
 BOOST_AUTO_TEST_CASE(second_connection_resumes_the_session) {
     ivsrt::detail::tls_client_context client(true, ca_file.path());
     // Both connections go to servers sharing one server context (one ticket key).
-    server_tls tls(localhost);
+    auto tls = ivsrt::test::server_tls_context(localhost);
     asio::io_context ioc;
     ivsrt::test::loopback_server server(
         ioc.get_executor(),
-        [](ivsrt::test::server_connection& c) { return ivsrt::test::serve_requests(c, 1); },
-        &tls.ctx);
+        [](ivsrt::test::server_connection& c) { return ivsrt::test::serve_requests(c, 1); }, &tls);
     const ivsrt::detail::http_connection::endpoints endpoints{
         {asio::ip::make_address("127.0.0.1"), server.port()}};
     const auto deadline = steady::now() + std::chrono::seconds(30);
@@ -185,12 +188,25 @@ BOOST_AUTO_TEST_CASE(second_connection_resumes_the_session) {
     ivsrt::detail::string_response res;
     std::vector<bool> resumed;
     std::optional<ivsrt::detail::http_connection> conn;
+    asio::steady_timer guard(ioc, std::chrono::seconds(120));
+    guard.async_wait([&](boost::system::error_code ec) {
+        if (ec) return;
+        BOOST_ERROR("the connections did not finish");
+        server.stop();
+        ioc.stop();
+    });
+    const auto finish = [&] {
+        guard.cancel();
+        server.stop();
+    };
+    // "localhost" is only the name for SNI and verification: the endpoints are given, nothing
+    // is looked up.
     std::function<void()> next = [&] {
-        if (resumed.size() == 2) return server.stop();
+        if (resumed.size() == 2) return finish();
         conn.emplace(ioc.get_executor(), &client);
         conn->async_connect(endpoints, "localhost", deadline, [&](boost::system::error_code ec) {
             BOOST_TEST(!ec, ec.message());
-            if (ec) return server.stop();
+            if (ec) return finish();
             resumed.push_back(conn->resumed_session());
             // The exchange reads the TLS 1.3 ticket that the next connection presents.
             conn->async_exchange(req, res, deadline, [&](boost::system::error_code ec2) {

@@ -4,14 +4,14 @@
 
 #include <ivsrt/model/all.hpp>
 
+#include "common/data_file.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <chrono>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 namespace model = ivsrt::model;
@@ -21,11 +21,7 @@ using namespace std::chrono_literals;
 namespace {
 
 json::value load(const std::string& name) {
-    std::ifstream in(std::string(IVSRT_TEST_DATA_DIR) + "/model/" + name);
-    BOOST_TEST_REQUIRE(in.good(), "cannot open tests/data/model/" << name);
-    std::stringstream text;
-    text << in.rdbuf();
-    return json::parse(text.str());
+    return json::parse(ivsrt::test::test_data("model/" + name));
 }
 
 // Decodes `text` into a T, failing the test with the decoder's message if it does not decode.

@@ -20,6 +20,8 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -262,8 +264,8 @@ namespace http = boost::beast::http;
 using ivsrt::test::server_connection;
 using steady = std::chrono::steady_clock;
 
-ivsrt::connection_pool::request_type make_request() {
-    ivsrt::connection_pool::request_type req{http::verb::post, "/GetStage", 11};
+ivsrt::connection_pool::request_type make_request(std::string target = "/GetStage") {
+    ivsrt::connection_pool::request_type req{http::verb::post, target, 11};
     req.set(http::field::host, "127.0.0.1");
     req.body() = "{}";
     req.prepare_payload();
@@ -279,9 +281,25 @@ using result = std::tuple<boost::system::error_code, ivsrt::exchange_info>;
 // One request through the pool, as a tuple (no exception on error).
 asio::awaitable<result> request(ivsrt::connection_pool& pool,
                                 ivsrt::connection_pool::response_type& res,
-                                steady::time_point deadline = far_deadline()) {
-    auto req = make_request();
+                                steady::time_point deadline = far_deadline(),
+                                std::string target = "/GetStage") {
+    auto req = make_request(std::move(target));
     co_return co_await pool.async_request(req, res, deadline, asio::as_tuple(asio::use_awaitable));
+}
+
+// Serves up to `n` requests, each answered with 200 and its own target as the body, so that a
+// caller can tell its response from another's; `served` (if given) records the targets in the
+// order they were read.
+asio::awaitable<void> echo_targets(server_connection& c, std::size_t n,
+                                   std::vector<std::string>* served = nullptr) {
+    http::request<http::string_body> req;
+    for (std::size_t i = 0; i < n; ++i) {
+        req = {};
+        if (!co_await c.read(req)) co_return;
+        std::string target(req.target());
+        if (served) served->push_back(target);
+        if (!co_await c.reply(200, std::move(target))) co_return;
+    }
 }
 
 // What each connection_pool test sets up: an io_context, a loopback server running the test's
@@ -368,32 +386,40 @@ BOOST_FIXTURE_TEST_CASE(keep_alive_connection_is_reused, loopback_pool) {
 }
 
 BOOST_FIXTURE_TEST_CASE(busy_pool_queues_requests_fifo, loopback_pool) {
-    serve([](server_connection& c) { return ivsrt::test::serve_requests(c, 3); });
+    std::vector<std::string> served;  // targets in the order the server read them
+    serve([&](server_connection& c) { return echo_targets(c, 4, &served); });
     auto& pool = connect(small_pool(1));
     run([&]() -> asio::awaitable<void> {
-        // Three requests at once on a one-connection pool: two must queue, served in order.
-        std::vector<std::string> order;
+        // Four requests at once on a one-connection pool, each caller sending its own index as
+        // the target: the first takes the connection, the other three queue and must be served
+        // in the order they asked (1, 2, 3), each getting its own response.
+        std::vector<std::string> completed;  // each caller's own target, as it completes
         std::size_t done = 0;
         asio::cancellation_signal finished;
-        auto one = [&]() -> asio::awaitable<void> {
+        auto one = [&](std::string own) -> asio::awaitable<void> {
             ivsrt::connection_pool::response_type res;
-            auto [ec, info] = co_await request(pool, res);
+            auto [ec, info] = co_await request(pool, res, far_deadline(), own);
             BOOST_TEST(!ec, ec.message());
-            order.push_back(res.body());
-            if (++done == 3) finished.emit(asio::cancellation_type::terminal);
+            BOOST_TEST(res.body() == own);  // its own response, never another caller's
+            completed.push_back(own);
+            if (++done == 4) finished.emit(asio::cancellation_type::terminal);
         };
         auto ex = co_await asio::this_coro::executor;
-        for (int i = 0; i < 3; ++i) asio::co_spawn(ex, one(), asio::detached);
-        // Wait until all three are done (the signal cancels this never-expiring timer).
+        for (int i = 0; i < 4; ++i) {
+            asio::co_spawn(ex, one("/" + std::to_string(i)), asio::detached);
+        }
+        // Wait until all four are done (the signal cancels this never-expiring timer).
         asio::steady_timer until_done(ex, steady::time_point::max());
         co_await until_done.async_wait(
             asio::bind_cancellation_slot(finished.slot(), asio::as_tuple(asio::use_awaitable)));
-        BOOST_TEST(order == (std::vector<std::string>{"0", "1", "2"}));
+        const std::vector<std::string> in_order{"/0", "/1", "/2", "/3"};
+        BOOST_TEST(served == in_order, boost::test_tools::per_element());
+        BOOST_TEST(completed == in_order, boost::test_tools::per_element());
         auto s = pool.stats();
-        BOOST_TEST(s.waits == 2u);
+        BOOST_TEST(s.waits == 3u);
         BOOST_TEST(s.waiting == 0u);
         BOOST_TEST(s.connects == 1u);
-        BOOST_TEST(s.reuses == 2u);
+        BOOST_TEST(s.reuses == 3u);
         BOOST_TEST(s.open == 1u);
     });
 }
@@ -784,13 +810,8 @@ BOOST_FIXTURE_TEST_CASE(queued_request_can_be_cancelled, loopback_pool) {
 
 BOOST_AUTO_TEST_CASE(unreachable_port_is_a_connection_error) {
     asio::io_context ioc;
-    std::uint16_t port = 0;
-    {
-        // Bind then close a listener: nobody listens on that port afterwards.
-        asio::ip::tcp::acceptor a(ioc, {asio::ip::make_address("127.0.0.1"), 0});
-        port = a.local_endpoint().port();
-    }
-    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", port);
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1",
+                                ivsrt::test::closed_port());
     ivsrt::connection_pool::response_type res;
     auto req = make_request();
     boost::system::error_code got;
@@ -808,9 +829,8 @@ BOOST_AUTO_TEST_CASE(unreachable_port_is_a_connection_error) {
 BOOST_AUTO_TEST_CASE(requests_from_several_threads_share_the_pool) {
     // Server on its own thread; the pool's io_context runs on two threads, callers on strands.
     asio::io_context server_ioc;
-    ivsrt::test::loopback_server server(server_ioc.get_executor(), [](server_connection& c) {
-        return ivsrt::test::serve_requests(c, 1000);
-    });
+    ivsrt::test::loopback_server server(server_ioc.get_executor(),
+                                        [](server_connection& c) { return echo_targets(c, 1000); });
     std::thread server_thread([&] { server_ioc.run(); });
 
     constexpr int callers = 16;
@@ -818,15 +838,29 @@ BOOST_AUTO_TEST_CASE(requests_from_several_threads_share_the_pool) {
     asio::io_context ioc(2);
     ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port(),
                                 small_pool(4));
+    // Each request has a target of its own ("/<caller>/<request>") that the server echoes: a
+    // response delivered to another caller, or twice, fails the comparison.
     std::atomic<int> succeeded{0};
+    std::atomic<int> own_response{0};
+    std::mutex mutex;
+    std::vector<std::string> wrong;  // "sent -> got", for the failure message
     for (int i = 0; i < callers; ++i) {
         asio::co_spawn(
             asio::make_strand(ioc),
-            [&]() -> asio::awaitable<void> {
+            [&, i]() -> asio::awaitable<void> {
                 ivsrt::connection_pool::response_type res;
                 for (int r = 0; r < requests_each; ++r) {
-                    auto [ec, info] = co_await request(pool, res);
-                    if (!ec && res.result_int() == 200) ++succeeded;
+                    const std::string own = "/" + std::to_string(i) + "/" + std::to_string(r);
+                    res = {};
+                    auto [ec, info] = co_await request(pool, res, far_deadline(), own);
+                    if (ec || res.result_int() != 200) continue;
+                    ++succeeded;
+                    if (res.body() == own) {
+                        ++own_response;
+                    } else {
+                        std::lock_guard lock(mutex);
+                        wrong.push_back(own + " -> " + res.body());
+                    }
                 }
             },
             asio::detached);
@@ -838,6 +872,9 @@ BOOST_AUTO_TEST_CASE(requests_from_several_threads_share_the_pool) {
     server_thread.join();
 
     BOOST_TEST(succeeded.load() == callers * requests_each);
+    BOOST_TEST(own_response.load() == callers * requests_each);
+    BOOST_TEST(wrong.empty(), wrong.size() << " responses to another request, the first: "
+                                           << (wrong.empty() ? "" : wrong.front()));
     auto s = pool.stats();
     BOOST_TEST(s.open <= 4u);
     BOOST_TEST(s.in_use == 0u);
@@ -857,9 +894,7 @@ BOOST_FIXTURE_TEST_CASE(tls_sessions_are_resumed_across_pooled_connections, loop
     auto ca = ivsrt::test::make_test_ca("ivsrt pool test CA");
     auto cert = ca.issue("localhost", "DNS:localhost,IP:127.0.0.1");
     ivsrt::test::temp_file ca_file(ca.root.cert_pem);
-    asio::ssl::context server_tls(asio::ssl::context::tls_server);
-    server_tls.use_certificate_chain(asio::buffer(cert.cert_pem));
-    server_tls.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
+    auto server_tls = ivsrt::test::server_tls_context(cert);
 
     // Every connection answers once with "Connection: close", so each request handshakes anew.
     serve(
@@ -870,7 +905,8 @@ BOOST_FIXTURE_TEST_CASE(tls_sessions_are_resumed_across_pooled_connections, loop
         &server_tls);
     ivsrt::pool_config cfg;
     cfg.ca_bundle = ca_file.path();
-    auto& pool = connect(cfg, "localhost", "https");
+    // 127.0.0.1 (in the certificate's subjectAltName): the test needs no name lookup.
+    auto& pool = connect(cfg, "127.0.0.1", "https");
     run([&]() -> asio::awaitable<void> {
         ivsrt::connection_pool::response_type res;
         for (int i = 0; i < 3; ++i) {
@@ -889,9 +925,7 @@ BOOST_FIXTURE_TEST_CASE(untrusted_certificate_is_a_tls_error, loopback_pool) {
     auto other = ivsrt::test::make_test_ca("unrelated CA");
     auto cert = other.issue("localhost", "DNS:localhost,IP:127.0.0.1");
     ivsrt::test::temp_file ca_file(ca.root.cert_pem);
-    asio::ssl::context server_tls(asio::ssl::context::tls_server);
-    server_tls.use_certificate_chain(asio::buffer(cert.cert_pem));
-    server_tls.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
+    auto server_tls = ivsrt::test::server_tls_context(cert);
 
     serve([](server_connection& c) { return ivsrt::test::serve_requests(c, 1); }, &server_tls);
     ivsrt::pool_config cfg;

@@ -10,6 +10,8 @@
 #include <ivsrt/error.hpp>
 #include <ivsrt/sigv4.hpp>
 
+#include "common/data_file.hpp"
+
 #include <boost/json.hpp>
 #include <boost/system/system_error.hpp>
 
@@ -20,7 +22,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <new>
 #include <optional>
@@ -77,13 +78,7 @@ sigv4::signer ivs_signer() {
     return sigv4::signer({.region = "us-east-1", .service = "ivs"});
 }
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    BOOST_TEST_REQUIRE(in.good(), "cannot open " << path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using ivsrt::test::read_data_file;
 
 std::string hex(std::span<const unsigned char> bytes) {
     std::string out;
@@ -223,8 +218,9 @@ suite_case load_case(const fs::path& dir) {
     suite_case c;
     c.name = dir.filename().string();
     c.dir = dir;
-    c.request = parse_request_file(read_file(dir / "request.txt"));
-    const boost::json::object ctx = boost::json::parse(read_file(dir / "context.json")).as_object();
+    c.request = parse_request_file(read_data_file(dir / "request.txt"));
+    const boost::json::object ctx =
+        boost::json::parse(read_data_file(dir / "context.json")).as_object();
     const auto& cr = ctx.at("credentials").as_object();
     c.creds.access_key_id = cr.at("access_key_id").as_string();
     c.creds.secret_access_key = cr.at("secret_access_key").as_string();
@@ -253,7 +249,7 @@ std::vector<fs::path> suite_dirs() {
 
 // Checks `actual` against the bytes of an expected-output file; true if they are equal.
 bool matches_file(const std::string& actual, const fs::path& file) {
-    const std::string expected = read_file(file);
+    const std::string expected = read_data_file(file);
     BOOST_TEST_CONTEXT(file.filename().string()) {
         BOOST_TEST(actual == expected);
     }
@@ -400,7 +396,7 @@ BOOST_AUTO_TEST_CASE(signs_every_case_in_both_modes) {
             // The added headers: each present in the sample with the same value (Authorization
             // field by field), and every header the sample added is one of ours.
             const owned_request signed_request =
-                parse_request_file(read_file(dir / "header-signed-request.txt"));
+                parse_request_file(read_data_file(dir / "header-signed-request.txt"));
             std::map<std::string, std::string> added;
             for (const sigv4::header& h : out.headers()) {
                 added.emplace(lower(std::string(h.name)), h.value);
@@ -429,7 +425,7 @@ BOOST_AUTO_TEST_CASE(signs_every_case_in_both_modes) {
 
             // The presigned query, as an unordered set of decoded parameters.
             const owned_request presigned =
-                parse_request_file(read_file(dir / "query-signed-request.txt"));
+                parse_request_file(read_data_file(dir / "query-signed-request.txt"));
             pairs ours = parse_query(out.presigned_query);
             pairs theirs = presigned.query;
             std::sort(ours.begin(), ours.end());
@@ -453,7 +449,7 @@ BOOST_AUTO_TEST_CASE(verifies_every_signed_sample) {
         suite_case c = load_case(dir);
         BOOST_TEST_CONTEXT("case " << c.name) {
             owned_request received =
-                parse_request_file(read_file(dir / "header-signed-request.txt"));
+                parse_request_file(read_data_file(dir / "header-signed-request.txt"));
             const auto authorization = received.header("authorization");
             BOOST_TEST_REQUIRE(authorization.has_value());
             const auto auth = sigv4::parse_authorization(*authorization);

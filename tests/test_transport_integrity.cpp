@@ -503,13 +503,7 @@ BOOST_AUTO_TEST_CASE(throttling_with_retry_after_then_success) {
 }
 
 BOOST_AUTO_TEST_CASE(connection_refused_is_a_connection_error) {
-    // A port that was just free: bind it, note it, close it.
-    std::uint16_t closed_port = 0;
-    {
-        asio::io_context ioc;
-        asio::ip::tcp::acceptor a(ioc, {asio::ip::make_address("127.0.0.1"), 0});
-        closed_port = a.local_endpoint().port();
-    }
+    const std::uint16_t closed_port = ivsrt::test::closed_port();
     run_both([](server_connection&, const incoming&) -> asio::awaitable<bool> { co_return false; },
              {.error = errc::connection}, {.port = closed_port});
 }
@@ -522,12 +516,6 @@ struct pki {
     ivsrt::test::test_ca other = ivsrt::test::make_test_ca("untrusted CA");
     ivsrt::test::temp_file ca_file{ca.root.cert_pem};
 
-    static asio::ssl::context server_context(const ivsrt::test::test_cert& cert) {
-        asio::ssl::context ctx(asio::ssl::context::tls_server);
-        ctx.use_certificate_chain(asio::buffer(cert.cert_pem));
-        ctx.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
-        return ctx;
-    }
     std::function<void(ivsrt::client_config&)> trust() const {
         return [path = ca_file.path()](ivsrt::client_config& c) { c.pool.ca_bundle = path; };
     }
@@ -541,12 +529,13 @@ const behaviour echo = [](server_connection& c, const incoming& in) -> asio::awa
 BOOST_FIXTURE_TEST_SUITE(tls, pki)
 
 BOOST_AUTO_TEST_CASE(trusted_certificate_works) {
-    auto ctx = server_context(ca.issue("localhost", "DNS:localhost,IP:127.0.0.1"));
+    auto ctx = ivsrt::test::server_tls_context(ca.issue("localhost", "DNS:localhost,IP:127.0.0.1"));
     run_both(echo, {}, {.tweak = trust(), .tls = &ctx});
 }
 
 BOOST_AUTO_TEST_CASE(untrusted_certificate_is_not_retried_and_says_why) {
-    auto ctx = server_context(other.issue("localhost", "DNS:localhost,IP:127.0.0.1"));
+    auto ctx =
+        ivsrt::test::server_tls_context(other.issue("localhost", "DNS:localhost,IP:127.0.0.1"));
     run_both(echo,
              {.error = errc::tls,
               .message_part = "TLS: the certificate chain of 127.0.0.1 could not be verified",
@@ -555,7 +544,7 @@ BOOST_AUTO_TEST_CASE(untrusted_certificate_is_not_retried_and_says_why) {
 }
 
 BOOST_AUTO_TEST_CASE(wrong_host_name_is_not_retried_and_says_so) {
-    auto ctx = server_context(ca.issue("api.example.com", "DNS:api.example.com"));
+    auto ctx = ivsrt::test::server_tls_context(ca.issue("api.example.com", "DNS:api.example.com"));
     run_both(echo,
              {.error = errc::tls,
               .message_part = "TLS: the certificate of 127.0.0.1 is not valid for that host name",
@@ -564,7 +553,7 @@ BOOST_AUTO_TEST_CASE(wrong_host_name_is_not_retried_and_says_so) {
 }
 
 BOOST_AUTO_TEST_CASE(server_offering_only_tls_1_1_is_refused) {
-    auto ctx = server_context(ca.issue("localhost", "DNS:localhost,IP:127.0.0.1"));
+    auto ctx = ivsrt::test::server_tls_context(ca.issue("localhost", "DNS:localhost,IP:127.0.0.1"));
     SSL_CTX_set_security_level(ctx.native_handle(), 0);
     SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_VERSION);
     SSL_CTX_set_max_proto_version(ctx.native_handle(), TLS1_1_VERSION);

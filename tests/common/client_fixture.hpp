@@ -9,6 +9,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -133,21 +134,33 @@ struct client_fixture {
         return c;
     }
 
-    // Runs `body` to completion, then stops the server so that every loop ends.
+    // Runs `body` to completion, then stops the server so that every loop ends, and rethrows
+    // what escaped `body`. A hang fails the test after 120 s instead of blocking the suite until
+    // CTest's timeout.
     template <class F>
     void run(F body) {
         bool finished = false;
+        std::exception_ptr failure;
+        asio::steady_timer guard(ioc, std::chrono::seconds(120));
+        guard.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            BOOST_ERROR("test did not finish");
+            server.stop();
+            ioc.stop();
+        });
         asio::co_spawn(
             ioc,
             [&]() -> asio::awaitable<void> {
                 co_await body();
                 finished = true;
-                server.stop();
             },
-            [](std::exception_ptr e) {
-                if (e) std::rethrow_exception(e);
+            [&](std::exception_ptr e) {
+                failure = e;
+                guard.cancel();
+                server.stop();
             });
         ioc.run();
+        if (failure) std::rethrow_exception(failure);
         BOOST_TEST_REQUIRE(finished);
     }
 

@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -129,6 +130,14 @@ inline asio::awaitable<void> serve_requests(server_connection& c, std::size_t n)
         if (!co_await c.read(req)) co_return;
         if (!co_await c.reply(200, std::to_string(i))) co_return;
     }
+}
+
+// A port on 127.0.0.1 that nobody listens on: a listener is bound to an ephemeral port and closed
+// at once, so a connection to it is refused.
+inline std::uint16_t closed_port() {
+    asio::io_context ioc;
+    asio::ip::tcp::acceptor listener(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    return listener.local_endpoint().port();
 }
 
 class loopback_server {

@@ -3,8 +3,12 @@
 //
 //   auto ca = ivsrt::test::make_test_ca("ivsrt test CA");
 //   auto server = ca.issue("localhost", "DNS:localhost,IP:127.0.0.1");
-//   // server.cert_pem + server.key_pem for the server, ca.root.cert_pem for the client
+//   auto ctx = ivsrt::test::server_tls_context(server);  // for a loopback_server
+//   // ca.root.cert_pem (or temp_file(ca.root.cert_pem).path()) for the client
 #pragma once
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -136,6 +140,14 @@ struct test_ca {
 
 inline test_ca make_test_ca(std::string_view cn) {
     return {tls_detail::make_cert(cn, nullptr, true, nullptr, nullptr)};
+}
+
+// A TLS server context that presents `cert` (its chain and key).
+inline boost::asio::ssl::context server_tls_context(const test_cert& cert) {
+    boost::asio::ssl::context ctx(boost::asio::ssl::context::tls_server);
+    ctx.use_certificate_chain(boost::asio::buffer(cert.cert_pem));
+    ctx.use_private_key(boost::asio::buffer(cert.key_pem), boost::asio::ssl::context::pem);
+    return ctx;
 }
 
 // A file holding `contents`, removed when this object is destroyed (for APIs that take paths,
