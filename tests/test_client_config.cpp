@@ -507,43 +507,8 @@ BOOST_AUTO_TEST_SUITE_END()
 
 namespace {
 
-// Runs `body` on `ioc` to completion and rethrows what escaped it. A hang fails the test after
-// 120 s instead of blocking the suite.
-template <class F>
-void run_on(asio::io_context& ioc, F body) {
-    bool finished = false;
-    std::exception_ptr failure;
-    asio::steady_timer guard(ioc, std::chrono::seconds(120));
-    guard.async_wait([&](boost::system::error_code ec) {
-        if (ec) return;
-        BOOST_ERROR("test did not finish");
-        ioc.stop();
-    });
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-            co_await body();
-            finished = true;
-        },
-        [&](std::exception_ptr e) {
-            failure = e;
-            guard.cancel();
-        });
-    ioc.restart();
-    ioc.run();
-    if (failure) std::rethrow_exception(failure);
-    BOOST_TEST_REQUIRE(finished);
-}
-
-// Runs `ioc` until `done()` holds; a stalled io_context fails the test after 30 s.
-template <class Done>
-void run_until(asio::io_context& ioc, Done done) {
-    ioc.restart();
-    for (int i = 0; i < 100000 && !done(); ++i) {
-        BOOST_TEST_REQUIRE(ioc.run_one_for(std::chrono::seconds(30)) > 0u, "stalled");
-    }
-    BOOST_TEST_REQUIRE(done());
-}
+using ivsrt::test::run_on;
+using ivsrt::test::run_until;
 
 // The emulator's requests of `operation` ("GetStage") so far, faulted or not.
 std::size_t requests_of(const running_emulator& emu, std::string_view operation) {

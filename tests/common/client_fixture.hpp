@@ -4,19 +4,17 @@
 #pragma once
 
 #include "loopback_server.hpp"
+#include "run_guarded.hpp"
 
 #include <ivsrt/client.hpp>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <exception>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -135,33 +133,10 @@ struct client_fixture {
     }
 
     // Runs `body` to completion, then stops the server so that every loop ends, and rethrows
-    // what escaped `body`. A hang fails the test after 120 s instead of blocking the suite until
-    // CTest's timeout.
+    // what escaped `body` (run_guarded.hpp).
     template <class F>
     void run(F body) {
-        bool finished = false;
-        std::exception_ptr failure;
-        asio::steady_timer guard(ioc, std::chrono::seconds(120));
-        guard.async_wait([&](boost::system::error_code ec) {
-            if (ec) return;
-            BOOST_ERROR("test did not finish");
-            server.stop();
-            ioc.stop();
-        });
-        asio::co_spawn(
-            ioc,
-            [&]() -> asio::awaitable<void> {
-                co_await body();
-                finished = true;
-            },
-            [&](std::exception_ptr e) {
-                failure = e;
-                guard.cancel();
-                server.stop();
-            });
-        ioc.run();
-        if (failure) std::rethrow_exception(failure);
-        BOOST_TEST_REQUIRE(finished);
+        run_on(ioc, std::move(body), [this] { server.stop(); });
     }
 
     std::vector<std::chrono::nanoseconds> retry_delays() const {

@@ -4,14 +4,12 @@
 #pragma once
 
 #include "emulator_client.hpp"
+#include "run_guarded.hpp"
 
 #include <ivsrt/client.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <exception>
 #include <functional>
 #include <map>
 #include <string>
@@ -40,43 +38,16 @@ struct client_on_emulator {
     asio::io_context ioc{1};
     ivsrt::client ivs{ioc.get_executor(), client_config_for(emu, ioc.get_executor())};
 
-    // Runs `body` on ioc to completion and rethrows what escaped it. A hang fails the test after
-    // 120 s instead of blocking the suite until CTest's timeout.
+    // Runs `body` on ioc to completion (run_guarded.hpp).
     template <class F>
     void run(F body) {
-        bool finished = false;
-        std::exception_ptr failure;
-        asio::steady_timer guard(ioc, std::chrono::seconds(120));
-        guard.async_wait([&](boost::system::error_code ec) {
-            if (ec) return;
-            BOOST_ERROR("test did not finish");
-            ioc.stop();
-        });
-        asio::co_spawn(
-            ioc,
-            [&]() -> asio::awaitable<void> {
-                co_await body();
-                finished = true;
-            },
-            [&](std::exception_ptr e) {
-                failure = e;
-                guard.cancel();
-            });
-        ioc.restart();
-        ioc.run();
-        if (failure) std::rethrow_exception(failure);
-        BOOST_TEST_REQUIRE(finished);
+        run_on(ioc, std::move(body));
     }
 
-    // Runs ioc until done() holds, for operations started outside a coroutine (callbacks,
-    // futures). A stalled io_context fails the test after 30 s instead of blocking.
+    // Runs ioc until done() holds (run_guarded.hpp).
     template <class Done>
     void run_until(Done done) {
-        ioc.restart();
-        for (int i = 0; i < 100000 && !done(); ++i) {
-            BOOST_TEST_REQUIRE(ioc.run_one_for(std::chrono::seconds(30)) > 0u, "stalled");
-        }
-        BOOST_TEST_REQUIRE(done());
+        ivsrt::test::run_until(ioc, std::move(done));
     }
 
     // The emulator's log lines of `operation` ("ListStages") so far.
