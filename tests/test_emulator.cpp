@@ -374,6 +374,48 @@ BOOST_AUTO_TEST_CASE(participants_sessions_and_events) {
     BOOST_TEST(r.error_type() == "ConflictException");
 }
 
+// ListParticipants, ListParticipantEvents and ListParticipantReplicas declare no
+// ResourceNotFoundException in the model: for a stage, session or participant that does not exist
+// they answer an empty list, as the model allows, not an error the SDKs do not expect.
+BOOST_AUTO_TEST_CASE(list_operations_answer_unknown_ids_with_empty_lists) {
+    running_emulator emu;
+    client c(emu);
+    const std::string arn = s(create_stage(c).at("arn"));
+    const std::string session = s(join(c, token_for(c, arn)).at("sessionId"));
+    const std::string unknown_stage = "arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234";
+    const std::string unknown_session = "st-abcdABCD12345";
+    struct call_case {
+        std::string operation;
+        json::object request;
+        std::string list;
+    };
+    const std::vector<call_case> cases{
+        {"ListParticipants", {{"stageArn", unknown_stage}, {"sessionId", session}}, "participants"},
+        {"ListParticipants", {{"stageArn", arn}, {"sessionId", unknown_session}}, "participants"},
+        {"ListParticipantEvents",
+         {{"stageArn", unknown_stage}, {"sessionId", session}, {"participantId", "p1"}},
+         "events"},
+        {"ListParticipantEvents",
+         {{"stageArn", arn}, {"sessionId", unknown_session}, {"participantId", "p1"}},
+         "events"},
+        {"ListParticipantEvents",
+         {{"stageArn", arn}, {"sessionId", session}, {"participantId", "nobody"}},
+         "events"},
+        {"ListParticipantReplicas",
+         {{"sourceStageArn", unknown_stage}, {"participantId", "p1"}},
+         "replicas"},
+    };
+    for (const auto& k : cases) {
+        BOOST_TEST_CONTEXT(k.operation << " " << body(k.request)) {
+            const response r = c.call(k.operation, body(k.request));
+            BOOST_TEST(r.status == 200u, r.body);
+            if (r.status == 200u) {
+                BOOST_TEST(json::parse(r.body).at(k.list).as_array().empty());
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(self_signed_tokens_and_public_keys) {
     running_emulator emu;
     client c(emu);

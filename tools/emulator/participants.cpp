@@ -367,11 +367,19 @@ void service::run(const model::get_participant_request& request,
     result.participant = participant_or_404(session, request.participant_id).info;
 }
 
+// The session `session_id` of the stage `arn`, or null when either does not exist. The list
+// operations answer an empty list then: the model declares no not-found error for them.
+session_record* service::find_session(std::string_view arn, std::string_view session_id) {
+    const auto it = stages.find(arn);
+    return it == stages.end() ? nullptr : it->second.find_session(session_id);
+}
+
 void service::run(const model::list_participants_request& request,
                   model::list_participants_result& result) {
-    session_record& session = session_or_404(stage(request.stage_arn), request.session_id);
+    session_record* session = find_session(request.stage_arn, request.session_id);
+    static const std::vector<participant_record> none;
     std::vector<const participant_record*> items;
-    for (const auto& p : session.participants) {
+    for (const auto& p : session ? session->participants : none) {
         const auto& i = p.info;
         if (request.filter_by_user_id && i.user_id != request.filter_by_user_id) continue;
         if (request.filter_by_published &&
@@ -386,7 +394,7 @@ void service::run(const model::list_participants_request& request,
         }
         items.push_back(&p);
     }
-    result.next_token = fill_page(*this, "participants:" + session.id, request, 50, items,
+    result.next_token = fill_page(*this, "participants:" + request.session_id, request, 50, items,
                                   result.participants, [](const participant_record& r) {
                                       const auto& i = r.info;
                                       return model::participant_summary{
@@ -407,13 +415,15 @@ void service::run(const model::list_participants_request& request,
 
 void service::run(const model::list_participant_events_request& request,
                   model::list_participant_events_result& result) {
-    session_record& session = session_or_404(stage(request.stage_arn), request.session_id);
-    const participant_record& p = participant_or_404(session, request.participant_id);
+    session_record* session = find_session(request.stage_arn, request.session_id);
+    const participant_record* p = session ? session->find(request.participant_id) : nullptr;
     std::vector<const model::event*> items;
-    for (const auto& e : p.events) items.push_back(&e);
+    if (p) {
+        for (const auto& e : p->events) items.push_back(&e);
+    }
     result.next_token =
-        fill_page(*this, "events:" + session.id + ":" + request.participant_id, request, 50, items,
-                  result.events, [](const model::event& e) { return e; });
+        fill_page(*this, "events:" + request.session_id + ":" + request.participant_id, request, 50,
+                  items, result.events, [](const model::event& e) { return e; });
 }
 
 // ---- replication -----------------------------------------------------------------------------
@@ -523,7 +533,6 @@ void service::run(const model::stop_participant_replication_request& request,
 
 void service::run(const model::list_participant_replicas_request& request,
                   model::list_participant_replicas_result& result) {
-    stage(request.source_stage_arn);
     std::vector<const model::participant_replica*> items;
     for (const auto& r : replicas) {
         if (r.source_stage_arn == request.source_stage_arn &&

@@ -143,6 +143,7 @@ class service {
                   std::size_t total) const;
 
     stage_record& stage(std::string_view arn);
+    session_record* find_session(std::string_view arn, std::string_view session_id);
     model::optional_map<std::string>* tags_of(std::string_view arn);
 
     // participants.cpp
