@@ -6,6 +6,7 @@
 #include <emulator.hpp>
 
 #include <ivsrt/credentials.hpp>
+#include <ivsrt/model/operations.hpp>
 #include <ivsrt/sigv4.hpp>
 
 #include <boost/asio/connect.hpp>
@@ -20,12 +21,14 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -65,9 +68,14 @@ class running_emulator {
         port_ = server_->start();
         thread_ = std::thread([this] { ioc_.run(); });
     }
+    // Stops the emulator; fails the test if it answered an operation with an error the model
+    // does not declare for that operation (an SDK in strict mode would reject it).
     ~running_emulator() {
         server_->stop();
         thread_.join();
+        for (const auto& line : undeclared_errors()) {
+            BOOST_ERROR("the emulator answered an error the model does not declare: " << line);
+        }
     }
 
     std::uint16_t port() const { return port_; }
@@ -80,7 +88,51 @@ class running_emulator {
         return log_;
     }
 
+    // The request log's lines where an operation answered an error that its model does not
+    // declare, other than the errors any AWS API may answer and injected faults.
+    std::vector<std::string> undeclared_errors() const {
+        std::vector<std::string> out;
+        for (const auto& line : log()) {
+            // <time> <remote> <method> <path> <operation> <status> <error code> <us>us [fault=..]
+            std::istringstream fields(line);
+            std::string time, remote, method, path, operation, status, code;
+            fields >> time >> remote >> method >> path >> operation >> status >> code;
+            if (code == "-" || operation == "-" || line.find(" fault=") != std::string::npos ||
+                any_api_error(code) || declared(operation, code)) {
+                continue;
+            }
+            out.push_back(line);
+        }
+        return out;
+    }
+
   private:
+    // Authentication, throttling and malformed requests: errors of every AWS JSON API, which the
+    // SDKs handle whatever an operation declares.
+    static bool any_api_error(std::string_view code) {
+        for (std::string_view common :
+             {"UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignature",
+              "IncompleteSignatureException", "MissingAuthenticationToken",
+              "MissingAuthenticationTokenException", "ExpiredTokenException",
+              "SignatureDoesNotMatch", "ThrottlingException", "SerializationException",
+              "UnknownOperationException"}) {
+            if (code == common) return true;
+        }
+        return false;
+    }
+    static bool declared(std::string_view operation, std::string_view code) {
+#define IVSRT_TEST_DECLARED(Name, snake)                                                     \
+    if (operation == #Name) {                                                                \
+        for (std::string_view e : model::operation_traits<model::snake##_request>::errors) { \
+            if (e == code) return true;                                                      \
+        }                                                                                    \
+        return false;                                                                        \
+    }
+        IVSRT_MODEL_OPERATIONS(IVSRT_TEST_DECLARED)
+#undef IVSRT_TEST_DECLARED
+        return false;
+    }
+
     asio::io_context ioc_{1};
     std::optional<emulator::server> server_;
     std::thread thread_;
