@@ -19,7 +19,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <exception>
 #include <fstream>
 #include <iostream>
@@ -178,12 +177,9 @@ model::participant_token_capability capability_flag(const std::string& text) {
     return value;
 }
 
-std::string iso8601(system_clock::time_point t) {
-    const std::time_t seconds = system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+std::string iso8601(model::timestamp t) {
+    std::string text;
+    model::format_timestamp(t, text);
     return text;
 }
 
@@ -319,7 +315,7 @@ std::string check_token(std::string_view token, const ivsrt::detail::es384_publi
     const auto* exp = c.at("exp").if_int64();
     const auto* iat = c.at("iat").if_int64();
     if (!exp || !iat) return "exp and iat must be integers";
-    if (*exp <= now) return "expired at " + iso8601(system_clock::from_time_t(*exp));
+    if (*exp <= now) return "expired at " + iso8601(model::timestamp(std::chrono::seconds(*exp)));
     if (*iat > now + 300) return "issued in the future (iat " + std::to_string(*iat) + ")";
     const auto* resource = c.at("resource").if_string();
     if (stage_arn && (!resource || *resource != *stage_arn)) {
