@@ -140,16 +140,24 @@ BOOST_AUTO_TEST_SUITE_END()
 // The constructor refuses a configuration it cannot run with, naming the setting.
 BOOST_AUTO_TEST_SUITE(construction)
 
+// Also with an endpoint URL (in code or from the environment): nothing is signed for a guessed
+// region.
 BOOST_AUTO_TEST_CASE(no_region_is_an_endpoint_error) {
     asio::io_context ioc;
-    ivsrt::client_config cfg;
-    cfg.sources = isolated_sources();
-    try {
-        ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-        BOOST_FAIL("no exception");
-    } catch (const boost::system::system_error& e) {
-        BOOST_TEST(e.code() == errc::endpoint);
-        BOOST_TEST(std::string(e.what()).find("region") != std::string::npos);
+    ivsrt::client_config plain;
+    plain.sources = isolated_sources();
+    ivsrt::client_config with_url = plain;
+    with_url.endpoint_url = "http://127.0.0.1:1";
+    ivsrt::client_config url_from_env = plain;
+    url_from_env.sources.env = ivsrt::environment(vars{{"AWS_ENDPOINT_URL", "http://127.0.0.1:1"}});
+    for (auto* cfg : {&plain, &with_url, &url_from_env}) {
+        try {
+            ivsrt::client ivs(ioc.get_executor(), std::move(*cfg));
+            BOOST_ERROR("no exception");
+        } catch (const boost::system::system_error& e) {
+            BOOST_TEST(e.code() == errc::endpoint);
+            BOOST_TEST(std::string(e.what()).starts_with("region: not set"), e.what());
+        }
     }
 }
 

@@ -81,12 +81,18 @@ inline client_setup resolve_client_setup(const client_config& config) {
              config.pool.ca_bundle.empty() ? std::nullopt : std::optional(config.pool.ca_bundle),
          .sdk_ua_app_id = config.app_id},
         config.sources);
-    if (!s.settings.region && !s.settings.endpoint_url) {
+    // Requests are signed for a region: an endpoint URL does not say which, and signing for a
+    // guessed one would fail later at the service, or worse, succeed somewhere unintended.
+    if (!s.settings.region) {
         throw ivsrt::exception(
             errc::endpoint,
-            "region: not set (set client_config.region, AWS_REGION, or region in the profile)");
+            s.settings.endpoint_url
+                ? "region: not set, and an endpoint URL does not give one (set "
+                  "client_config.region, AWS_REGION, or region in the profile)"
+                : "region: not set (set client_config.region, AWS_REGION, or region in the "
+                  "profile)");
     }
-    auto resolved = resolve_endpoint({.region = s.settings.region.value_or("us-east-1"),
+    auto resolved = resolve_endpoint({.region = *s.settings.region,
                                       .use_fips = s.settings.use_fips,
                                       .use_dual_stack = s.settings.use_dual_stack,
                                       .endpoint_url = s.settings.endpoint_url});
@@ -99,8 +105,7 @@ inline client_setup resolve_client_setup(const client_config& config) {
             errc::endpoint,
             "endpoint_url: the host must not contain control characters or whitespace");
     }
-    s.region = s.endpoint.signing_region.empty() ? s.settings.region.value_or("us-east-1")
-                                                 : s.endpoint.signing_region;
+    s.region = s.endpoint.signing_region.empty() ? *s.settings.region : s.endpoint.signing_region;
     return s;
 }
 
