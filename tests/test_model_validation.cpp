@@ -334,6 +334,85 @@ BOOST_AUTO_TEST_CASE(enum_values) {
     BOOST_TEST(passes(participants));
 }
 
+// Every string must be valid UTF-8 (RFC 3629), whether the model constrains it or not: plain
+// members, members bound to the URI or the query, map keys and values, list items. The message
+// gives the offset of the first bad byte, never the value.
+BOOST_AUTO_TEST_CASE(strings_must_be_valid_utf8) {
+    // Each of these is rejected at the byte given.
+    const std::vector<std::pair<std::string, std::size_t>> invalid = {
+        {"a\x80", 1},             // a continuation byte alone
+        {"ab\xC3", 2},            // a sequence cut short
+        {"\xC0\xAF", 0},          // overlong '/'
+        {"\xE0\x80\xAF", 0},      // overlong, three bytes
+        {"\xED\xA0\x80", 0},      // a surrogate (U+D800)
+        {"\xF4\x90\x80\x80", 0},  // above U+10FFFF
+        {"\xF5\x80\x80\x80", 0},  // no such lead byte
+        {"\xFF", 0},
+        {"x\xE2\x82", 1},  // euro sign cut short
+    };
+    for (const auto& [text, at] : invalid) {
+        auto token = token_request();
+        token.user_id = text;
+        BOOST_TEST(rejection(token) ==
+                   "create_participant_token.user_id: is not valid UTF-8 (byte " +
+                       std::to_string(at) + ")");
+    }
+    // Valid: ASCII, 2, 3 and 4 byte forms, the highest code point, U+FFFF, U+E000.
+    for (const std::string text : {"Ada", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x8E\xA5",
+                                   "\xF4\x8F\xBF\xBF", "\xEF\xBF\xBF", "\xEE\x80\x80"}) {
+        auto token = token_request();
+        token.user_id = text;
+        BOOST_TEST(passes(token), text);
+    }
+
+    // A string the model does not constrain at all: attribute keys and values.
+    auto token = token_request();
+    token.attributes = {{"name", "\xC3"}};
+    BOOST_TEST(rejection(token) ==
+               "create_participant_token.attributes.name: is not valid UTF-8 (byte 0)");
+    token.attributes = {{"n\xC3", "v"}};
+    BOOST_TEST(rejection(token) ==
+               "create_participant_token.attributes: key is not valid UTF-8 (byte 1)");
+    // A member bound to the URI, one bound to the query, a list item.
+    BOOST_TEST(
+        rejection(model::untag_resource_request{.resource_arn = "arn\xFF", .tag_keys = {"team"}}) ==
+        "untag_resource.resource_arn: is not valid UTF-8 (byte 3)");
+    BOOST_TEST(rejection(model::untag_resource_request{.resource_arn = stage_arn,
+                                                       .tag_keys = {"team", "\xC0\x80"}}) ==
+               "untag_resource.tag_keys[1]: is not valid UTF-8 (byte 0)");
+    // Inside a list of structures.
+    model::create_stage_request stage{
+        .participant_token_configurations = {{.user_id = "ok"}, {.user_id = "\x80"}}};
+    BOOST_TEST(rejection(stage) ==
+               "create_stage.participant_token_configurations[1].user_id: is not valid UTF-8 "
+               "(byte 0)");
+}
+
+// Participant token attributes: at most 1 KB of keys and values in all (the IVS API reference,
+// not the model). Counted in bytes of UTF-8.
+BOOST_AUTO_TEST_CASE(participant_token_attributes_total_size) {
+    auto token = token_request();
+    token.attributes = {{"a", std::string(1000, 'x')}, {"bb", std::string(21, 'y')}};  // 1024
+    BOOST_TEST(passes(token));
+    (*token.attributes)["c"] = "";  // 1025
+    BOOST_TEST(rejection(token) ==
+               "create_participant_token.attributes: keys and values total "
+               "1025 bytes, above the maximum 1024");
+    // Multi-byte characters count as their bytes: 342 euro signs are 1026 bytes.
+    std::string euros;
+    for (int i = 0; i < 342; ++i) euros += "\xE2\x82\xAC";
+    token.attributes = {{"", euros}};
+    BOOST_TEST(rejection(token) ==
+               "create_participant_token.attributes: keys and values total "
+               "1026 bytes, above the maximum 1024");
+    // The same limit in a stage's participant token configurations.
+    model::create_stage_request stage{
+        .participant_token_configurations = {{.attributes = {{"k", std::string(1024, 'v')}}}}};
+    BOOST_TEST(rejection(stage) ==
+               "create_stage.participant_token_configurations[0].attributes: keys and values "
+               "total 1025 bytes, above the maximum 1024");
+}
+
 BOOST_AUTO_TEST_CASE(paths_through_lists_and_structures) {
     model::create_stage_request stage{
         .participant_token_configurations = {{.duration = 60}, {.duration = 0}}};

@@ -691,6 +691,18 @@ BOOST_AUTO_TEST_CASE(invalid_claims_are_named) {
     check_invalid_claims([](C& c) { c.whip_url = std::string(2049, 'w'); }, "whip_url",
                          "1 to 2048");
     check_invalid_claims([](C& c) { c.user_id = std::string(129, 'u'); }, "user_id", "at most 128");
+    check_invalid_claims([](C& c) { c.user_id = "ada\xC3"; }, "user_id", "valid UTF-8");
+    check_invalid_claims(
+        [](C& c) {
+            c.attributes = {{"name", "\xED\xA0\x80"}};
+        },
+        "attributes", "valid UTF-8");
+    check_invalid_claims([](C& c) { c.attributes = {{"\xFF", "v"}}; }, "attributes", "valid UTF-8");
+    check_invalid_claims(
+        [](C& c) {
+            c.attributes = {{"k", std::string(1024, 'v')}};
+        },
+        "attributes", "at most 1024 bytes");
     check_invalid_claims([](C& c) { c.duration = 0min; }, "duration", "1 to 20160 minutes");
     check_invalid_claims([](C& c) { c.duration = 20161min; }, "duration", "1 to 20160 minutes");
     check_invalid_claims([](C& c) { c.participant_id = "has.dot"; }, "participant_id",
@@ -707,6 +719,7 @@ BOOST_AUTO_TEST_CASE(invalid_claims_are_named) {
     c.user_id.clear();
     for (int i = 0; i < 128; ++i) c.user_id += "\xc3\xa9";  // 128 characters in 256 bytes
     c.participant_id = std::string(64, 'p');
+    c.attributes = {{"k", std::string(1023, 'v')}};  // 1024 bytes
     c.stage_arn = "arn:aws-cn:ivs:cn-north-1:123456789012:stage/a-B-1";
     BOOST_TEST(data_public_key().verify_jwt(*data_minter().mint(c).token));
 }

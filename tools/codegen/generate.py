@@ -31,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from aws_model import UNENFORCED_PATTERNS, Model, ModelError, identifier, snake
+from aws_model import DOCUMENTED_LIMITS, UNENFORCED_PATTERNS, Model, ModelError, identifier, snake
 from regex_dfa import (ALL_BYTES, ESCAPES, PatternError, build_dfa, nullable, parse_pattern,
                        scanner_plan)
 
@@ -162,6 +162,9 @@ def constraint_comment(model, m):
         text = range_text(lo, s.get("max"), unit)
         if text:
             notes.append(text)
+    if m.shape in DOCUMENTED_LIMITS:
+        kind, bound, _ = DOCUMENTED_LIMITS[m.shape]
+        notes.append({"total_bytes": f"keys and values at most {bound} bytes in all"}[kind])
     if s.get("pattern"):
         notes.append("pattern (not enforced)" if m.shape in UNENFORCED_PATTERNS else "pattern")
     if model.sensitive(m.shape):
@@ -571,14 +574,14 @@ class Validation:
         self.needed[shape] = False  # no recursive shapes in this model; guards anyway
         t = s["type"]
         if t == "string":
-            result = "enum" in s or bool(s.get("min")) or "max" in s or m.pattern(shape) is not None
+            result = True  # every string must at least be valid UTF-8
         elif t in ("integer", "long", "float", "double"):
             result = "min" in s or "max" in s
         elif t == "list":
             result = bool(s.get("min")) or "max" in s or self.needs_check(s["member"]["shape"])
         elif t == "map":
-            result = bool(s.get("min")) or "max" in s or self.needs_check(s["key"]["shape"]) \
-                or self.needs_check(s["value"]["shape"])
+            result = bool(s.get("min")) or "max" in s or shape in DOCUMENTED_LIMITS \
+                or self.needs_check(s["key"]["shape"]) or self.needs_check(s["value"]["shape"])
         elif t == "structure":
             result = any(self.needs_check(x.shape) or self.required_check(x) for x in m.members[shape])
         else:
@@ -635,10 +638,9 @@ class Validation:
                 preamble += ["// " + line for line in UNENFORCED_PATTERNS[shape]]
                 pattern = None
             if not pattern:
-                if not length:
-                    fail(f"{shape}: nothing to check")
-                body = [f"    return {length};"]
+                body = [f"    return c.utf8(v){' && ' + length if length else ''};"]
             else:
+                body.append("    if (!c.utf8(v)) return false;")
                 if length:
                     body.append(f"    if (!{length}) return false;")
                 alternatives = parse_pattern(pattern)
@@ -662,6 +664,10 @@ class Validation:
             body = [f"    return {self.bounds(s, 'range')};"]
         elif t in ("list", "map"):
             checks = [self.bounds(s, "size")]
+            if shape in DOCUMENTED_LIMITS:
+                kind, bound, source = DOCUMENTED_LIMITS[shape]
+                preamble.append(f"// {source}.")
+                checks.append(f"c.{kind}(v, {bound})")
             if t == "list" and self.needs_check(s["member"]["shape"]):
                 checks.append(f"c.each(v, {self.check_function(s['member']['shape'])})")
             if t == "map" and self.needs_check(s["key"]["shape"]):
@@ -726,7 +732,9 @@ def emit_validate_header(model):
     intro = [
         "// Checks a request against the constraints of the model before it is sent: required",
         "// members, lengths (in characters), patterns, numeric ranges, list and map sizes, and enum",
-        "// values (a request may only use values this version knows). Returns false with a message",
+        "// values (a request may only use values this version knows); also that every string is",
+        "// valid UTF-8, and the limits the IVS documentation gives outside the model (participant",
+        "// token attributes: 1024 bytes of keys and values in all). Returns false with a message",
         "// naming the member and the rule, e.g. \"create_participant_token.duration: 0 is below the",
         "// minimum 1\"; sensitive values are never repeated in it. Allocates nothing on success.",
     ]

@@ -20,6 +20,7 @@ namespace participant_token_impl {
 
 using model::detail::append_quoted;
 using model::detail::count_characters;  // lengths count code points, as in the model
+using model::detail::invalid_utf8_at;
 
 inline constexpr std::chrono::minutes min_duration{1};
 inline constexpr std::chrono::minutes max_duration{20160};  // 14 days
@@ -120,8 +121,24 @@ inline checked_claims check(const participant_token_claims& c) {
         throw_invalid("participant_token_claims.whip_url",
                       "must be 1 to 2048 characters (the stage's endpoints.whip)");
     }
+    if (invalid_utf8_at(c.user_id) != c.user_id.size()) {
+        throw_invalid("participant_token_claims.user_id", "must be valid UTF-8");
+    }
     if (count_characters(c.user_id) > 128) {
         throw_invalid("participant_token_claims.user_id", "must be at most 128 characters");
+    }
+    // As CreateParticipantToken: UTF-8, at most 1 KB of keys and values in all (IVS API reference).
+    std::size_t attribute_bytes = 0;
+    for (const auto& [key, value] : c.attributes) {
+        if (invalid_utf8_at(key) != key.size() || invalid_utf8_at(value) != value.size()) {
+            throw_invalid("participant_token_claims.attributes",
+                          "keys and values must be valid UTF-8");
+        }
+        attribute_bytes += key.size() + value.size();
+    }
+    if (attribute_bytes > 1024) {
+        throw_invalid("participant_token_claims.attributes",
+                      "keys and values must total at most 1024 bytes");
     }
     if (c.duration < min_duration || c.duration > max_duration) {
         throw_invalid("participant_token_claims.duration", "must be 1 to 20160 minutes");

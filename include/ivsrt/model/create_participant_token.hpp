@@ -21,7 +21,7 @@ struct create_participant_token_request {
     std::string stage_arn{};                 ///< 1-128 chars, pattern
     std::optional<std::int32_t> duration{};  ///< 1-20160
     std::optional<std::string> user_id{};    ///< at most 128 chars
-    optional_map<std::string> attributes{};
+    optional_map<std::string> attributes{};  ///< keys and values at most 1024 bytes in all
     optional_list<participant_token_capability> capabilities{};  ///< at most 2 items
 
     friend bool operator==(const create_participant_token_request&,

@@ -14,8 +14,8 @@ namespace ivsrt::model {
 /// The ExchangedParticipantToken structure, in results of ListParticipantEvents.
 struct exchanged_participant_token {
     optional_list<participant_token_capability> capabilities{};  ///< at most 2 items
-    optional_map<std::string> attributes{};
-    std::optional<std::string> user_id{};  ///< at most 128 chars
+    optional_map<std::string> attributes{};  ///< keys and values at most 1024 bytes in all
+    std::optional<std::string> user_id{};    ///< at most 128 chars
     std::optional<timestamp> expiration_time{};
 
     friend bool operator==(const exchanged_participant_token&,

@@ -17,8 +17,8 @@ struct participant_token {
     std::optional<std::string> participant_id{};  ///< at most 64 chars, pattern
     std::optional<std::string> token{};           ///< sensitive: never printed
     std::optional<std::string> user_id{};         ///< at most 128 chars
-    optional_map<std::string> attributes{};
-    std::optional<std::int32_t> duration{};                      ///< 1-20160
+    optional_map<std::string> attributes{};       ///< keys and values at most 1024 bytes in all
+    std::optional<std::int32_t> duration{};       ///< 1-20160
     optional_list<participant_token_capability> capabilities{};  ///< at most 2 items
     std::optional<timestamp> expiration_time{};
 

@@ -10,7 +10,9 @@ namespace ivsrt::model {
 
 // Checks a request against the constraints of the model before it is sent: required
 // members, lengths (in characters), patterns, numeric ranges, list and map sizes, and enum
-// values (a request may only use values this version knows). Returns false with a message
+// values (a request may only use values this version knows); also that every string is
+// valid UTF-8, and the limits the IVS documentation gives outside the model (participant
+// token attributes: 1024 bytes of keys and values in all). Returns false with a message
 // naming the member and the rule, e.g. "create_participant_token.duration: 0 is below the
 // minimum 1"; sensitive values are never repeated in it. Allocates nothing on success.
 

@@ -20,6 +20,7 @@ inline constexpr byte_set lower_digit_dash_dot = byte_set{"a-z0-9", "-."};
 
 // EncoderConfigurationName
 IVSRT_DECL bool check_encoder_configuration_name(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 128)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_dash_underscore).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9-_]*$");
@@ -56,12 +57,12 @@ IVSRT_DECL bool check_video(const video& v, validator& c) {
 
 // TagKey
 IVSRT_DECL bool check_tag_key(const std::string& v, validator& c) {
-    return c.length(v, 1, 128);
+    return c.utf8(v) && c.length(v, 1, 128);
 }
 
 // TagValue
 IVSRT_DECL bool check_tag_value(const std::string& v, validator& c) {
-    return c.max_length(v, 256);
+    return c.utf8(v) && c.max_length(v, 256);
 }
 
 // Tags
@@ -80,6 +81,7 @@ IVSRT_DECL bool check_create_encoder_configuration_request(
 
 // IngestConfigurationName
 IVSRT_DECL bool check_ingest_configuration_name(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 128)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_dash_underscore).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9-_]*$");
@@ -87,6 +89,7 @@ IVSRT_DECL bool check_ingest_configuration_name(const std::string& v, validator&
 
 // IngestConfigurationStageArn
 IVSRT_DECL bool check_ingest_configuration_stage_arn(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 128)) return false;
     const bool matches = scanner{v}.done() || scanner{v}
                                                   .literal("arn:aws:ivs:")
@@ -101,7 +104,18 @@ IVSRT_DECL bool check_ingest_configuration_stage_arn(const std::string& v, valid
 
 // UserId
 IVSRT_DECL bool check_user_id(const std::string& v, validator& c) {
-    return c.max_length(v, 128);
+    return c.utf8(v) && c.max_length(v, 128);
+}
+
+// String
+IVSRT_DECL bool check_string(const std::string& v, validator& c) {
+    return c.utf8(v);
+}
+
+// ParticipantAttributes
+IVSRT_DECL bool check_participant_attributes(const std::map<std::string, std::string>& v,
+                                             validator& c) {
+    return c.each_key(v, check_string) && c.each_value(v, check_string);
 }
 
 // CreateIngestConfigurationRequest
@@ -110,6 +124,7 @@ IVSRT_DECL bool check_create_ingest_configuration_request(
     if (!c.member("name", v.name, check_ingest_configuration_name)) return false;
     if (!c.member("stage_arn", v.stage_arn, check_ingest_configuration_stage_arn)) return false;
     if (!c.member("user_id", v.user_id, check_user_id)) return false;
+    if (!c.member("attributes", v.attributes, check_participant_attributes)) return false;
     if (!c.required("ingest_protocol", v.ingest_protocol)) return false;
     if (!c.member("ingest_protocol", v.ingest_protocol, check_enum<ingest_protocol>)) return false;
     if (!c.member("tags", v.tags, check_tags)) return false;
@@ -118,6 +133,7 @@ IVSRT_DECL bool check_create_ingest_configuration_request(
 
 // StageArn
 IVSRT_DECL bool check_stage_arn(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.length(v, 1, 128)) return false;
     const bool matches = scanner{v}
                              .literal("arn:aws:ivs:")
@@ -137,7 +153,15 @@ IVSRT_DECL bool check_participant_token_duration_minutes(const std::int32_t& v, 
 
 // ParticipantTokenUserId
 IVSRT_DECL bool check_participant_token_user_id(const std::string& v, validator& c) {
-    return c.max_length(v, 128);
+    return c.utf8(v) && c.max_length(v, 128);
+}
+
+// ParticipantTokenAttributes
+// IVS Real-Time API reference, ParticipantToken and ParticipantTokenConfiguration: attributes, 1 KB
+// total.
+IVSRT_DECL bool check_participant_token_attributes(const std::map<std::string, std::string>& v,
+                                                   validator& c) {
+    return c.total_bytes(v, 1024) && c.each_key(v, check_string) && c.each_value(v, check_string);
 }
 
 // ParticipantTokenCapabilities
@@ -153,6 +177,7 @@ IVSRT_DECL bool check_create_participant_token_request(const create_participant_
     if (!c.member("stage_arn", v.stage_arn, check_stage_arn)) return false;
     if (!c.member("duration", v.duration, check_participant_token_duration_minutes)) return false;
     if (!c.member("user_id", v.user_id, check_participant_token_user_id)) return false;
+    if (!c.member("attributes", v.attributes, check_participant_token_attributes)) return false;
     if (!c.member("capabilities", v.capabilities, check_participant_token_capabilities))
         return false;
     return true;
@@ -160,6 +185,7 @@ IVSRT_DECL bool check_create_participant_token_request(const create_participant_
 
 // StageName
 IVSRT_DECL bool check_stage_name(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 128)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_dash_underscore).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9-_]*$");
@@ -170,6 +196,7 @@ IVSRT_DECL bool check_participant_token_configuration(const participant_token_co
                                                       validator& c) {
     if (!c.member("duration", v.duration, check_participant_token_duration_minutes)) return false;
     if (!c.member("user_id", v.user_id, check_participant_token_user_id)) return false;
+    if (!c.member("attributes", v.attributes, check_participant_token_attributes)) return false;
     if (!c.member("capabilities", v.capabilities, check_participant_token_capabilities))
         return false;
     return true;
@@ -184,6 +211,7 @@ IVSRT_DECL bool check_participant_token_configurations(
 // AutoParticipantRecordingStorageConfigurationArn
 IVSRT_DECL bool check_auto_participant_recording_storage_configuration_arn(const std::string& v,
                                                                            validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 128)) return false;
     const bool matches = scanner{v}.done() || scanner{v}
                                                   .literal("arn:aws:ivs:")
@@ -283,6 +311,7 @@ IVSRT_DECL bool check_create_stage_request(const create_stage_request& v, valida
 
 // StorageConfigurationName
 IVSRT_DECL bool check_storage_configuration_name(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 128)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_dash_underscore).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9-_]*$");
@@ -290,6 +319,7 @@ IVSRT_DECL bool check_storage_configuration_name(const std::string& v, validator
 
 // S3BucketName
 IVSRT_DECL bool check_s3_bucket_name(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.length(v, 3, 63)) return false;
     const bool matches = scanner{v}.one_or_more(lower_digit_dash_dot).done();
     return matches || c.mismatch(v, "^[a-z0-9-.]+$");
@@ -313,6 +343,7 @@ IVSRT_DECL bool check_create_storage_configuration_request(
 
 // EncoderConfigurationArn
 IVSRT_DECL bool check_encoder_configuration_arn(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.length(v, 1, 128)) return false;
     const bool matches = scanner{v}
                              .literal("arn:aws:ivs:")
@@ -336,6 +367,7 @@ IVSRT_DECL bool check_delete_encoder_configuration_request(
 
 // IngestConfigurationArn
 IVSRT_DECL bool check_ingest_configuration_arn(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.length(v, 1, 128)) return false;
     const bool matches = scanner{v}
                              .literal("arn:aws:ivs:")
@@ -359,6 +391,7 @@ IVSRT_DECL bool check_delete_ingest_configuration_request(
 
 // PublicKeyArn
 IVSRT_DECL bool check_public_key_arn(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.length(v, 1, 128)) return false;
     const bool matches = scanner{v}
                              .literal("arn:aws:ivs:")
@@ -387,6 +420,7 @@ IVSRT_DECL bool check_delete_stage_request(const delete_stage_request& v, valida
 
 // StorageConfigurationArn
 IVSRT_DECL bool check_storage_configuration_arn(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.length(v, 1, 128)) return false;
     const bool matches = scanner{v}
                              .literal("arn:aws:ivs:")
@@ -410,6 +444,7 @@ IVSRT_DECL bool check_delete_storage_configuration_request(
 
 // ParticipantTokenId
 IVSRT_DECL bool check_participant_token_id(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 64)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_dash_underscore).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9-_]*$");
@@ -417,7 +452,7 @@ IVSRT_DECL bool check_participant_token_id(const std::string& v, validator& c) {
 
 // DisconnectParticipantReason
 IVSRT_DECL bool check_disconnect_participant_reason(const std::string& v, validator& c) {
-    return c.max_length(v, 128);
+    return c.utf8(v) && c.max_length(v, 128);
 }
 
 // DisconnectParticipantRequest
@@ -432,6 +467,7 @@ IVSRT_DECL bool check_disconnect_participant_request(const disconnect_participan
 
 // CompositionArn
 IVSRT_DECL bool check_composition_arn(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.length(v, 1, 128)) return false;
     const bool matches = scanner{v}
                              .literal("arn:aws:ivs:")
@@ -469,6 +505,7 @@ IVSRT_DECL bool check_get_ingest_configuration_request(const get_ingest_configur
 
 // StageSessionId
 IVSRT_DECL bool check_stage_session_id(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.length(v, 16, 16)) return false;
     const bool matches = scanner{v}.literal("st-").one_or_more(alnum).done();
     return matches || c.mismatch(v, "^st-[a-zA-Z0-9]+$");
@@ -476,6 +513,7 @@ IVSRT_DECL bool check_stage_session_id(const std::string& v, validator& c) {
 
 // ParticipantId
 IVSRT_DECL bool check_participant_id(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 64)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_dash).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9-]*$");
@@ -606,6 +644,7 @@ IVSRT_DECL bool matches_public_key_material(std::string_view v) noexcept {
 
 // PublicKeyMaterial
 IVSRT_DECL bool check_public_key_material(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     const bool matches = matches_public_key_material(v);
     return matches ||
            c.mismatch(v,
@@ -615,6 +654,7 @@ IVSRT_DECL bool check_public_key_material(const std::string& v, validator& c) {
 
 // PublicKeyName
 IVSRT_DECL bool check_public_key_name(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 128)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_dash_underscore).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9-_]*$");
@@ -632,6 +672,7 @@ IVSRT_DECL bool check_import_public_key_request(const import_public_key_request&
 
 // PaginationToken
 IVSRT_DECL bool check_pagination_token(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 1024)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_plus_dash_slash_equals_underscore).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9+/=_-]*$");
@@ -798,7 +839,7 @@ IVSRT_DECL bool check_list_storage_configurations_request(
 // The model's pattern allows a single character between the account and the '/'
 // (":[a-z-]/"), so no real ARN (":stage/") matches it: it is not enforced.
 IVSRT_DECL bool check_resource_arn(const std::string& v, validator& c) {
-    return c.length(v, 1, 128);
+    return c.utf8(v) && c.length(v, 1, 128);
 }
 
 // ListTagsForResourceRequest
@@ -811,6 +852,7 @@ IVSRT_DECL bool check_list_tags_for_resource_request(const list_tags_for_resourc
 
 // CompositionClientToken
 IVSRT_DECL bool check_composition_client_token(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.length(v, 1, 64)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_dash_underscore).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9-_]*$");
@@ -818,6 +860,7 @@ IVSRT_DECL bool check_composition_client_token(const std::string& v, validator& 
 
 // AttributeKey
 IVSRT_DECL bool check_attribute_key(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 128)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_dash_underscore).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9-_]*$");
@@ -887,6 +930,7 @@ IVSRT_DECL bool check_layout_configuration(const layout_configuration& v, valida
 
 // DestinationConfigurationName
 IVSRT_DECL bool check_destination_configuration_name(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.max_length(v, 128)) return false;
     const bool matches = scanner{v}.zero_or_more(alnum_dash_underscore).done();
     return matches || c.mismatch(v, "^[a-zA-Z0-9-_]*$");
@@ -894,6 +938,7 @@ IVSRT_DECL bool check_destination_configuration_name(const std::string& v, valid
 
 // ChannelArn
 IVSRT_DECL bool check_channel_arn(const std::string& v, validator& c) {
+    if (!c.utf8(v)) return false;
     if (!c.length(v, 1, 128)) return false;
     const bool matches = scanner{v}
                              .literal("arn:aws:ivs:")
@@ -1025,6 +1070,7 @@ IVSRT_DECL bool check_start_participant_replication_request(
     if (!c.member("reconnect_window_seconds", v.reconnect_window_seconds,
                   check_reconnect_window_seconds))
         return false;
+    if (!c.member("attributes", v.attributes, check_participant_attributes)) return false;
     return true;
 }
 

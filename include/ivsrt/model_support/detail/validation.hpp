@@ -119,6 +119,43 @@ constexpr std::size_t count_characters(std::string_view text) noexcept {
     return n;
 }
 
+// The offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629:
+// no overlong forms, no surrogates, nothing above U+10FFFF), or text.size() when there is none.
+constexpr std::size_t invalid_utf8_at(std::string_view text) noexcept {
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (i < n) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t len = 0;
+        unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+        if (b >= 0xC2 && b <= 0xDF) {
+            len = 2;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            len = 3;
+            if (b == 0xE0) lo = 0xA0;  // overlong
+            if (b == 0xED) hi = 0x9F;  // surrogates
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            len = 4;
+            if (b == 0xF0) lo = 0x90;  // overlong
+            if (b == 0xF4) hi = 0x8F;  // above U+10FFFF
+        } else {
+            return i;
+        }
+        if (n - i < len) return i;
+        const auto second = static_cast<unsigned char>(text[i + 1]);
+        if (second < lo || second > hi) return i;
+        for (std::size_t k = 2; k < len; ++k) {
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
+        }
+        i += len;
+    }
+    return n;
+}
+
 class validator {
   public:
     // ---- Rules on one value.
@@ -133,6 +170,26 @@ class validator {
     }
     bool min_length(std::string_view value, std::size_t min) { return length(value, min, -1); }
     bool max_length(std::string_view value, std::size_t max) { return length(value, 0, max); }
+
+    // Strings go to the service as UTF-8 in JSON, URIs and queries: anything else is a mistake
+    // the service would reject or mangle. The value is not repeated (it is not text).
+    bool utf8(std::string_view value) {
+        const std::size_t at = invalid_utf8_at(value);
+        if (at == value.size()) return true;
+        rule_ = "is not valid UTF-8 (byte ";
+        append_number(at);
+        rule_ += ')';
+        return false;
+    }
+
+    // The total size in bytes of a map's keys and values.
+    template <class Map>
+    bool total_bytes(const Map& map, std::size_t max) {
+        std::size_t total = 0;
+        for (const auto& [key, value] : map) total += key.size() + value.size();
+        if (total <= max) return true;
+        return fail_bound("keys and values total ", total, " bytes, above the maximum ", max);
+    }
 
     template <class T>
     bool range(T value, std::type_identity_t<T> min, std::type_identity_t<T> max) {
