@@ -10,6 +10,8 @@
 #include <ivsrt/credentials.hpp>
 #include <ivsrt/detail/credential_endpoints.hpp>
 #include <ivsrt/detail/credentials_formats.hpp>
+#include <ivsrt/detail/uri.hpp>
+#include <ivsrt/sigv4.hpp>
 
 #include "common/loopback_server.hpp"
 
@@ -693,10 +695,6 @@ BOOST_AUTO_TEST_CASE(incomplete_keys_and_unsupported_sources_are_errors) {
         ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "sso"}})));
     expect_failure(r, "profile 'sso' (" + config +
                           ":32): sso_session (IAM Identity Center) is not supported by ivsrt");
-    r = get(ivsrt::make_profile_provider(
-        ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "assume"}})));
-    expect_failure(r, "profile 'assume' (" + config +
-                          ":38): role_arn with source_profile (assume role) is not supported");
 }
 
 BOOST_AUTO_TEST_CASE(credential_process_output_is_parsed) {
@@ -1296,6 +1294,279 @@ BOOST_FIXTURE_TEST_CASE(https_is_verified_tls, web_identity_fixture) {
     o.sts_endpoint = "https" + plain.url().substr(4);  // TLS to a server that speaks plain HTTP
     expect_failure(get(ivsrt::make_web_identity_provider(ioc.get_executor(), o)),
                    ": TLS handshake with 127.0.0.1:");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+// Assume role from the shared config: role_arn with source_profile (chains) or
+// credential_source, through a loopback STS that checks each request's signature.
+BOOST_AUTO_TEST_SUITE(assume_role)
+
+const std::string base_secret = "baseSECRETwJalrXUtnFEMI/K7MDENG+bPxRfiCY";
+
+// An STS AssumeRole answer for a role: keys named after the role ("ASIA" + role name).
+std::string assume_role_answer(const std::string& role) {
+    return "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n"
+           "  <AssumeRoleResult>\n"
+           "    <AssumedRoleUser>\n"
+           "      <Arn>arn:aws:sts::444455556666:assumed-role/" +
+           role +
+           "/s</Arn>\n"
+           "      <AssumedRoleId>AROA" +
+           role +
+           ":s</AssumedRoleId>\n"
+           "    </AssumedRoleUser>\n"
+           "    <Credentials>\n"
+           "      <AccessKeyId>ASIA" +
+           role +
+           "</AccessKeyId>\n"
+           "      <SecretAccessKey>secret-of-" +
+           role + "-" + secret_key +
+           "</SecretAccessKey>\n"
+           "      <SessionToken>token-of-" +
+           role +
+           "</SessionToken>\n"
+           "      <Expiration>2030-01-01T00:00:00Z</Expiration>\n"
+           "    </Credentials>\n"
+           "  </AssumeRoleResult>\n"
+           "</AssumeRoleResponse>\n";
+}
+
+// The form parameter `key` of an STS request body (decoded), or "" when absent.
+std::string form_value(const std::string& body, const std::string& key) {
+    for (std::size_t pos = 0; pos < body.size();) {
+        const auto amp = std::min(body.find('&', pos), body.size());
+        const std::string pair = body.substr(pos, amp - pos);
+        const auto eq = pair.find('=');
+        if (pair.substr(0, eq) == key) {
+            return *ivsrt::detail::percent_decode(pair.substr(eq + 1));
+        }
+        pos = amp + 1;
+    }
+    return "";
+}
+
+// Whether `r` is signed for STS in `region` with the key `access_key_id` and its `secret`.
+bool signed_by(const request_t& r, const std::string& access_key_id, const std::string& secret,
+               const std::string& region) {
+    const auto auth = ivsrt::sigv4::parse_authorization(r[http::field::authorization]);
+    if (!auth || auth->access_key_id != access_key_id) return false;
+    std::vector<ivsrt::sigv4::header> headers;
+    for (const auto& f : r) headers.push_back({f.name_string(), f.value()});
+    const ivsrt::sigv4::signer verifier({.region = region, .service = "sts"});
+    ivsrt::sigv4::signing_result out;
+    return verifier.verify({.method = "POST", .path = "/", .headers = headers, .body = r.body()},
+                           *auth, secret, out);
+}
+
+struct assume_fixture : io_fixture {
+    temp_dir dir;
+    // Answers every AssumeRole for the role its RoleArn names; a role named "Denied" is refused.
+    scripted_server sts{ioc, [](const request_t& r) {
+                            const std::string arn = form_value(r.body(), "RoleArn");
+                            const std::string role = arn.substr(arn.rfind('/') + 1);
+                            if (role == "Denied") {
+                                return reply{403,
+                                             "<ErrorResponse><Error><Type>Sender</Type>"
+                                             "<Code>AccessDenied</Code><Message>not authorized "
+                                             "to perform sts:AssumeRole</Message></Error>"
+                                             "</ErrorResponse>"};
+                            }
+                            return reply{200, assume_role_answer(role)};
+                        }};
+
+    // The profile provider of `profile`, with `config` as the config file and the base keys in
+    // the credentials file.
+    ivsrt::provider_options with_config(const std::string& config, const std::string& profile,
+                                        vars extra = {}) {
+        extra["AWS_CONFIG_FILE"] = dir.write("config", config);
+        extra["AWS_SHARED_CREDENTIALS_FILE"] = dir.write("credentials",
+                                                         "[base]\naws_access_key_id = AKIDBASE\n"
+                                                         "aws_secret_access_key = " +
+                                                             base_secret + "\n");
+        extra["AWS_PROFILE"] = profile;
+        auto o = options(std::move(extra));
+        o.sts_endpoint = sts.url();
+        return o;
+    }
+    result fetch(const ivsrt::provider_options& o) {
+        return get(ivsrt::make_profile_provider(ioc.get_executor(), o));
+    }
+};
+
+BOOST_FIXTURE_TEST_CASE(a_chain_is_assumed_from_the_inside_out, assume_fixture) {
+    const auto o = with_config(
+        "[profile middle]\nrole_arn = arn:aws:iam::444455556666:role/Middle\n"
+        "source_profile = base\nexternal_id = ext/1\n"
+        "duration_seconds = 3600\nrole_session_name = build-42\n"
+        "[profile top]\nrole_arn = arn:aws:iam::444455556666:role/Top\n"
+        "source_profile = middle\nregion = eu-west-1\n",
+        "top");
+    const auto r = fetch(o);
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.access_key_id == "ASIATop");
+    BOOST_TEST(r.creds.secret_access_key == "secret-of-Top-" + secret_key);
+    BOOST_TEST(r.creds.session_token.value_or("") == "token-of-Top");
+    BOOST_TEST((r.creds.expiration == year_2030));
+    BOOST_TEST(r.creds.account_id.value_or("") == "444455556666");
+    BOOST_TEST(r.creds.provider == "assume_role");
+
+    const auto seen = sts.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 2u);
+    // Middle first, signed with the base profile's keys, in the selected profile's region.
+    BOOST_TEST(form_value(seen[0].body(), "Action") == "AssumeRole");
+    BOOST_TEST(form_value(seen[0].body(), "Version") == "2011-06-15");
+    BOOST_TEST(form_value(seen[0].body(), "RoleArn") == "arn:aws:iam::444455556666:role/Middle");
+    BOOST_TEST(form_value(seen[0].body(), "RoleSessionName") == "build-42");
+    BOOST_TEST(form_value(seen[0].body(), "ExternalId") == "ext/1");
+    BOOST_TEST(form_value(seen[0].body(), "DurationSeconds") == "3600");
+    BOOST_TEST(contains(seen[0].body(), "&ExternalId=ext%2F1"));  // form-encoded
+    BOOST_TEST(seen[0][http::field::content_type] ==
+               "application/x-www-form-urlencoded; charset=utf-8");
+    BOOST_TEST(signed_by(seen[0], "AKIDBASE", base_secret, "eu-west-1"));
+    BOOST_TEST(seen[0]["x-amz-security-token"].empty());
+    // Then Top, with Middle's session credentials.
+    BOOST_TEST(form_value(seen[1].body(), "RoleArn") == "arn:aws:iam::444455556666:role/Top");
+    BOOST_TEST(form_value(seen[1].body(), "RoleSessionName").starts_with("ivsrt-"));
+    BOOST_TEST(form_value(seen[1].body(), "ExternalId").empty());
+    BOOST_TEST(signed_by(seen[1], "ASIAMiddle", "secret-of-Middle-" + secret_key, "eu-west-1"));
+    BOOST_TEST(seen[1]["x-amz-security-token"] == "token-of-Middle");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_profile_may_be_its_own_source, assume_fixture) {
+    const auto o = with_config(
+        "[profile self]\nrole_arn = arn:aws:iam::444455556666:role/Self\n"
+        "source_profile = self\naws_access_key_id = AKIDSELF\n"
+        "aws_secret_access_key = " +
+            base_secret + "\n",
+        "self");
+    const auto r = fetch(o);
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.access_key_id == "ASIASelf");
+    const auto seen = sts.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 1u);
+    // No region anywhere: the global endpoint, signed for us-east-1.
+    BOOST_TEST(signed_by(seen[0], "AKIDSELF", base_secret, "us-east-1"));
+}
+
+BOOST_FIXTURE_TEST_CASE(credential_source, assume_fixture) {
+    const std::string role = "[profile ci]\nrole_arn = arn:aws:iam::444455556666:role/Ci\n";
+    auto r = fetch(with_config(role + "credential_source = Environment\n", "ci",
+                               {{"AWS_ACCESS_KEY_ID", "AKIDENV"},
+                                {"AWS_SECRET_ACCESS_KEY", base_secret},
+                                {"AWS_SESSION_TOKEN", "env-token"}}));
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.access_key_id == "ASIACi");
+    BOOST_TEST_REQUIRE(sts.requests().size() == 1u);
+    BOOST_TEST(signed_by(sts.requests()[0], "AKIDENV", base_secret, "us-east-1"));
+    BOOST_TEST(sts.requests()[0]["x-amz-security-token"] == "env-token");
+
+    // The container endpoint (ECS) as the source.
+    scripted_server container(ioc, [](const request_t&) {
+        return reply{200, R"({"AccessKeyId":"AKIDTASK","SecretAccessKey":")" + base_secret +
+                              R"(","Token":"task-token","Expiration":"2030-01-01T00:00:00Z"})"};
+    });
+    r = fetch(with_config(role + "credential_source = EcsContainer\n", "ci",
+                          {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", container.url("/creds")}}));
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST_REQUIRE(sts.requests().size() == 2u);
+    BOOST_TEST(signed_by(sts.requests()[1], "AKIDTASK", base_secret, "us-east-1"));
+
+    // A source that has nothing to give fails the role, naming both.
+    r = fetch(with_config(role + "credential_source = Environment\n", "ci"));
+    expect_failure(r, "profile 'ci' (" + dir.path.string() +
+                          "/config:3): credential_source Environment: environment: "
+                          "AWS_ACCESS_KEY_ID is not set");
+    r = fetch(with_config(role + "credential_source = Ec2\n", "ci"));
+    expect_failure(r,
+                   "credential_source must be Environment, Ec2InstanceMetadata or "
+                   "EcsContainer, not 'Ec2'");
+    BOOST_TEST(sts.requests().size() == 2u);  // nothing more was sent
+}
+
+BOOST_FIXTURE_TEST_CASE(mfa_codes_come_from_the_callback, assume_fixture) {
+    const std::string config =
+        "[profile mfa]\nrole_arn = arn:aws:iam::444455556666:role/Mfa\n"
+        "source_profile = base\n"
+        "mfa_serial = arn:aws:iam::444455556666:mfa/alice\n";
+    auto o = with_config(config, "mfa");
+    expect_failure(fetch(o),
+                   "/config:4): mfa_serial is set, and no MFA code can be asked for "
+                   "(set ivsrt::provider_options::mfa_code)");
+    std::vector<std::string> asked;
+    o.mfa_code = [&](const std::string& serial) {
+        asked.push_back(serial);
+        return std::string("123456");
+    };
+    const auto r = fetch(o);
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(asked == std::vector<std::string>{"arn:aws:iam::444455556666:mfa/alice"},
+               boost::test_tools::per_element());
+    BOOST_TEST_REQUIRE(sts.requests().size() == 1u);
+    BOOST_TEST(form_value(sts.requests()[0].body(), "SerialNumber") ==
+               "arn:aws:iam::444455556666:mfa/alice");
+    BOOST_TEST(form_value(sts.requests()[0].body(), "TokenCode") == "123456");
+    o.mfa_code = [](const std::string&) { return std::string(); };
+    expect_failure(fetch(o), "/config:4): no MFA code was given");
+}
+
+BOOST_FIXTURE_TEST_CASE(cycles_and_configuration_errors, assume_fixture) {
+    const std::string arn = "role_arn = arn:aws:iam::444455556666:role/R\n";
+    auto fails = [&](const std::string& config, const std::string& profile,
+                     const std::string& part) {
+        BOOST_TEST_CONTEXT(profile) {
+            expect_failure(fetch(with_config(config, profile)), part);
+        }
+    };
+    const std::string cycle = "[profile a]\n" + arn + "source_profile = b\n[profile b]\n" + arn +
+                              "source_profile = c\n[profile c]\n" + arn + "source_profile = a\n";
+    fails(cycle, "a",
+          "profile 'c' (source_profile of 'b') (" + dir.path.string() +
+              "/config:9): source_profile makes a cycle: 'a' -> 'b' -> 'c' -> 'a'");
+    fails("[profile a]\n" + arn + "source_profile = a\n", "a",
+          "source_profile names the profile itself, which has no static keys");
+    fails("[profile a]\n" + arn + "source_profile = ghost\n", "a",
+          "profile: no profile 'ghost' (source_profile of 'a') in the config file");
+    fails("[profile a]\n" + arn + "source_profile = empty\n[profile empty]\nregion = us-east-1\n",
+          "a", "profile: profile 'empty' (source_profile of 'a') has no credentials");
+    fails("[profile a]\n" + arn + "source_profile = base\ncredential_source = Environment\n", "a",
+          "source_profile and credential_source are both set; set one");
+    fails("[profile a]\n" + arn + "source_profile = base\nduration_seconds = 899\n", "a",
+          "duration_seconds must be a number of seconds from 900 to 43200");
+    fails("[profile a]\n" + arn + "source_profile = base\nduration_seconds = 1h\n", "a",
+          "duration_seconds must be a number of seconds from 900 to 43200");
+    fails("[profile a]\nsource_profile = base\n", "a", "source_profile needs role_arn");
+    fails("[profile a]\n" + arn, "a",
+          "role_arn needs source_profile, credential_source or web_identity_token_file");
+    BOOST_TEST(sts.requests().empty());
+    // An unknown source profile is an error, not "not configured": the role is configured.
+    const auto r = fetch(with_config("[profile a]\n" + arn + "source_profile = ghost\n", "a"));
+    BOOST_TEST(!r.diag.not_configured);
+}
+
+BOOST_FIXTURE_TEST_CASE(sts_errors_name_the_role_and_keep_secrets_out, assume_fixture) {
+    const auto r = fetch(with_config(
+        "[profile a]\nrole_arn = arn:aws:iam::444455556666:role/Denied\nsource_profile = base\n",
+        "a"));
+    expect_failure(
+        r, "profile 'a': role_arn arn:aws:iam::444455556666:role/Denied: AssumeRole at " +
+               sts.url() + ": HTTP 403 AccessDenied: not authorized to perform sts:AssumeRole");
+    BOOST_TEST(!contains(r.diag.message, base_secret));
+}
+
+// The default chain caches the assumed role's credentials: one AssumeRole for many gets.
+BOOST_FIXTURE_TEST_CASE(the_default_chain_caches_the_role, assume_fixture) {
+    const auto provider = ivsrt::make_default_provider(
+        ioc.get_executor(), with_config("[profile a]\nrole_arn = arn:aws:iam::444455556666:role/A\n"
+                                        "source_profile = base\n",
+                                        "a"));
+    for (int i = 0; i < 3; ++i) {
+        const auto r = get(provider);
+        BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+        BOOST_TEST(r.creds.access_key_id == "ASIAA");
+    }
+    BOOST_TEST(sts.requests().size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -19,7 +19,9 @@
 ///   1. environment   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
 ///   2. web identity  AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME (EKS)
 ///   3. profile       the selected profile of ~/.aws/config and ~/.aws/credentials: static keys,
-///                    credential_process, or role_arn with web_identity_token_file
+///                    credential_process, role_arn with web_identity_token_file, or role_arn
+///                    with source_profile (chains of any length) or credential_source (STS
+///                    AssumeRole signed with the source's credentials)
 ///   4. container     AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI (ECS, EKS Pod Identity)
 ///   5. imds          EC2 instance metadata, IMDSv2 only
 /// wrapped in make_cached_provider, so that requests share one fetch and never wait on a refresh
@@ -110,6 +112,9 @@ struct provider_options {
     unsigned http_attempts = 2;
     /// A credential_process still running after this is killed.
     std::chrono::milliseconds process_timeout{60000};
+    /// The current code of the MFA device `mfa_serial` of a profile that assumes a role with
+    /// one; called on the provider's executor at each AssumeRole. Unset: such a profile fails.
+    std::function<std::string(const std::string& mfa_serial)> mfa_code{};
     /// Resolves the host names of the IMDS, container and STS endpoints (an http container
     /// endpoint's name must resolve to allowed addresses only). Unset: getaddrinfo on a thread of
     /// its own.
@@ -141,9 +146,13 @@ IVSRT_DECL credentials_provider make_environment_provider(boost::asio::any_io_ex
 IVSRT_DECL credentials_provider make_web_identity_provider(boost::asio::any_io_executor ex,
                                                            provider_options options = {});
 
-/// The selected profile of the shared files. Supports static keys, credential_process and
-/// role_arn + web_identity_token_file; reports SSO and source_profile/credential_source as
-/// unsupported. A missing "default" profile is "not configured", a missing named one an error.
+/// The selected profile of the shared files: static keys, credential_process, role_arn with
+/// web_identity_token_file, and role_arn with source_profile or credential_source (Environment,
+/// Ec2InstanceMetadata, EcsContainer): STS AssumeRole in the profile's region, with
+/// role_session_name, external_id, duration_seconds and mfa_serial (see
+/// provider_options::mfa_code). A source_profile cycle is an error naming the profiles; SSO is
+/// reported as unsupported. A missing "default" profile is "not configured", a missing named one
+/// an error.
 IVSRT_DECL credentials_provider make_profile_provider(boost::asio::any_io_executor ex,
                                                       provider_options options = {});
 

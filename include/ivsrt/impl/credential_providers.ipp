@@ -12,11 +12,17 @@
 #include <ivsrt/detail/ini.hpp>
 #include <ivsrt/detail/process.hpp>
 #include <ivsrt/detail/uri.hpp>
+#include <ivsrt/sigv4.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <exception>
 
 namespace ivsrt {
@@ -142,6 +148,62 @@ inline std::optional<std::string> arn_account(std::string_view arn) {
     return std::string(account);
 }
 
+// The credentials of an STS response (AssumeRole, AssumeRoleWithWebIdentity), or why there are
+// none. `call` starts every message; an error message that quotes `secret` is left out.
+inline fetch_outcome sts_credentials(const http_fetch_result& response, const std::string& call,
+                                     const char* result_tag, std::string_view secret,
+                                     const std::string& provider) {
+    if (response.ec) return fetch_outcome::failure(call + ": " + response.error);
+    if (response.status != 200) {
+        std::string cause = "HTTP " + std::to_string(response.status);
+        if (auto code = xml_text(response.body, "Code")) {
+            cause += " " + *code;
+            auto message = xml_text(response.body, "Message");
+            if (message && (secret.empty() || message->find(secret) == std::string::npos)) {
+                cause += ": " + *message;
+            }
+        }
+        return fetch_outcome::failure(call + ": " + cause);
+    }
+    const auto result = xml_element(response.body, result_tag);
+    const auto element = result ? xml_element(*result, "Credentials") : std::nullopt;
+    if (!element) return fetch_outcome::failure(call + ": the response has no Credentials element");
+    credentials c;
+    const char* missing = nullptr;
+    auto field = [&](const char* tag, std::string& to) {
+        auto text = xml_text(*element, tag);
+        if (!text || text->empty()) {
+            if (!missing) missing = tag;
+            return;
+        }
+        to = std::move(*text);
+    };
+    std::string token_out, expiration;
+    field("AccessKeyId", c.access_key_id);
+    field("SecretAccessKey", c.secret_access_key);
+    field("SessionToken", token_out);
+    field("Expiration", expiration);
+    if (missing) return fetch_outcome::failure(call + ": the response has no " + missing);
+    c.session_token = std::move(token_out);
+    c.expiration = parse_iso8601(expiration);
+    if (!c.expiration) {
+        return fetch_outcome::failure(call +
+                                      ": the response's Expiration is not an ISO-8601 timestamp");
+    }
+    if (const auto user = xml_element(*result, "AssumedRoleUser")) {
+        if (const auto arn = xml_text(*user, "Arn")) c.account_id = arn_account(*arn);
+    }
+    c.provider = provider;
+    return fetch_outcome::success(std::move(c));
+}
+
+// A session name when none is configured, as the AWS SDKs make one: unique enough per process.
+inline std::string generated_session_name() {
+    return "ivsrt-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count());
+}
+
 inline asio::awaitable<fetch_outcome> assume_role_with_web_identity(
     const web_identity_source& source, const provider_options& options) {
     const std::string name = "web_identity";
@@ -166,11 +228,7 @@ inline asio::awaitable<fetch_outcome> assume_role_with_web_identity(
     if (chosen.url.empty()) co_return fetch_outcome::failure(name + ": " + chosen.error);
     const std::string& endpoint = chosen.url;
     const std::string session_name =
-        source.session_name
-            ? *source.session_name
-            : "ivsrt-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count());
+        source.session_name ? *source.session_name : generated_session_name();
 
     http_fetch_request request;
     request.method = boost::beast::http::verb::post;
@@ -185,52 +243,68 @@ inline asio::awaitable<fetch_outcome> assume_role_with_web_identity(
     request.ca_bundle = options.ca_bundle.value_or("");
     request.resolver = options.resolver;
     const auto response = co_await http_fetch(request, options.http_attempts);
-    const std::string call = name + ": AssumeRoleWithWebIdentity at " + endpoint;
-    if (response.ec) co_return fetch_outcome::failure(call + ": " + response.error);
-    if (response.status != 200) {
-        std::string cause = "HTTP " + std::to_string(response.status);
-        if (auto code = xml_text(response.body, "Code")) {
-            cause += " " + *code;
-            auto message = xml_text(response.body, "Message");
-            if (message && message->find(token) == std::string::npos) cause += ": " + *message;
-        }
-        co_return fetch_outcome::failure(call + ": " + cause);
-    }
+    co_return sts_credentials(response, name + ": AssumeRoleWithWebIdentity at " + endpoint,
+                              "AssumeRoleWithWebIdentityResult", token, name);
+}
 
-    const auto result = xml_element(response.body, "AssumeRoleWithWebIdentityResult");
-    const auto element = result ? xml_element(*result, "Credentials") : std::nullopt;
-    if (!element) {
-        co_return fetch_outcome::failure(call + ": the response has no Credentials element");
+// ---- assume role (STS AssumeRole, signed with the source credentials) ----
+
+struct role_request {
+    std::string role_arn;
+    std::string session_name;
+    std::optional<std::string> external_id;
+    std::optional<std::string> duration_seconds;  // checked: 900 to 43200
+    std::optional<std::string> mfa_serial;
+    std::string mfa_code;
+    std::optional<std::string> region;  // of the STS endpoint; none: the global one
+};
+
+inline asio::awaitable<fetch_outcome> assume_role(credentials source, role_request r,
+                                                  const provider_options& options,
+                                                  std::string name) {
+    const auto chosen = sts_endpoint(r.region, options.sts_endpoint);
+    if (chosen.url.empty()) co_return fetch_outcome::failure(name + ": " + chosen.error);
+    const auto url = boost::urls::parse_absolute_uri(chosen.url);
+    if (!url) co_return fetch_outcome::failure(name + ": the STS endpoint is not a URL");
+
+    auto encode = [](std::string_view v) { return percent_encode(v, unreserved_chars); };
+    http_fetch_request request;
+    request.method = boost::beast::http::verb::post;
+    request.url = chosen.url;
+    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
+    request.body = "Action=AssumeRole&Version=2011-06-15&RoleArn=" + encode(r.role_arn) +
+                   "&RoleSessionName=" + encode(r.session_name);
+    if (r.duration_seconds) request.body += "&DurationSeconds=" + *r.duration_seconds;
+    if (r.external_id) request.body += "&ExternalId=" + encode(*r.external_id);
+    if (r.mfa_serial) {
+        request.body +=
+            "&SerialNumber=" + encode(*r.mfa_serial) + "&TokenCode=" + encode(r.mfa_code);
     }
-    credentials c;
-    const char* missing = nullptr;
-    auto field = [&](const char* tag, std::string& to) {
-        auto text = xml_text(*element, tag);
-        if (!text || text->empty()) {
-            if (!missing) missing = tag;
-            return;
-        }
-        to = std::move(*text);
-    };
-    std::string token_out, expiration;
-    field("AccessKeyId", c.access_key_id);
-    field("SecretAccessKey", c.secret_access_key);
-    field("SessionToken", token_out);
-    field("Expiration", expiration);
-    if (missing) {
-        co_return fetch_outcome::failure(call + ": the response has no " + missing);
+    request.headers.emplace_back("Accept", "application/xml");
+
+    // Signed for STS in the endpoint's region (the global endpoint signs for us-east-1); the
+    // Host and Content-Type headers are the ones http_fetch sends.
+    const std::string host(url->encoded_host_and_port());
+    const std::string path = url->encoded_path().empty() ? "/" : std::string(url->encoded_path());
+    const std::array<sigv4::header, 2> headers{
+        {{"content-type", request.content_type}, {"host", host}}};
+    sigv4::signing_result signature;
+    try {
+        const sigv4::signer signer({.region = r.region.value_or("us-east-1"), .service = "sts"});
+        signer.sign({.method = "POST", .path = path, .headers = headers, .body = request.body},
+                    source, std::chrono::system_clock::now(), signature);
+    } catch (const boost::system::system_error& e) {
+        co_return fetch_outcome::failure(name + ": cannot sign AssumeRole: " + e.what());
     }
-    c.session_token = std::move(token_out);
-    c.expiration = parse_iso8601(expiration);
-    if (!c.expiration) {
-        co_return fetch_outcome::failure(
-            call + ": the response's Expiration is not an ISO-8601 timestamp");
+    for (const auto& h : signature.headers()) {
+        request.headers.emplace_back(std::string(h.name), std::string(h.value));
     }
-    if (const auto user = xml_element(*result, "AssumedRoleUser")) {
-        if (const auto arn = xml_text(*user, "Arn")) c.account_id = arn_account(*arn);
-    }
-    c.provider = name;
-    co_return fetch_outcome::success(std::move(c));
+    request.timeout = options.sts_timeout;
+    request.ca_bundle = options.ca_bundle.value_or("");
+    request.resolver = options.resolver;
+    const auto response = co_await http_fetch(request, options.http_attempts);
+    co_return sts_credentials(response, name + ": AssumeRole at " + chosen.url, "AssumeRoleResult",
+                              r.mfa_code, "assume_role");
 }
 
 class web_identity_provider final : public fetching_provider {
@@ -278,13 +352,31 @@ class profile_provider final : public fetching_provider {
         if (!load_shared_config(options_.sources, config, error)) {
             co_return fetch_outcome::failure("profile: " + error);
         }
-        const profile_section* profile = config.profile();
-        const std::string label = "profile '" + config.profile_name + "'";
-        if (!profile) {
-            const std::string cause = "no " + label + " in " + config.describe_files();
+        if (!config.profile()) {
+            const std::string cause =
+                "no profile '" + config.profile_name + "' in " + config.describe_files();
             co_return config.profile_explicit ? fetch_outcome::failure("profile: " + cause)
                                               : fetch_outcome::absent("profile: " + cause);
         }
+        // STS is asked in the selected profile's region, for every role of a chain.
+        const auto region =
+            options_.region ? options_.region : configured_region(env(), config.profile());
+        co_return co_await from_profile(config, config.profile_name, {}, region);
+    }
+
+    // The credentials of profile `name`. `chain` lists the profiles whose source_profile led
+    // here, outermost first: a name seen twice is a cycle.
+    asio::awaitable<fetch_outcome> from_profile(const shared_config& config, std::string name,
+                                                std::vector<std::string> chain,
+                                                std::optional<std::string> region) {
+        std::string label = "profile '" + name + "'";
+        if (!chain.empty()) label += " (source_profile of '" + chain.back() + "')";
+        const auto found = config.sections.profiles.find(name);
+        if (found == config.sections.profiles.end()) {
+            co_return fetch_outcome::failure("profile: no " + label + " in " +
+                                             config.describe_files());
+        }
+        const profile_section* profile = &found->second;
         auto get = [&](std::string_view key) -> const profile_property* {
             const auto* p = profile->find(key);
             return p && !p->value.empty() ? p : nullptr;
@@ -301,37 +393,85 @@ class profile_provider final : public fetching_provider {
         }
         const auto* role_arn = get("role_arn");
         const auto* token_file = get("web_identity_token_file");
-        if (role_arn) {
-            for (const char* key : {"source_profile", "credential_source"}) {
-                if (const auto* p = get(key)) {
-                    co_return fetch_outcome::failure(at(p) + ": role_arn with " + key +
-                                                     " (assume role) is not supported by ivsrt");
-                }
+        const auto* source_profile = get("source_profile");
+        const auto* credential_source = get("credential_source");
+        if (role_arn && (source_profile || credential_source)) {
+            if (source_profile && credential_source) {
+                co_return fetch_outcome::failure(
+                    at(credential_source) +
+                    ": source_profile and credential_source are both set; set one");
             }
+            role_request request;
+            if (auto problem = role_settings(get, at, *role_arn, region, request)) {
+                co_return fetch_outcome::failure(std::move(*problem));
+            }
+            fetch_outcome source;
+            if (credential_source) {
+                source = co_await from_credential_source(credential_source->value,
+                                                         at(credential_source));
+            } else if (source_profile->value == name) {
+                // A profile may be its own source when it holds static keys (as in the AWS
+                // CLI): they are the credentials the role is assumed with.
+                source = static_keys(get, at, label);
+                if (source.not_configured) {
+                    co_return fetch_outcome::failure(
+                        at(source_profile) +
+                        ": source_profile names the profile itself, which has no static keys");
+                }
+            } else if (std::find(chain.begin(), chain.end(), source_profile->value) !=
+                       chain.end()) {
+                std::string cycle;
+                for (const auto& p : chain) cycle += "'" + p + "' -> ";
+                co_return fetch_outcome::failure(at(source_profile) +
+                                                 ": source_profile makes a cycle: " + cycle + "'" +
+                                                 name + "' -> '" + source_profile->value + "'");
+            } else {
+                chain.push_back(name);
+                source = co_await from_profile(config, source_profile->value, chain, region);
+            }
+            if (source.ec) {
+                source.not_configured = false;  // the role is configured: its source must be
+                co_return source;
+            }
+            co_return co_await assume_role(std::move(source.creds), std::move(request), options_,
+                                           label + ": role_arn " + role_arn->value);
+        }
+        if (role_arn) {
             if (!token_file) {
                 co_return fetch_outcome::failure(at(role_arn) +
-                                                 ": role_arn needs web_identity_token_file");
+                                                 ": role_arn needs source_profile, "
+                                                 "credential_source or web_identity_token_file");
             }
             const auto* session = get("role_session_name");
             web_identity_source source{
                 token_file->value, role_arn->value,
-                session ? std::optional<std::string>(session->value) : std::nullopt,
-                configured_region(env(), profile)};
+                session ? std::optional<std::string>(session->value) : std::nullopt, region};
             co_return co_await assume_role_with_web_identity(source, options_);
         }
         if (token_file) {
             co_return fetch_outcome::failure(at(token_file) +
                                              ": web_identity_token_file needs role_arn");
         }
+        if (source_profile || credential_source) {
+            const auto* p = source_profile ? source_profile : credential_source;
+            co_return fetch_outcome::failure(
+                at(p) + ": " + (source_profile ? "source_profile" : "credential_source") +
+                " needs role_arn");
+        }
         if (const auto* process = get("credential_process")) {
             co_return co_await run_credential_process(process->value, at(process));
         }
+        co_return static_keys(get, at, label);
+    }
+
+    template <class Get, class At>
+    static fetch_outcome static_keys(const Get& get, const At& at, const std::string& label) {
         const auto* id = get("aws_access_key_id");
         const auto* secret = get("aws_secret_access_key");
         if (!id && !secret)
-            co_return fetch_outcome::absent("profile: " + label + " has no credentials");
+            return fetch_outcome::absent("profile: " + label + " has no credentials");
         if (!id || !secret) {
-            co_return fetch_outcome::failure(
+            return fetch_outcome::failure(
                 at(id ? id : secret) + ": " +
                 (id ? "aws_access_key_id is set but aws_secret_access_key is not"
                     : "aws_secret_access_key is set but aws_access_key_id is not"));
@@ -342,7 +482,66 @@ class profile_provider final : public fetching_provider {
         if (const auto* token = get("aws_session_token")) c.session_token = token->value;
         if (const auto* account = get("aws_account_id")) c.account_id = account->value;
         c.provider = "profile";
-        co_return fetch_outcome::success(std::move(c));
+        return fetch_outcome::success(std::move(c));
+    }
+
+    // The AssumeRole parameters of a profile with role_arn, or what is wrong with them.
+    template <class Get, class At>
+    std::optional<std::string> role_settings(const Get& get, const At& at,
+                                             const profile_property& role_arn,
+                                             const std::optional<std::string>& region,
+                                             role_request& out) const {
+        out.role_arn = role_arn.value;
+        out.region = region;
+        const auto* session = get("role_session_name");
+        out.session_name = session ? session->value : generated_session_name();
+        if (const auto* id = get("external_id")) out.external_id = id->value;
+        if (const auto* d = get("duration_seconds")) {
+            unsigned long seconds = 0;
+            const auto* end = d->value.data() + d->value.size();
+            const auto [ptr, ec] = std::from_chars(d->value.data(), end, seconds);
+            if (ec != std::errc() || ptr != end || seconds < 900 || seconds > 43200) {
+                return at(d) + ": duration_seconds must be a number of seconds from 900 to 43200";
+            }
+            out.duration_seconds = d->value;
+        }
+        if (const auto* serial = get("mfa_serial")) {
+            if (!options_.mfa_code) {
+                return at(serial) +
+                       ": mfa_serial is set, and no MFA code can be asked for "
+                       "(set ivsrt::provider_options::mfa_code)";
+            }
+            out.mfa_serial = serial->value;
+            out.mfa_code = options_.mfa_code(serial->value);
+            if (out.mfa_code.empty()) return at(serial) + ": no MFA code was given";
+        }
+        return std::nullopt;
+    }
+
+    // credential_source: where an EC2 instance, an ECS task or the environment holds the
+    // credentials the role is assumed with.
+    asio::awaitable<fetch_outcome> from_credential_source(std::string source, std::string where) {
+        std::optional<credentials_provider> provider;
+        if (source == "Environment") {
+            provider = make_environment_provider(ex_, env());
+        } else if (source == "Ec2InstanceMetadata") {
+            provider = make_imds_provider(ex_, options_);
+        } else if (source == "EcsContainer") {
+            provider = make_container_provider(ex_, options_);
+        } else {
+            co_return fetch_outcome::failure(
+                where +
+                ": credential_source must be Environment, Ec2InstanceMetadata or "
+                "EcsContainer, not '" +
+                source + "'");
+        }
+        credentials_diagnostics diag;
+        auto [ec, creds] = co_await provider->async_get(diag, asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            co_return fetch_outcome::failure(
+                where + ": credential_source " + source + ": " + diag.message, ec);
+        }
+        co_return fetch_outcome::success(std::move(creds));
     }
 
     // The command line is not quoted in messages: it may carry secrets.
