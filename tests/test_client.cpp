@@ -15,6 +15,7 @@
 
 #include <ivsrt/client.hpp>
 #include <ivsrt/detail/client_errors.hpp>
+#include <ivsrt/detail/query.hpp>
 #include <ivsrt/sigv4.hpp>
 #include <ivsrt/version.hpp>
 
@@ -66,24 +67,12 @@ bool signature_valid(const request_t& r, std::string_view region = "us-west-2") 
     const std::string target(r.target());
     const auto q = target.find('?');
     const std::string path = target.substr(0, q);
-    std::vector<std::string> storage;
-    std::vector<ivsrt::sigv4::query_param> query;
-    if (q != std::string::npos) {
-        std::string rest = target.substr(q + 1);
-        std::size_t pos = 0;
-        while (pos <= rest.size()) {
-            auto amp = rest.find('&', pos);
-            std::string pair = rest.substr(pos, amp == std::string::npos ? amp : amp - pos);
-            auto eq = pair.find('=');
-            storage.push_back(*ivsrt::detail::percent_decode(pair.substr(0, eq)));
-            storage.push_back(*ivsrt::detail::percent_decode(pair.substr(eq + 1)));
-            if (amp == std::string::npos) break;
-            pos = amp + 1;
-        }
-        for (std::size_t i = 0; i < storage.size(); i += 2) {
-            query.push_back({storage[i], storage[i + 1]});
-        }
+    ivsrt::detail::decoded_query decoded;
+    if (q != std::string::npos && !ivsrt::detail::decode_query(target.substr(q + 1), decoded)) {
+        return false;
     }
+    std::vector<ivsrt::sigv4::query_param> query;
+    for (const auto& [key, value] : decoded) query.push_back({key, value});
     std::vector<ivsrt::sigv4::header> headers;
     for (const auto& f : r) headers.push_back({f.name_string(), f.value()});
     const std::string authorization = header(r, "authorization");
@@ -280,17 +269,12 @@ BOOST_FIXTURE_TEST_CASE(every_operation_matches_the_js_sdk, client_fixture) {
             BOOST_TEST(target.substr(0, q) == want.at("path").as_string());
             boost::json::object query;
             if (q != std::string::npos) {
-                std::string rest = target.substr(q + 1);
-                for (std::size_t pos = 0; pos <= rest.size();) {
-                    auto amp = std::min(rest.find('&', pos), rest.size());
-                    std::string pair = rest.substr(pos, amp - pos);
-                    auto eq = pair.find('=');
-                    auto key = *ivsrt::detail::percent_decode(pair.substr(0, eq));
-                    auto value = *ivsrt::detail::percent_decode(pair.substr(eq + 1));
+                ivsrt::detail::decoded_query decoded;
+                BOOST_TEST_REQUIRE(ivsrt::detail::decode_query(target.substr(q + 1), decoded));
+                for (const auto& [key, value] : decoded) {
                     auto& list = query[key];
                     if (!list.is_array()) list = boost::json::array();
                     list.as_array().push_back(boost::json::string(value));
-                    pos = amp + 1;
                 }
             }
             BOOST_TEST(boost::json::value(query) == want.at("query"));

@@ -10,7 +10,7 @@
 #include <ivsrt/credentials.hpp>
 #include <ivsrt/detail/credential_endpoints.hpp>
 #include <ivsrt/detail/credentials_formats.hpp>
-#include <ivsrt/detail/uri.hpp>
+#include <ivsrt/detail/query.hpp>
 #include <ivsrt/sigv4.hpp>
 
 #include "common/loopback_server.hpp"
@@ -1334,17 +1334,8 @@ std::string assume_role_answer(const std::string& role) {
 }
 
 // The form parameter `key` of an STS request body (decoded), or "" when absent.
-std::string form_value(const std::string& body, const std::string& key) {
-    for (std::size_t pos = 0; pos < body.size();) {
-        const auto amp = std::min(body.find('&', pos), body.size());
-        const std::string pair = body.substr(pos, amp - pos);
-        const auto eq = pair.find('=');
-        if (pair.substr(0, eq) == key) {
-            return *ivsrt::detail::percent_decode(pair.substr(eq + 1));
-        }
-        pos = amp + 1;
-    }
-    return "";
+std::string form_value(const std::string& body, std::string_view key) {
+    return ivsrt::detail::query_value(body, key);
 }
 
 // Whether `r` is signed for STS in `region` with the key `access_key_id` and its `secret`.

@@ -1,6 +1,6 @@
-// Tests for ivsrt/sigv4.hpp and its helpers (detail/crypto.hpp, detail/uri.hpp): the official AWS
-// SigV4 suite in header and query modes, hand-derived IVS vectors, verification, the key cache
-// under threads, and secret hygiene.
+// Tests for ivsrt/sigv4.hpp and its helpers (detail/crypto.hpp, detail/uri.hpp, detail/query.hpp):
+// the official AWS SigV4 suite in header and query modes, hand-derived IVS vectors, verification,
+// the key cache under threads, and secret hygiene.
 #define BOOST_TEST_MODULE test_sigv4
 #include <boost/test/unit_test.hpp>
 
@@ -8,6 +8,7 @@
 #include <ivsrt/detail/crypto.hpp>
 #include <ivsrt/detail/uri.hpp>
 #include <ivsrt/error.hpp>
+#include <ivsrt/detail/query.hpp>
 #include <ivsrt/sigv4.hpp>
 
 #include "common/data_file.hpp"
@@ -86,12 +87,6 @@ std::string hex(std::span<const unsigned char> bytes) {
     return out;
 }
 
-std::string decode(std::string_view s) {
-    auto decoded = ivsrt::detail::percent_decode(s);
-    BOOST_TEST_REQUIRE(decoded.has_value(), "malformed escape in " << s);
-    return *decoded;
-}
-
 using pairs = std::vector<std::pair<std::string, std::string>>;
 
 std::string lower(std::string s) {
@@ -103,14 +98,7 @@ std::string lower(std::string s) {
 // key=value&... split and decoded, in order ("k" alone gives an empty value).
 pairs parse_query(std::string_view query) {
     pairs out;
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const std::string_view item = query.substr(0, amp);
-        const auto eq = item.find('=');
-        out.emplace_back(decode(item.substr(0, eq)),
-                         eq == std::string_view::npos ? "" : decode(item.substr(eq + 1)));
-        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    }
+    BOOST_TEST_REQUIRE(ivsrt::detail::decode_query(query, out), "malformed query " << query);
     return out;
 }
 
@@ -367,6 +355,24 @@ BOOST_AUTO_TEST_CASE(percent_decoding_accepts_either_case_and_rejects_bad_escape
     BOOST_TEST(!percent_decode("%2").has_value());
     BOOST_TEST(!percent_decode("%zz").has_value());
     BOOST_TEST(!percent_decode("abc%g0").has_value());
+}
+
+// The one query-string reader of the emulator and the tests (detail/query.hpp).
+BOOST_AUTO_TEST_CASE(query_strings_split_into_decoded_pairs) {
+    ivsrt::detail::decoded_query q;
+    BOOST_TEST(ivsrt::detail::decode_query("a=1&b=x+y%20z&&k&=v&a=%2F", q));
+    const ivsrt::detail::decoded_query want{
+        {"a", "1"}, {"b", "x+y z"}, {"k", ""}, {"", "v"}, {"a", "/"}};
+    BOOST_TEST((q == want));
+    // A view that does not end its string ends the last value; raw UTF-8 is kept.
+    const std::string line = "a=1&b=\xE1\x88\xB4 HTTP/1.1";
+    BOOST_TEST(ivsrt::detail::decode_query(std::string_view(line).substr(0, 9), q));
+    BOOST_TEST((q == ivsrt::detail::decoded_query{{"a", "1"}, {"b", "\xE1\x88\xB4"}}));
+    BOOST_TEST(ivsrt::detail::decode_query("", q));
+    BOOST_TEST(q.empty());
+    BOOST_TEST(!ivsrt::detail::decode_query("a=%zz", q));
+    BOOST_TEST(ivsrt::detail::query_value("x=1&RoleArn=arn%3Aaws&x=2", "RoleArn") == "arn:aws");
+    BOOST_TEST(ivsrt::detail::query_value("x=1", "y").empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

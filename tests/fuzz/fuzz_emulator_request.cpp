@@ -19,6 +19,7 @@
 #include "service.hpp"
 
 #include <ivsrt/credentials.hpp>
+#include <ivsrt/detail/query.hpp>
 #include <ivsrt/detail/uri.hpp>
 #include <ivsrt/model/all.hpp>
 #include <ivsrt/model_support/detail/escape.hpp>
@@ -168,7 +169,7 @@ void sign(std::string_view method, std::string_view target, std::string_view bod
     const std::string_view path = target.substr(0, target.find('?'));
     model::query_params query;
     if (path.size() < target.size() &&
-        !emu::detail::parse_query(target.substr(path.size() + 1), query)) {
+        !ivsrt::detail::decode_query(target.substr(path.size() + 1), query)) {
         return;  // the emulator rejects it before the signature
     }
     std::vector<sigv4::query_param> params;

@@ -5,7 +5,7 @@
 
 #include "service.hpp"
 
-#include <ivsrt/detail/uri.hpp>
+#include <ivsrt/detail/query.hpp>
 
 #include <openssl/rand.h>
 
@@ -64,24 +64,6 @@ session_record* stage_record::find_session(std::string_view session_id) {
         if (s.id == session_id) return &s;
     }
     return nullptr;
-}
-
-bool parse_query(std::string_view raw, model::query_params& out) {
-    out.clear();
-    while (!raw.empty()) {
-        const std::size_t amp = raw.find('&');
-        const std::string_view pair = raw.substr(0, amp);
-        raw = amp == std::string_view::npos ? std::string_view{} : raw.substr(amp + 1);
-        if (pair.empty()) continue;
-        const std::size_t eq = pair.find('=');
-        auto& [key, value] = out.emplace_back();
-        if (!ivsrt::detail::percent_decode(key, pair.substr(0, eq))) return false;
-        if (eq != std::string_view::npos &&
-            !ivsrt::detail::percent_decode(value, pair.substr(eq + 1))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 // ---- dispatch over the model ---------------------------------------------------------------
@@ -363,7 +345,7 @@ void service::handle_api(const request_view& request, reply& out) {
         const operation_entry* op = find_operation(request.method, path);
         if (op) out.operation = op->name;
         model::query_params query;
-        if (!parse_query(raw_query, query)) {
+        if (!ivsrt::detail::decode_query(raw_query, query)) {
             throw_validation("malformed percent-encoding in the query");
         }
         std::vector<sigv4::query_param> signed_query;

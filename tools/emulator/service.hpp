@@ -200,7 +200,4 @@ class service {
     std::string token_header_;  // the tokens' JOSE header, base64url, and '.'
 };
 
-// Splits a raw query string into decoded pairs; false on a malformed escape.
-bool parse_query(std::string_view raw, model::query_params& out);
-
 }  // namespace ivsrt::emulator::detail
