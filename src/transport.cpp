@@ -1,5 +1,5 @@
-// ivsrt's out-of-line code, part transport: signing, connections, credentials, tokens (see
-// core.cpp).
+// ivsrt's out-of-line code, part transport: signing, connections, tokens (see core.cpp; the
+// credential providers are in credentials.cpp).
 #include <ivsrt.hpp>
 
 #include <ivsrt/impl/sigv4.ipp>
@@ -7,9 +7,5 @@
 #include <ivsrt/impl/http_connection.ipp>
 #include <ivsrt/impl/dns.ipp>
 #include <ivsrt/impl/tls.ipp>
-#include <ivsrt/impl/credentials_formats.ipp>
-#include <ivsrt/impl/credential_endpoints.ipp>
-#include <ivsrt/impl/credential_providers.ipp>
-#include <ivsrt/impl/credentials_cache.ipp>
 #include <ivsrt/impl/jwt.ipp>
 #include <ivsrt/impl/participant_token.ipp>

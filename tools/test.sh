@@ -122,7 +122,7 @@ generated_check() {  # regenerating the committed generated code must change not
     # The version (VERSION, also read by CMake and Meson) has its section in the changelog.
     grep -q "^## \[$(cat "$src/VERSION")\]" "$src/CHANGELOG.md" ||
         { echo "CHANGELOG.md has no section for version $(cat "$src/VERSION")"; return 1; }
-    # Our four library TUs (src/*.cpp) include what <ivsrt/src.hpp> does.
+    # Our library TUs (src/*.cpp) include what <ivsrt/src.hpp> does.
     local ours theirs
     ours=$(grep -ho '^#include <ivsrt/.*impl/.*>' "$src"/src/*.cpp | sort)
     theirs=$(grep -ho '^#include <ivsrt/.*impl/.*>' "$src/include/ivsrt/src.hpp" | sort)

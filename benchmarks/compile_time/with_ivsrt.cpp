@@ -1,5 +1,6 @@
-// Compile-time probe: a TU using ivsrt the way an application does (separate compilation: the
-// library's own code is compiled once elsewhere), calling three operations and a paginator.
+// Compile-time probe: a service TU using ivsrt the way the README shows: three operations, a
+// paginator, diagnostics with a completion token, local minting. run.sh compiles it header-only
+// and with IVSRT_SEPARATE_COMPILATION (the library's own code compiled once elsewhere).
 #include <ivsrt.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -7,9 +8,11 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <iostream>
+
 namespace asio = boost::asio;
 
-asio::awaitable<void> use(ivsrt::client& ivs) {
+asio::awaitable<void> use(ivsrt::client& ivs, const ivsrt::participant_token_minter& minter) {
     const ivsrt::model::create_stage_request create{.name = "x"};
     auto stage = co_await ivs.async_create_stage(create);
     const ivsrt::model::create_participant_token_request token{.stage_arn = stage.stage->arn};
@@ -17,13 +20,21 @@ asio::awaitable<void> use(ivsrt::client& ivs) {
     ivsrt::diagnostics diag;
     const ivsrt::model::get_stage_request get{.arn = stage.stage->arn};
     auto [ec, got] = co_await ivs.async_get_stage(get, diag, asio::as_tuple(asio::use_awaitable));
-    auto stages = ivs.list_stages_items({});
-    while (auto s = co_await stages.async_next()) {
-    }
+    if (ec) std::cerr << diag.message() << "\n";
+    const ivsrt::model::list_stages_request list;
+    auto stages = ivs.list_stages_items(list);
+    while (auto s = co_await stages.async_next()) std::cout << s->arn << "\n";
+    auto claims = ivsrt::participant_token_claims::for_stage(*got.stage);
+    claims.user_id = "user-1";
+    std::cout << *minter.mint(claims).token << "\n";
 }
 
 int main() {
     asio::io_context ioc;
     ivsrt::client ivs(ioc.get_executor(), {.region = "us-east-1"});
-    asio::co_spawn(ioc, use(ivs), asio::detached);
+    const auto keys = ivsrt::generate_participant_token_key_pair();
+    const ivsrt::participant_token_minter minter(
+        keys.private_key_pem, "arn:aws:ivs:us-east-1:123456789012:public-key/abcdABCDefgh");
+    asio::co_spawn(ioc, use(ivs, minter), asio::detached);
+    ioc.run();
 }

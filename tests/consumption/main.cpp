@@ -1,5 +1,6 @@
-// A tiny consumer of ivsrt, built three ways by tests/consumption/run.sh: find_package (and
-// pkg-config) on an installed tree, FetchContent, and a Meson wrap. Header-only mode.
+// A tiny consumer of ivsrt, built by tests/consumption/run.sh: header-only with find_package (and
+// pkg-config) on an installed tree, FetchContent and a Meson wrap; with separate compilation
+// against the installed ivsrt::compiled (find_package and pkg-config ivsrt-compiled).
 #include <ivsrt.hpp>
 
 #include <cstdio>

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Consumption tests: build and run a tiny consumer of ivsrt (tests/consumption/main.cpp) via
-#   1. find_package(ivsrt CONFIG) on a tree installed with CMake (also checks the pkg-config file),
+#   1. find_package(ivsrt CONFIG) on a tree installed with CMake, headers only (also checks the
+#      pkg-config file),
 #   2. FetchContent (GIT_REPOSITORY, which adds ivsrt with add_subdirectory),
 #   3. a Meson subproject from a wrap-git file.
 # 2 and 3 fetch the repository's HEAD commit: what is committed, not the work tree.
-#   4. with a build tree that has the tools (the second argument): its install, and the
-#      embeddable emulator (ivsrt::emulator) from it.
+#   4. with a build tree that has the tools (the second argument): its install, the library
+#      compiled once (ivsrt::compiled, pkg-config ivsrt-compiled) and the embeddable emulator
+#      (ivsrt::emulator) from it.
 # Usage: run.sh [work dir] [built tree with the tools]   Exits non-zero on the first failure.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,7 +20,8 @@ gen=(-G Ninja -DCMAKE_BUILD_TYPE=)
 
 echo "== consumption 1/3: find_package on an installed tree"
 cmake -S "$src" -B "$work/ivsrt-build" "${gen[@]}" -DIVSRT_BUILD_TESTS=OFF -DIVSRT_BUILD_EXAMPLES=OFF \
-    -DIVSRT_BUILD_BENCHMARKS=OFF -DIVSRT_BUILD_TOOLS=OFF -DCMAKE_INSTALL_PREFIX="$work/prefix" >/dev/null
+    -DIVSRT_BUILD_BENCHMARKS=OFF -DIVSRT_BUILD_TOOLS=OFF -DIVSRT_BUILD_COMPILED=OFF \
+    -DCMAKE_INSTALL_PREFIX="$work/prefix" >/dev/null
 cmake --build "$work/ivsrt-build" >/dev/null
 cmake --install "$work/ivsrt-build" >/dev/null
 test -f "$work/prefix/include/ivsrt.hpp"
@@ -67,6 +70,15 @@ cmake -S "$here/emulator" -B "$work/em" "${gen[@]}" -DCMAKE_PREFIX_PATH="$work/t
 cmake --build "$work/em" >/dev/null
 "$work/em/consumer"
 # The installed helper starts the installed emulator for a command.
+# Separate compilation from the installed ivsrt::compiled: find_package and pkg-config.
+cmake -S "$here/find_package" -B "$work/fp-compiled" "${gen[@]}" \
+    -DCMAKE_PREFIX_PATH="$work/tools-prefix" >/dev/null
+cmake --build "$work/fp-compiled" >/dev/null
+"$work/fp-compiled/consumer_compiled"
+pcdir=$(dirname "$(find "$work/tools-prefix" -name ivsrt-compiled.pc | head -n1)")
+c++ -o "$work/pc-consumer-compiled" "$here/main.cpp" \
+    $(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs ivsrt-compiled)
+"$work/pc-consumer-compiled"
 "$work/tools-prefix/bin/ivsrt-with-emulator" "$work/tools-prefix/bin/ivsrt-emulator" -- \
     sh -c 'test -n "$AWS_ENDPOINT_URL_IVS_REALTIME"'
 echo "consumption tests: 4 passed"
