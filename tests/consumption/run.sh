@@ -73,7 +73,7 @@ cmake --build "$work/em" >/dev/null
 # Separate compilation from the installed ivsrt::compiled: find_package and pkg-config.
 cmake -S "$here/find_package" -B "$work/fp-compiled" "${gen[@]}" \
     -DCMAKE_PREFIX_PATH="$work/tools-prefix" >/dev/null
-cmake --build "$work/fp-compiled" >/dev/null
+cmake --build "$work/fp-compiled" --target consumer_compiled >/dev/null
 "$work/fp-compiled/consumer_compiled"
 pcdir=$(dirname "$(find "$work/tools-prefix" -name ivsrt-compiled.pc | head -n1)")
 c++ -o "$work/pc-consumer-compiled" "$here/main.cpp" \
