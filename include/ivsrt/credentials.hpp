@@ -96,8 +96,8 @@ class credentials_provider {
 /// Options of the providers that fetch (each factory reads the members that concern it).
 struct provider_options {
     config_sources sources{};  ///< environment, home directory, profile, file names
-    /// The STS region for web identity; else AWS_REGION, AWS_DEFAULT_REGION, the profile's region,
-    /// and without any, the global endpoint.
+    /// The STS region for web identity and assume role; else AWS_REGION, AWS_DEFAULT_REGION, the
+    /// selected profile's region, and without any, the global endpoint.
     std::optional<std::string> region{};
     /// STS endpoint override, e.g. http://127.0.0.1:8080; default https://sts.{region}.{the
     /// partition's DNS suffix}, e.g. sts.cn-north-1.amazonaws.com.cn

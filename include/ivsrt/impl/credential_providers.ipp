@@ -1,8 +1,9 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
-// The credential providers: static, environment, web identity (STS), profile, container, IMDS,
-// the chain, and the default chain. The cache is in impl/credentials_cache.ipp.
+// The credential providers: static, environment, web identity (STS), profile (with assume role
+// through STS), container, IMDS, the chain, and the default chain. The cache is in
+// impl/credentials_cache.ipp.
 
 #include <ivsrt/credentials.hpp>
 #include <ivsrt/detail/credential_endpoints.hpp>
