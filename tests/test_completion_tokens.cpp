@@ -7,12 +7,14 @@
 // (a bare co_await), asio::as_tuple(asio::use_awaitable), asio::deferred, asio::use_future, a
 // plain callback, asio::bind_cancellation_slot and asio::bind_executor. Each with a success and an
 // error, against the in-process emulator; a cancellation against a loopback server that reads the
-// request and never answers. (ivsrt::with_diagnostics(token): test_with_diagnostics.)
+// request and never answers; asio::bind_allocator reaching the call. (ivsrt::with_diagnostics
+// (token): test_with_diagnostics.)
 
 #include "common/client_fixture.hpp"
 #include "common/client_on_emulator.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -39,6 +41,26 @@ namespace {
 
 using page_t = model::list_stages_result;
 using item_t = model::stage_summary;
+
+// An allocator that counts what is allocated through it, to show that a handler's associated
+// allocator reaches the call (asio::bind_allocator).
+template <class T>
+struct counting_allocator {
+    using value_type = T;
+    int* count;
+    explicit counting_allocator(int* c) noexcept : count(c) {}
+    template <class U>
+    counting_allocator(const counting_allocator<U>& other) noexcept : count(other.count) {}
+    T* allocate(std::size_t n) {
+        ++*count;
+        return std::allocator<T>().allocate(n);
+    }
+    void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
+    template <class U>
+    bool operator==(const counting_allocator<U>& other) const noexcept {
+        return count == other.count;
+    }
+};
 
 // A stage ARN of the emulator's account that no test creates.
 const model::get_stage_request missing{.arn =
@@ -210,6 +232,38 @@ BOOST_AUTO_TEST_CASE(bind_executor) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The handler's associated allocator is what the call allocates its state with: for an
+// operation, a page and an item alike (a page's handler did not pass it on before).
+BOOST_FIXTURE_TEST_CASE(bind_allocator, emulator_fixture) {
+    int operation_allocations = 0, page_allocations = 0, item_allocations = 0, calls = 0;
+    error_code operation_ec = errc::timeout, page_ec = errc::timeout, item_ec = errc::timeout;
+    ivs.async_get_stage(found,
+                        asio::bind_allocator(counting_allocator<void>(&operation_allocations),
+                                             [&](error_code ec, model::get_stage_result) {
+                                                 ++calls;
+                                                 operation_ec = ec;
+                                             }));
+    auto pages = ivs.list_stages_pages(first_page);
+    pages.async_next(asio::bind_allocator(counting_allocator<void>(&page_allocations),
+                                          [&](error_code ec, std::optional<page_t>) {
+                                              ++calls;
+                                              page_ec = ec;
+                                          }));
+    auto items = ivs.list_stages_items(first_page);
+    items.async_next(asio::bind_allocator(counting_allocator<void>(&item_allocations),
+                                          [&](error_code ec, std::optional<item_t>) {
+                                              ++calls;
+                                              item_ec = ec;
+                                          }));
+    run_until([&] { return calls == 3; });
+    BOOST_TEST(!operation_ec, operation_ec.message());
+    BOOST_TEST(!page_ec, page_ec.message());
+    BOOST_TEST(!item_ec, item_ec.message());
+    BOOST_TEST(operation_allocations > 0);
+    BOOST_TEST(page_allocations > 0);
+    BOOST_TEST(item_allocations > 0);
+}
 
 // ---------------------------------------------------------------------------------------------
 BOOST_FIXTURE_TEST_SUITE(paginator, emulator_fixture)

@@ -34,8 +34,37 @@
 
 namespace ivsrt {
 
+namespace detail {
+
+/// The async_next overloads of page_stream and item_stream. `Stream` names its completion
+/// `signature` and an `initiate` made from a `Stream*`.
+template <class Stream>
+class next_operations {
+  public:
+    /// The next element, or an empty optional once the stream has ended.
+    template <class CompletionToken = default_token_t>
+    auto async_next(CompletionToken&& token = {}) {
+        return start(token, nullptr);
+    }
+    /// The same, with the diagnostics of a failure written to `diag`.
+    template <class CompletionToken = default_token_t>
+    auto async_next(diagnostics& diag, CompletionToken&& token = {}) {
+        return start(token, &diag);
+    }
+
+  private:
+    template <class CompletionToken>
+    auto start(CompletionToken& token, diagnostics* diag) {
+        return boost::asio::async_initiate<CompletionToken, typename Stream::signature>(
+            typename Stream::initiate{static_cast<Stream*>(this)}, token, diag);
+    }
+};
+
+}  // namespace detail
+
+/// The pages of a paginated operation: async_next gives the next page.
 template <model::paginated_request Request>
-class page_stream {
+class page_stream : public detail::next_operations<page_stream<Request>> {
   public:
     using request_type = Request;
     using page_type = typename model::operation_traits<Request>::result_type;
@@ -43,18 +72,6 @@ class page_stream {
 
     page_stream(std::shared_ptr<detail::client_impl> impl, Request first)
         : impl_(std::move(impl)), request_(std::move(first)) {}
-
-    /// The next page, or an empty optional once the stream has ended.
-    template <class CompletionToken = default_token_t>
-    auto async_next(CompletionToken&& token = {}) {
-        return boost::asio::async_initiate<CompletionToken, signature>(initiate{this}, token,
-                                                                       nullptr);
-    }
-    template <class CompletionToken = default_token_t>
-    auto async_next(diagnostics& diag, CompletionToken&& token = {}) {
-        return boost::asio::async_initiate<CompletionToken, signature>(initiate{this}, token,
-                                                                       &diag);
-    }
 
     /// True once the last page was delivered or an error ended the stream.
     bool done() const noexcept { return done_; }
@@ -66,12 +83,14 @@ class page_stream {
     const Request& next_request() const noexcept { return request_; }
 
   private:
+    friend detail::next_operations<page_stream>;
     using traits = model::paginator_traits<Request>;
 
     template <class Handler>
     struct page_handler {
-        page_stream* self;
+        using inner_handler_type = Handler;
         Handler handler;
+        page_stream* self;
         diagnostics* diag;
 
         void operator()(boost::system::error_code ec, page_type page) && {
@@ -85,19 +104,13 @@ class page_stream {
             }
             std::move(handler)(ec, std::move(out));
         }
-
-        using executor_type = boost::asio::associated_executor_t<Handler>;
-        executor_type get_executor() const noexcept {
-            return boost::asio::get_associated_executor(handler);
-        }
-        using cancellation_slot_type = boost::asio::associated_cancellation_slot_t<Handler>;
-        cancellation_slot_type get_cancellation_slot() const noexcept {
-            return boost::asio::get_associated_cancellation_slot(handler);
-        }
     };
 
+    // Exposes the client's executor, as Asio's initiations do.
     struct initiate {
         page_stream* self;
+        using executor_type = boost::asio::any_io_executor;
+        executor_type get_executor() const { return self->get_executor(); }
 
         template <class Handler>
         void operator()(Handler&& handler, diagnostics* diag) const {
@@ -110,7 +123,7 @@ class page_stream {
             }
             detail::async_call(
                 self->impl_, self->request_, diag,
-                page_handler<std::decay_t<Handler>>{self, std::forward<Handler>(handler), diag});
+                page_handler<std::decay_t<Handler>>{std::forward<Handler>(handler), self, diag});
         }
     };
 
@@ -139,8 +152,10 @@ class page_stream {
     bool done_ = false;
 };
 
+/// The items of a paginated operation, across its pages: async_next gives the next item,
+/// fetching a page when the current one is used up (skipping empty pages).
 template <model::paginated_request Request>
-class item_stream {
+class item_stream : public detail::next_operations<item_stream<Request>> {
   public:
     using request_type = Request;
     using item_type = typename model::paginator_traits<Request>::item_type;
@@ -149,22 +164,13 @@ class item_stream {
     item_stream(std::shared_ptr<detail::client_impl> impl, Request first)
         : pages_(std::move(impl), std::move(first)) {}
 
-    /// The next item, or an empty optional once the stream has ended. Fetches a page when the
-    /// current one is used up (skipping empty pages).
-    template <class CompletionToken = default_token_t>
-    auto async_next(CompletionToken&& token = {}) {
-        return boost::asio::async_initiate<CompletionToken, signature>(initiate{this}, token,
-                                                                       nullptr);
-    }
-    template <class CompletionToken = default_token_t>
-    auto async_next(diagnostics& diag, CompletionToken&& token = {}) {
-        return boost::asio::async_initiate<CompletionToken, signature>(initiate{this}, token,
-                                                                       &diag);
-    }
-
     bool done() const noexcept { return pos_ == items_.size() && pages_.done(); }
 
+    /// The client's executor.
+    boost::asio::any_io_executor get_executor() const { return pages_.get_executor(); }
+
   private:
+    friend detail::next_operations<item_stream>;
     using traits = model::paginator_traits<Request>;
     using page_type = typename page_stream<Request>::page_type;
 
@@ -209,6 +215,8 @@ class item_stream {
 
     struct initiate {
         item_stream* self;
+        using executor_type = boost::asio::any_io_executor;
+        executor_type get_executor() const { return self->get_executor(); }
 
         template <class Handler>
         void operator()(Handler&& handler, diagnostics* diag) const {

@@ -1,9 +1,9 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
+#include <ivsrt/detail/handler_wrapper.hpp>
 #include <ivsrt/diagnostics.hpp>
 
-#include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -40,6 +40,7 @@ namespace detail {
 /// executor, allocator and cancellation slot are those of the wrapped handler.
 template <class Handler>
 struct with_diagnostics_handler {
+    using inner_handler_type = Handler;
     Handler handler;
     const diagnostics* diag;             ///< where the operation wrote its diagnostics
     std::shared_ptr<diagnostics> owned;  ///< set when the caller passed no diagnostics
@@ -86,16 +87,6 @@ struct with_diagnostics_initiation {
 
 // Asio customizations, left out of the reference.
 /// @cond
-template <template <class, class> class Associator, class Handler, class DefaultCandidate>
-struct boost::asio::associator<Associator, ivsrt::detail::with_diagnostics_handler<Handler>,
-                               DefaultCandidate> : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type get(
-        const ivsrt::detail::with_diagnostics_handler<Handler>& h,
-        const DefaultCandidate& c = DefaultCandidate()) noexcept {
-        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-    }
-};
-
 template <class CompletionToken, class Signature>
 struct boost::asio::async_result<ivsrt::with_diagnostics_t<CompletionToken>, Signature>
     : boost::asio::async_result<

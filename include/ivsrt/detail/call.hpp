@@ -5,6 +5,7 @@
 // the one type-erased core (impl/client.ipp), and parse the response body into the result.
 
 #include <ivsrt/detail/config.hpp>
+#include <ivsrt/detail/handler_wrapper.hpp>
 #include <ivsrt/detail/uuid.hpp>
 #include <ivsrt/diagnostics.hpp>
 #include <ivsrt/error.hpp>
@@ -15,7 +16,6 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
 
 #include <cstddef>
@@ -124,6 +124,7 @@ IVSRT_DECL boost::asio::any_io_executor client_executor(const client_impl& impl)
 // Parses the body into the operation's result, then completes the user's handler.
 template <class Result, class Handler>
 struct parse_result_handler {
+    using inner_handler_type = Handler;
     Handler handler;
     diagnostics* diag;
 
@@ -143,6 +144,10 @@ struct parse_result_handler {
 template <model::operation_request Request>
 struct initiate_call {
     std::shared_ptr<client_impl> impl;
+
+    // The client's executor, as Asio's initiations expose theirs.
+    using executor_type = boost::asio::any_io_executor;
+    executor_type get_executor() const { return client_executor(*impl); }
 
     template <class Handler>
     void operator()(Handler&& handler, diagnostics* diag, prepared_request request) const {
@@ -165,14 +170,3 @@ auto async_call(const std::shared_ptr<client_impl>& impl, const Request& request
 }
 
 }  // namespace ivsrt::detail
-
-template <template <class, class> class Associator, class Result, class Handler,
-          class DefaultCandidate>
-struct boost::asio::associator<Associator, ivsrt::detail::parse_result_handler<Result, Handler>,
-                               DefaultCandidate> : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type get(
-        const ivsrt::detail::parse_result_handler<Result, Handler>& h,
-        const DefaultCandidate& c = DefaultCandidate()) noexcept {
-        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-    }
-};
