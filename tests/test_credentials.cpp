@@ -1500,6 +1500,21 @@ BOOST_FIXTURE_TEST_CASE(mfa_codes_come_from_the_callback, assume_fixture) {
     BOOST_TEST(form_value(sts.requests()[0].body(), "TokenCode") == "123456");
     o.mfa_code = [](const std::string&) { return std::string(); };
     expect_failure(fetch(o), "/config:4): no MFA code was given");
+
+    // The code is asked for only once the source credentials are in hand: a source that fails
+    // asks nothing (a person would type a code for nothing).
+    asked.clear();
+    o = with_config(
+        "[profile mfa]\nrole_arn = arn:aws:iam::444455556666:role/Mfa\n"
+        "credential_source = Environment\nmfa_serial = arn:aws:iam::444455556666:mfa/alice\n",
+        "mfa");
+    o.mfa_code = [&](const std::string& serial) {
+        asked.push_back(serial);
+        return std::string("123456");
+    };
+    expect_failure(fetch(o), "AWS_ACCESS_KEY_ID is not set");
+    BOOST_TEST(asked.empty());
+    BOOST_TEST(sts.requests().size() == 1u);
 }
 
 BOOST_FIXTURE_TEST_CASE(cycles_and_configuration_errors, assume_fixture) {

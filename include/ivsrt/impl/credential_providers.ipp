@@ -205,6 +205,21 @@ inline std::string generated_session_name() {
                                          .count());
 }
 
+// A form-encoded STS request (the Query protocol) of `body` to `url`.
+inline http_fetch_request sts_request(std::string url, std::string body,
+                                      const provider_options& options) {
+    http_fetch_request request;
+    request.method = boost::beast::http::verb::post;
+    request.url = std::move(url);
+    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
+    request.body = std::move(body);
+    request.headers.emplace_back("Accept", "application/xml");
+    request.timeout = options.sts_timeout;
+    request.ca_bundle = options.ca_bundle.value_or("");
+    request.resolver = options.resolver;
+    return request;
+}
+
 inline asio::awaitable<fetch_outcome> assume_role_with_web_identity(
     const web_identity_source& source, const provider_options& options) {
     const std::string name = "web_identity";
@@ -231,18 +246,13 @@ inline asio::awaitable<fetch_outcome> assume_role_with_web_identity(
     const std::string session_name =
         source.session_name ? *source.session_name : generated_session_name();
 
-    http_fetch_request request;
-    request.method = boost::beast::http::verb::post;
-    request.url = endpoint;
-    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    request.body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" +
-                   percent_encode(source.role_arn, unreserved_chars) +
-                   "&RoleSessionName=" + percent_encode(session_name, unreserved_chars) +
-                   "&WebIdentityToken=" + percent_encode(token, unreserved_chars);
-    request.headers.emplace_back("Accept", "application/xml");
-    request.timeout = options.sts_timeout;
-    request.ca_bundle = options.ca_bundle.value_or("");
-    request.resolver = options.resolver;
+    const http_fetch_request request =
+        sts_request(endpoint,
+                    "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" +
+                        percent_encode(source.role_arn, unreserved_chars) +
+                        "&RoleSessionName=" + percent_encode(session_name, unreserved_chars) +
+                        "&WebIdentityToken=" + percent_encode(token, unreserved_chars),
+                    options);
     const auto response = co_await http_fetch(request, options.http_attempts);
     co_return sts_credentials(response, name + ": AssumeRoleWithWebIdentity at " + endpoint,
                               "AssumeRoleWithWebIdentityResult", token, name);
@@ -269,19 +279,13 @@ inline asio::awaitable<fetch_outcome> assume_role(credentials source, role_reque
     if (!url) co_return fetch_outcome::failure(name + ": the STS endpoint is not a URL");
 
     auto encode = [](std::string_view v) { return percent_encode(v, unreserved_chars); };
-    http_fetch_request request;
-    request.method = boost::beast::http::verb::post;
-    request.url = chosen.url;
-    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    request.body = "Action=AssumeRole&Version=2011-06-15&RoleArn=" + encode(r.role_arn) +
-                   "&RoleSessionName=" + encode(r.session_name);
-    if (r.duration_seconds) request.body += "&DurationSeconds=" + *r.duration_seconds;
-    if (r.external_id) request.body += "&ExternalId=" + encode(*r.external_id);
-    if (r.mfa_serial) {
-        request.body +=
-            "&SerialNumber=" + encode(*r.mfa_serial) + "&TokenCode=" + encode(r.mfa_code);
-    }
-    request.headers.emplace_back("Accept", "application/xml");
+    std::string body = "Action=AssumeRole&Version=2011-06-15&RoleArn=" + encode(r.role_arn) +
+                       "&RoleSessionName=" + encode(r.session_name);
+    if (r.duration_seconds) body += "&DurationSeconds=" + *r.duration_seconds;
+    if (r.external_id) body += "&ExternalId=" + encode(*r.external_id);
+    if (r.mfa_serial)
+        body += "&SerialNumber=" + encode(*r.mfa_serial) + "&TokenCode=" + encode(r.mfa_code);
+    http_fetch_request request = sts_request(chosen.url, std::move(body), options);
 
     // Signed for STS in the endpoint's region (the global endpoint signs for us-east-1); the
     // Host and Content-Type headers are the ones http_fetch sends.
@@ -300,9 +304,6 @@ inline asio::awaitable<fetch_outcome> assume_role(credentials source, role_reque
     for (const auto& h : signature.headers()) {
         request.headers.emplace_back(std::string(h.name), std::string(h.value));
     }
-    request.timeout = options.sts_timeout;
-    request.ca_bundle = options.ca_bundle.value_or("");
-    request.resolver = options.resolver;
     const auto response = co_await http_fetch(request, options.http_attempts);
     co_return sts_credentials(response, name + ": AssumeRole at " + chosen.url, "AssumeRoleResult",
                               r.mfa_code, "assume_role");
@@ -434,6 +435,12 @@ class profile_provider final : public fetching_provider {
                 source.not_configured = false;  // the role is configured: its source must be
                 co_return source;
             }
+            if (const auto* serial = get("mfa_serial")) {
+                request.mfa_code = options_.mfa_code(serial->value);
+                if (request.mfa_code.empty()) {
+                    co_return fetch_outcome::failure(at(serial) + ": no MFA code was given");
+                }
+            }
             co_return co_await assume_role(std::move(source.creds), std::move(request), options_,
                                            label + ": role_arn " + role_arn->value);
         }
@@ -512,9 +519,7 @@ class profile_provider final : public fetching_provider {
                        ": mfa_serial is set, and no MFA code can be asked for "
                        "(set ivsrt::provider_options::mfa_code)";
             }
-            out.mfa_serial = serial->value;
-            out.mfa_code = options_.mfa_code(serial->value);
-            if (out.mfa_code.empty()) return at(serial) + ": no MFA code was given";
+            out.mfa_serial = serial->value;  // the code is asked for once the source is ready
         }
         return std::nullopt;
     }
