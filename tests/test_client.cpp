@@ -16,11 +16,13 @@
 #include <ivsrt/client.hpp>
 #include <ivsrt/detail/client_errors.hpp>
 #include <ivsrt/detail/query.hpp>
+#include <ivsrt/detail/wire_request.hpp>
 #include <ivsrt/sigv4.hpp>
 #include <ivsrt/version.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -33,6 +35,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string>
@@ -194,6 +197,73 @@ BOOST_FIXTURE_TEST_CASE(invalid_request_is_not_sent, client_fixture) {
         BOOST_TEST(diag.http_status() == 0u);
     });
     BOOST_TEST(service.requests.empty());
+    BOOST_TEST(server.accepted() == 0u);
+}
+
+// A call's wire request: the signer sees the path, query, headers and body of the very message
+// that is sent.
+BOOST_AUTO_TEST_CASE(wire_request_signs_what_it_sends) {
+    ivsrt::endpoint endpoint;
+    endpoint.authority = "example.com:8443";
+    endpoint.base_path = "/base";
+    const model::untag_resource_request untag{.resource_arn = std::string(stage_arn),
+                                              .tag_keys = {"team", "x/y"}};
+    ivsrt::detail::wire_request del(endpoint, "ua", ivsrt::detail::prepare_request(untag));
+    std::array<ivsrt::sigv4::header, 2> headers;
+    ivsrt::sigv4::request_view view = del.signing_view(headers);
+    const std::string path =
+        "/base/tags/arn%3Aaws%3Aivs%3Aus-west-2%3A123456789012%3Astage%2FabcdABCDefgh";
+    BOOST_TEST(view.method == "DELETE");
+    BOOST_TEST(del.message().method_string() == "DELETE");
+    BOOST_TEST(view.path == path);
+    BOOST_TEST(del.message().target() == path + "?tagKeys=team&tagKeys=x%2Fy");
+    BOOST_TEST_REQUIRE(view.query.size() == 2u);
+    BOOST_TEST(view.query[0].key == "tagKeys");
+    BOOST_TEST(view.query[0].value == "team");
+    BOOST_TEST(view.query[1].value == "x/y");
+    BOOST_TEST_REQUIRE(view.headers.size() == 1u);  // no body, no content type
+    BOOST_TEST(view.headers[0].name == "host");
+    BOOST_TEST(view.headers[0].value == del.message()["host"]);
+    BOOST_TEST(del.message()["host"] == "example.com:8443");
+    BOOST_TEST(view.body.empty());
+
+    const model::create_stage_request create{.name = std::string("s")};
+    ivsrt::detail::wire_request post(endpoint, "ua", ivsrt::detail::prepare_request(create));
+    view = post.signing_view(headers);
+    BOOST_TEST(view.path == "/base/CreateStage");
+    BOOST_TEST(post.message().target() == "/base/CreateStage");
+    BOOST_TEST(view.query.empty());
+    BOOST_TEST_REQUIRE(view.headers.size() == 2u);
+    BOOST_TEST(view.headers[1].name == "content-type");
+    BOOST_TEST(view.headers[1].value == post.message()["content-type"]);
+    BOOST_TEST(post.message()["content-type"] == "application/json");
+    BOOST_TEST(view.body.data() == post.message().body().data());
+    BOOST_TEST(json(std::string(view.body)) == json(R"({"name":"s"})"));
+    BOOST_TEST(post.message()["content-length"] == std::to_string(view.body.size()));
+}
+
+// A request that fails validation completes at its initiation: posted to the handler's executor,
+// with nothing spawned on the client's (which never runs here).
+BOOST_FIXTURE_TEST_CASE(invalid_request_completes_at_initiation, client_fixture) {
+    ivsrt::client ivs(ioc.get_executor(), config());
+    asio::io_context caller{1};
+    ivsrt::diagnostics diag;
+    const model::create_participant_token_request bad{.stage_arn = std::string(stage_arn),
+                                                      .duration = 0};
+    std::optional<boost::system::error_code> completed;
+    ivs.async_create_participant_token(
+        bad, diag,
+        asio::bind_executor(
+            caller, [&](boost::system::error_code ec,
+                        const model::create_participant_token_result&) { completed = ec; }));
+    BOOST_TEST(!completed);  // never inside the initiating function
+    BOOST_TEST(caller.poll() == 1u);
+    BOOST_TEST_REQUIRE(completed.has_value());
+    BOOST_TEST(*completed == errc::invalid_request);
+    BOOST_TEST(diag.message() ==
+               "CreateParticipantToken: create_participant_token.duration: 0 is below the "
+               "minimum 1");
+    BOOST_TEST(events.empty());
     BOOST_TEST(server.accepted() == 0u);
 }
 

@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <ivsrt/detail/cubic.hpp>
+#include <ivsrt/model/errors.hpp>
 #include <ivsrt/retry.hpp>
 
 #include <boost/json.hpp>
@@ -23,6 +24,7 @@
 
 using namespace std::chrono_literals;
 using ivsrt::attempt_outcome;
+using ivsrt::errc;
 using ivsrt::error_kind;
 using ivsrt::stop_reason;
 using sys_time = std::chrono::system_clock::time_point;
@@ -84,43 +86,116 @@ BOOST_AUTO_TEST_CASE(standard_throttling_codes_and_429_are_throttling) {
           "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
           "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
           "EC2ThrottledException"}) {
-        BOOST_TEST((ivsrt::classify(status(400, code)) == error_kind::throttling), code);
+        BOOST_TEST((ivsrt::classify(status(400, code)).kind == error_kind::throttling), code);
     }
-    BOOST_TEST((ivsrt::classify(status(429)) == error_kind::throttling));
+    BOOST_TEST((ivsrt::classify(status(429)).kind == error_kind::throttling));
     // The code wins over the status: S3-style 503 SlowDown is throttling.
-    BOOST_TEST((ivsrt::classify(status(503, "SlowDown")) == error_kind::throttling));
+    BOOST_TEST((ivsrt::classify(status(503, "SlowDown")).kind == error_kind::throttling));
 }
 
 BOOST_AUTO_TEST_CASE(server_errors_transient_codes_and_transport_failures_are_transient) {
     for (unsigned s : {500u, 502u, 503u, 504u})
-        BOOST_TEST((ivsrt::classify(status(s)) == error_kind::transient), s);
-    BOOST_TEST((ivsrt::classify(internal) == error_kind::transient));
+        BOOST_TEST((ivsrt::classify(status(s)).kind == error_kind::transient), s);
+    BOOST_TEST((ivsrt::classify(internal).kind == error_kind::transient));
     for (std::string_view code : {"RequestTimeout", "RequestTimeoutException", "InternalError"})
-        BOOST_TEST((ivsrt::classify(status(400, code)) == error_kind::transient), code);
+        BOOST_TEST((ivsrt::classify(status(400, code)).kind == error_kind::transient), code);
     attempt_outcome lost;
-    lost.transport_failure = true;
-    BOOST_TEST((ivsrt::classify(lost) == error_kind::transient));
+    lost.transport_error = errc::connection;
+    BOOST_TEST((ivsrt::classify(lost).kind == error_kind::transient));
 }
 
 BOOST_AUTO_TEST_CASE(signature_time_errors_are_clock_skew) {
     for (std::string_view code :
          {"RequestTimeTooSkewed", "RequestExpired", "InvalidSignatureException",
           "SignatureDoesNotMatch", "AuthFailure", "RequestInTheFuture"})
-        BOOST_TEST((ivsrt::classify(status(403, code)) == error_kind::clock_skew), code);
+        BOOST_TEST((ivsrt::classify(status(403, code)).kind == error_kind::clock_skew), code);
 }
 
 BOOST_AUTO_TEST_CASE(client_errors_and_resource_quota_are_not_retryable) {
-    BOOST_TEST((ivsrt::classify(status(402, "ServiceQuotaExceededException")) ==
+    BOOST_TEST((ivsrt::classify(status(402, "ServiceQuotaExceededException")).kind ==
                 error_kind::non_retryable));
-    BOOST_TEST((ivsrt::classify(status(400, "ValidationException")) == error_kind::non_retryable));
     BOOST_TEST(
-        (ivsrt::classify(status(403, "AccessDeniedException")) == error_kind::non_retryable));
+        (ivsrt::classify(status(400, "ValidationException")).kind == error_kind::non_retryable));
     BOOST_TEST(
-        (ivsrt::classify(status(404, "ResourceNotFoundException")) == error_kind::non_retryable));
-    BOOST_TEST((ivsrt::classify(status(409, "ConflictException")) == error_kind::non_retryable));
-    BOOST_TEST((ivsrt::classify(status(501)) == error_kind::non_retryable));
-    BOOST_TEST((ivsrt::classify(status(200)) == error_kind::success));
-    BOOST_TEST((ivsrt::classify(status(204)) == error_kind::success));
+        (ivsrt::classify(status(403, "AccessDeniedException")).kind == error_kind::non_retryable));
+    BOOST_TEST((ivsrt::classify(status(404, "ResourceNotFoundException")).kind ==
+                error_kind::non_retryable));
+    BOOST_TEST(
+        (ivsrt::classify(status(409, "ConflictException")).kind == error_kind::non_retryable));
+    BOOST_TEST((ivsrt::classify(status(501)).kind == error_kind::non_retryable));
+    BOOST_TEST((ivsrt::classify(status(200)).kind == error_kind::success));
+    BOOST_TEST((ivsrt::classify(status(204)).kind == error_kind::success));
+}
+
+// The errc of every error the model declares, named after it: "ConflictException" is
+// errc::conflict. Checked against the generated list, so a new modeled error fails here until errc
+// names it.
+BOOST_AUTO_TEST_CASE(modeled_errors_have_their_own_codes) {
+    std::set<errc> seen;
+    for (const ivsrt::model::modeled_error& e : ivsrt::model::modeled_errors) {
+        const ivsrt::attempt_class c = ivsrt::classify(status(e.http_status, e.code));
+        std::string expected;
+        std::string_view name = e.code;
+        if (name.ends_with("Exception")) name.remove_suffix(9);
+        for (char ch : name) {
+            if (ch >= 'A' && ch <= 'Z') {
+                if (!expected.empty()) expected += '_';
+                ch = static_cast<char>(ch - 'A' + 'a');
+            }
+            expected += ch;
+        }
+        BOOST_TEST(ivsrt::to_string(c.error) == expected, e.code);
+        BOOST_TEST((c.kind == (e.server_fault ? error_kind::transient : error_kind::non_retryable)),
+                   e.code);
+        seen.insert(c.error);
+    }
+    BOOST_TEST(seen.size() == ivsrt::model::modeled_errors.size());
+}
+
+BOOST_AUTO_TEST_CASE(other_service_errors) {
+    BOOST_TEST((ivsrt::classify(status(200)).error == errc{}));
+    BOOST_TEST((ivsrt::classify(status(429)).error == errc::throttling));
+    BOOST_TEST((ivsrt::classify(status(400, "ThrottlingException")).error == errc::throttling));
+    BOOST_TEST((ivsrt::classify(status(503, "SlowDown")).error == errc::throttling));
+    for (std::string_view code : {"ExpiredTokenException", "InvalidSignatureException",
+                                  "UnrecognizedClientException", "MissingAuthenticationToken"})
+        BOOST_TEST((ivsrt::classify(status(403, code)).error == errc::authentication), code);
+    BOOST_TEST((ivsrt::classify(status(400, "SomethingNewException")).error ==
+                errc::unknown_service_error));
+    BOOST_TEST((ivsrt::classify(status(502)).error == errc::unknown_service_error));
+    // A 2xx that carries an error code is that error, not a result.
+    const ivsrt::attempt_class odd = ivsrt::classify(status(200, "ConflictException"));
+    BOOST_TEST((odd.error == errc::conflict));
+    BOOST_TEST((odd.kind == error_kind::non_retryable));
+}
+
+// What makes a transport failure worth resending.
+BOOST_AUTO_TEST_CASE(transport_failures) {
+    const auto lost = [](errc e) {
+        attempt_outcome o;
+        o.transport_error = e;
+        return o;
+    };
+    for (errc e : {errc::connection, errc::timeout, errc::tls}) {
+        const ivsrt::attempt_class c = ivsrt::classify(lost(e));
+        BOOST_TEST((c.kind == error_kind::transient));
+        BOOST_TEST((c.error == e));
+    }
+    BOOST_TEST((ivsrt::classify(lost(errc::cancelled)).kind == error_kind::non_retryable));
+    attempt_outcome refused = lost(errc::tls);
+    refused.certificate_refused = true;
+    BOOST_TEST((ivsrt::classify(refused).kind == error_kind::non_retryable));
+    // The service may have acted on a request whose response had started: only an idempotent
+    // operation is sent again.
+    attempt_outcome started = lost(errc::connection);
+    started.response_started = true;
+    BOOST_TEST((ivsrt::classify(started).kind == error_kind::transient));
+    started.idempotent = false;
+    BOOST_TEST((ivsrt::classify(started).kind == error_kind::non_retryable));
+    BOOST_TEST((ivsrt::classify(started).error == errc::connection));
+    attempt_outcome before_response = lost(errc::timeout);
+    before_response.idempotent = false;
+    BOOST_TEST((ivsrt::classify(before_response).kind == error_kind::transient));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

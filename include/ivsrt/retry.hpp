@@ -15,6 +15,7 @@
 /// the SDKs' CUBIC client-side rate limiter on top.
 
 #include <ivsrt/detail/config.hpp>
+#include <ivsrt/error.hpp>
 
 #include <array>
 #include <atomic>
@@ -50,24 +51,47 @@ struct retry_config {
 /// What the request loop observed for one attempt. The string views only need to live for the
 /// duration of the call that receives the outcome.
 struct attempt_outcome {
-    /// No HTTP response: resolve, connect, read or write failed, or the attempt timed out.
-    bool transport_failure = false;
+    /// No HTTP response: what failed (errc::connection, timeout, tls or cancelled). errc{} when
+    /// a response arrived.
+    errc transport_error{};
+    /// With a transport error: part of the response had arrived, so the service may have acted
+    /// on the request.
+    bool response_started = false;
+    /// With errc::tls: the server's certificate was refused (rather than the handshake failing).
+    bool certificate_refused = false;
+    /// The operation is safe to send twice (a read, or a request with an idempotency token).
+    bool idempotent = true;
     unsigned http_status = 0;
     std::string_view error_code;       ///< AWS error code (normalized), empty on success
     std::string_view retry_after;      ///< "retry-after": delay-seconds or HTTP-date
     std::string_view amz_retry_after;  ///< "x-amz-retry-after": milliseconds
     std::string_view date;             ///< "date": the server's clock, an HTTP-date
+
+    bool transport_failure() const noexcept { return transport_error != errc{}; }
 };
 
 enum class error_kind {
-    success,        ///< 2xx
+    success,        ///< 2xx without an error code
     throttling,     ///< the standard throttling codes and HTTP 429
     transient,      ///< 500/502/503/504, transient codes, no response at all
     clock_skew,     ///< the signature was rejected as expired or from the future
     non_retryable,  ///< everything else, including ServiceQuotaExceededException (402)
 };
 
-IVSRT_DECL error_kind classify(const attempt_outcome& outcome) noexcept;
+/// What an attempt means for its call: the kind that decides about retrying, and the error the
+/// call reports when it ends with this attempt.
+struct attempt_class {
+    error_kind kind = error_kind::success;
+    /// errc{} on success; the transport's error; else the service error: a modeled one by its
+    /// code (model/errors.hpp), authentication, throttling, or unknown_service_error.
+    errc error{};
+};
+
+/// The one classification of an attempt. The error code decides before the HTTP status (503
+/// SlowDown is throttling); a 2xx with an error code is an error. A transport failure is
+/// transient unless resending cannot help or is unsafe: cancelled, a refused certificate, or a
+/// response that had started for an operation that is not idempotent.
+IVSRT_DECL attempt_class classify(const attempt_outcome& outcome) noexcept;
 
 enum class stop_reason {
     succeeded,
@@ -82,6 +106,7 @@ struct retry_decision {
     bool retry = false;
     std::chrono::nanoseconds delay{};             ///< wait before the next attempt (when retry)
     stop_reason reason = stop_reason::succeeded;  ///< why the call ends (when !retry)
+    attempt_class attempt{};                      ///< the attempt's classification
 };
 
 /// The client-wide budget of retries (thread-safe).

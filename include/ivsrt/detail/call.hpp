@@ -115,7 +115,8 @@ using call_signature = void(boost::system::error_code, std::string);
 using call_handler = boost::asio::any_completion_handler<call_signature>;
 
 // Runs a call: pacing, retries, credentials, signing, the exchange through the pool, error
-// mapping. `diag` may be null. Completes on the handler's associated executor.
+// mapping. `diag` may be null. Completes on the handler's associated executor. A request that
+// failed validation completes at once (queued on that executor) with errc::invalid_request.
 IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
                            diagnostics* diag, call_handler handler);
 

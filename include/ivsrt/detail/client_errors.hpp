@@ -27,9 +27,6 @@ IVSRT_DECL std::string_view normalize_error_code(std::string_view raw) noexcept;
 IVSRT_DECL void parse_service_error(const connection_pool::response_type& response,
                                     service_error& out);
 
-// The errc of a service error. The code decides; the status only for 429 without a known code.
-IVSRT_DECL errc service_errc(std::string_view code, unsigned http_status) noexcept;
-
 // A non-2xx response without an AWS error code or request id (a proxy's or a load balancer's):
 // "HTTP 502 from host, not an AWS response (text/html): <html>..." with the body's first 200
 // bytes, control characters escaped.

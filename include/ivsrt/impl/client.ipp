@@ -10,6 +10,7 @@
 #include <ivsrt/detail/pacing_wait.hpp>
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/detail/uri.hpp>
+#include <ivsrt/detail/wire_request.hpp>
 #include <ivsrt/sigv4.hpp>
 #include <ivsrt/version.hpp>
 
@@ -17,6 +18,8 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/execution/blocking.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -242,40 +245,6 @@ IVSRT_DECL void parse_service_error(const connection_pool::response_type& respon
     }
 }
 
-IVSRT_DECL errc service_errc(std::string_view code, unsigned http_status) noexcept {
-    static constexpr std::pair<std::string_view, errc> modeled[] = {
-        {"AccessDeniedException", errc::access_denied},
-        {"ConflictException", errc::conflict},
-        {"InternalServerException", errc::internal_server},
-        {"PendingVerification", errc::pending_verification},
-        {"ResourceNotFoundException", errc::resource_not_found},
-        {"ServiceQuotaExceededException", errc::service_quota_exceeded},
-        {"ValidationException", errc::validation},
-    };
-    for (const auto& [name, e] : modeled) {
-        if (code == name) return e;
-    }
-    // Rejected credentials or signatures, from any AWS service front end.
-    static constexpr std::string_view authentication[] = {
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "InvalidSignatureException",
-        "SignatureDoesNotMatch",
-        "IncompleteSignature",
-        "InvalidClientTokenId",
-        "UnrecognizedClientException",
-        "MissingAuthenticationToken",
-    };
-    for (std::string_view name : authentication) {
-        if (code == name) return errc::authentication;
-    }
-    attempt_outcome outcome;
-    outcome.http_status = http_status;
-    outcome.error_code = code;
-    if (classify(outcome) == error_kind::throttling) return errc::throttling;
-    return errc::unknown_service_error;
-}
-
 IVSRT_DECL std::string describe_foreign_response(const connection_pool::response_type& response,
                                                  std::string_view host) {
     std::string out = "HTTP " + std::to_string(response.result_int()) + " from " +
@@ -318,20 +287,6 @@ struct call_outcome {
     std::string body;
 };
 
-inline http::verb to_verb(model::http_method m) {
-    switch (m) {
-        case model::http_method::get:
-            return http::verb::get;
-        case model::http_method::put:
-            return http::verb::put;
-        case model::http_method::delete_:
-            return http::verb::delete_;
-        case model::http_method::post:
-            break;
-    }
-    return http::verb::post;
-}
-
 inline bool is_success(unsigned http_status) {
     return http_status >= 200 && http_status < 300;
 }
@@ -340,125 +295,182 @@ inline std::string duration_text(std::chrono::milliseconds d) {
     return std::to_string(d.count()) + " ms";
 }
 
-// One call: the state shared by its steps, and the steps.
+inline error_code to_error_code(errc e) {
+    return e == errc{} ? error_code{} : make_error_code(e);
+}
+
+// What one attempt produced. `outcome` views into `response` and `error`: not copyable.
+struct attempt {
+    attempt() = default;
+    attempt(const attempt&) = delete;
+    attempt& operator=(const attempt&) = delete;
+
+    connection_pool::response_type response;
+    exchange_info info;
+    attempt_outcome outcome;
+    service_error error;
+    steady::time_point started;
+    unsigned number = 0;  // 1-based
+};
+
+// One call, as its steps: pace; then for each attempt sign, send, classify and, while the retry
+// policy and the deadline allow, back off. A step that ends the call records why in `failure_`
+// and returns false.
 class call {
   public:
-    call(client_impl& c, prepared_request& p, diagnostics* diag) : c_(c), p_(p), diag_(diag) {}
+    call(client_impl& client, prepared_request&& request, diagnostics* diag)
+        : client_(client),
+          wire_(client.endpoint, client.user_agent, std::move(request)),
+          diag_(diag) {}
 
     asio::awaitable<call_outcome> run() {
         co_await asio::this_coro::throw_if_cancelled(false);
         // A cancellation that arrives between two steps reaches no operation: each step checks.
         cancellation_ = co_await asio::this_coro::cancellation_state;
-        if (!p_.invalid.empty()) co_return client_error(errc::invalid_request, p_.invalid);
         asio::steady_timer timer(co_await asio::this_coro::executor);
         // (No co_await inside &&, || or ?: in this file: g++ 12 miscompiles those.)
-        if (co_await wait_for_turn(timer)) co_return std::move(failure_);
-        if (cancelled()) co_return std::move(failure_);
-        build_request();
-
-        retry_state state(c_.retry);
-        connection_pool::response_type response;
+        if (!co_await pace(timer)) co_return std::move(failure_);
+        retry_state retry(client_.retry);
         for (;;) {
-            if (auto wait = state.before_attempt(c_.now()); wait.count() > 0) {
-                if (co_await sleep(timer, wait, "waiting for the adaptive rate limiter")) {
-                    co_return std::move(failure_);
-                }
+            if (!co_await sign(timer, retry)) co_return std::move(failure_);
+            attempt a;
+            co_await send(retry, a);
+            const retry_decision decision = classify(retry, a);
+            if (decision.attempt.error == errc{}) {
+                co_return call_outcome{{}, std::move(a.response.body())};
             }
-            std::shared_ptr<const credentials> creds = co_await get_credentials(timer);
-            if (!creds || cancelled() || !sign(*creds, state)) co_return std::move(failure_);
-
-            emit({.kind = client_event_kind::attempt_start, .attempt = state.attempt()});
-            response = {};
-            const auto started = steady::now();
-            const auto attempt_deadline = std::min(deadline_, started + c_.attempt_timeout);
-            auto [ec, info] = co_await c_.pool.async_request(request_, response, attempt_deadline,
-                                                             asio::as_tuple(asio::use_awaitable));
-            if (info.queue_wait.count() > 0) {
-                emit({.kind = client_event_kind::pool_wait,
-                      .attempt = state.attempt(),
-                      .duration = info.queue_wait});
-            }
-
-            attempt_outcome outcome;
-            service_error error;
-            if (ec) {
-                outcome.transport_failure = true;
-            } else {
-                outcome.http_status = response.result_int();
-                if (!is_success(outcome.http_status)) {
-                    parse_service_error(response, error);
-                    outcome.error_code = error.code;
-                    if (error.code.empty() && error.request_id.empty()) {
-                        // Not from AWS (a proxy, a load balancer): say what it was.
-                        error.message = describe_foreign_response(response, c_.endpoint.authority);
-                    }
-                }
-                outcome.retry_after = header(response, http::field::retry_after);
-                outcome.amz_retry_after = header(response, "x-amz-retry-after");
-                outcome.date = header(response, http::field::date);
-            }
-            // Only a 2xx without an error code is a result; any other status is an error.
-            const error_code result =
-                ec ? ec
-                   : (outcome.error_code.empty() && is_success(outcome.http_status)
-                          ? error_code{}
-                          : error_code(service_errc(outcome.error_code, outcome.http_status)));
-            emit({.kind = client_event_kind::attempt_end,
-                  .attempt = state.attempt(),
-                  .error = result,
-                  .http_status = outcome.http_status,
-                  .aws_error_code = error.code,
-                  .request_id = error.request_id,
-                  .duration = steady::now() - started});
-
-            if (!result) {
-                state.after_attempt(outcome, c_.now());
-                co_return call_outcome{{}, std::move(response.body())};
-            }
-            if (ec == errc::cancelled) co_return client_error(ec, "cancelled");
-            // A response that started arriving means the service may have acted on the request:
-            // resending is only safe for an idempotent operation.
-            // A refused certificate stays refused: never retried.
-            const bool may_resend = (!ec || !info.response_started || p_.op->idempotent) &&
-                                    !(ec == errc::tls && info.cause.category() == x509_category());
-            const retry_decision decision =
-                may_resend ? state.after_attempt(outcome, c_.now()) : retry_decision{};
             const bool call_expired = steady::now() >= deadline_;
             if (!decision.retry || call_expired || steady::now() + decision.delay >= deadline_) {
-                // A call the spent client-wide quota keeps from retrying says so.
-                const bool quota_spent =
-                    !decision.retry && decision.reason == stop_reason::quota_exhausted;
-                if (ec) {
-                    co_return transport_error(ec, info, state.attempt(), call_expired, quota_spent);
-                }
-                if (diag_) {
-                    if (quota_spent && error.message.empty()) {
-                        error.message = quota_note;
-                    } else if (quota_spent) {
-                        error.message += " (" + std::string(quota_note) + ")";
-                    }
-                    diag_->assign_service_error(error.code, error.message, error.request_id,
-                                                outcome.http_status);
-                }
-                co_return call_outcome{result, {}};
+                co_return end(a, decision, call_expired);
             }
-            emit({.kind = client_event_kind::retry,
-                  .attempt = state.attempt(),
-                  .error = result,
-                  .http_status = outcome.http_status,
-                  .aws_error_code = error.code,
-                  .request_id = error.request_id,
-                  .duration = decision.delay,
-                  .detail = retry_reason(outcome)});
-            if (decision.delay.count() > 0) {
-                if (co_await sleep(timer, decision.delay, "waiting to retry")) {
-                    co_return std::move(failure_);
-                }
-            }
+            if (!co_await back_off(timer, retry, a, decision)) co_return std::move(failure_);
         }
     }
 
   private:
+    const operation_info& op() const noexcept { return wire_.operation(); }
+
+    // Step: wait for the operation's pacing turn (when pacing is on). Starts the call's clock.
+    asio::awaitable<bool> pace(asio::steady_timer& timer) {
+        const auto start = steady::now();
+        deadline_ = start + client_.call_timeout;
+        pacing_bucket* bucket = client_.buckets[op().index];
+        if (!bucket) co_return proceed();
+        // async_wait_turn sets the timer only when the turn is in the future.
+        timer.expires_at(steady::time_point::min());
+        auto [ec] = co_await async_wait_turn(*bucket, timer, deadline_,
+                                             asio::as_tuple(asio::use_awaitable));
+        if (!ec && timer.expiry() != steady::time_point::min()) {
+            emit({.kind = client_event_kind::pacing_wait, .duration = timer.expiry() - start});
+        }
+        if (ec == errc::timeout) {
+            co_return stop(ec, "the call timeout (" + duration_text(client_.call_timeout) +
+                                   ") would expire before the operation's pacing turn");
+        }
+        if (ec) co_return stop(errc::cancelled, "cancelled while waiting for the pacing turn");
+        co_return proceed();
+    }
+
+    // Step: wait for the adaptive rate limiter, get credentials and sign the wire request.
+    asio::awaitable<bool> sign(asio::steady_timer& timer, retry_state& retry) {
+        if (auto wait = retry.before_attempt(client_.now()); wait.count() > 0) {
+            if (!co_await sleep(timer, wait, "waiting for the adaptive rate limiter")) {
+                co_return false;
+            }
+        }
+        std::shared_ptr<const credentials> creds = co_await get_credentials(timer);
+        if (!creds || !proceed()) co_return false;
+        co_return sign_with(*creds, retry);
+    }
+
+    // Step: one exchange through the pool, bounded by the attempt and call deadlines.
+    asio::awaitable<void> send(const retry_state& retry, attempt& a) {
+        a.number = retry.attempt();
+        emit({.kind = client_event_kind::attempt_start, .attempt = a.number});
+        a.started = steady::now();
+        const auto attempt_deadline = std::min(deadline_, a.started + client_.attempt_timeout);
+        auto [ec, info] = co_await client_.pool.async_request(
+            wire_.message(), a.response, attempt_deadline, asio::as_tuple(asio::use_awaitable));
+        a.info = info;
+        if (info.queue_wait.count() > 0) {
+            emit({.kind = client_event_kind::pool_wait,
+                  .attempt = a.number,
+                  .duration = info.queue_wait});
+        }
+        attempt_outcome& o = a.outcome;
+        o.idempotent = op().idempotent;
+        if (ec) {
+            o.transport_error = ec.category() == error_category() ? static_cast<errc>(ec.value())
+                                                                  : errc::connection;
+            o.response_started = info.response_started;
+            o.certificate_refused = ec == errc::tls && info.cause.category() == x509_category();
+            co_return;
+        }
+        o.http_status = a.response.result_int();
+        if (!is_success(o.http_status)) {
+            parse_service_error(a.response, a.error);
+            o.error_code = a.error.code;
+            if (a.error.code.empty() && a.error.request_id.empty()) {
+                // Not from AWS (a proxy, a load balancer): say what it was.
+                a.error.message = describe_foreign_response(a.response, client_.endpoint.authority);
+            }
+        }
+        o.retry_after = header(a.response, http::field::retry_after);
+        o.amz_retry_after = header(a.response, "x-amz-retry-after");
+        o.date = header(a.response, http::field::date);
+    }
+
+    // Step: what the attempt means (retry.hpp's one classification) and what the retry policy
+    // decides.
+    retry_decision classify(retry_state& retry, const attempt& a) {
+        const retry_decision decision = retry.after_attempt(a.outcome, client_.now());
+        emit({.kind = client_event_kind::attempt_end,
+              .attempt = a.number,
+              .error = to_error_code(decision.attempt.error),
+              .http_status = a.outcome.http_status,
+              .aws_error_code = a.error.code,
+              .request_id = a.error.request_id,
+              .duration = steady::now() - a.started});
+        return decision;
+    }
+
+    // Step: wait before the next attempt.
+    asio::awaitable<bool> back_off(asio::steady_timer& timer, const retry_state& retry,
+                                   const attempt& a, const retry_decision& decision) {
+        emit({.kind = client_event_kind::retry,
+              .attempt = retry.attempt(),  // the next one
+              .error = to_error_code(decision.attempt.error),
+              .http_status = a.outcome.http_status,
+              .aws_error_code = a.error.code,
+              .request_id = a.error.request_id,
+              .duration = decision.delay,
+              .detail = retry_reason(a.outcome, decision.attempt.kind)});
+        if (decision.delay.count() == 0) co_return proceed();
+        co_return co_await sleep(timer, decision.delay, "waiting to retry");
+    }
+
+    // The call ends with this attempt's error.
+    call_outcome end(attempt& a, const retry_decision& decision, bool call_expired) {
+        const errc e = decision.attempt.error;
+        if (e == errc::cancelled) return client_error(e, "cancelled");
+        // A call the spent client-wide quota keeps from retrying says so.
+        const bool quota_spent = !decision.retry && decision.reason == stop_reason::quota_exhausted;
+        if (a.outcome.transport_failure()) {
+            return transport_error(e, a, call_expired, quota_spent);
+        }
+        if (diag_) {
+            service_error& error = a.error;
+            if (quota_spent && error.message.empty()) {
+                error.message = quota_note;
+            } else if (quota_spent) {
+                error.message += " (" + std::string(quota_note) + ")";
+            }
+            diag_->assign_service_error(error.code, error.message, error.request_id,
+                                        a.outcome.http_status);
+        }
+        return {e, {}};
+    }
+
     static std::string_view header(const connection_pool::response_type& r, std::string_view name) {
         auto it = r.find(name);
         return it == r.end() ? std::string_view{} : std::string_view(it->value());
@@ -468,20 +480,20 @@ class call {
         return it == r.end() ? std::string_view{} : std::string_view(it->value());
     }
 
-    static std::string_view retry_reason(const attempt_outcome& o) {
-        switch (classify(o)) {
+    static std::string_view retry_reason(const attempt_outcome& o, error_kind kind) {
+        switch (kind) {
             case error_kind::throttling:
                 return "throttling";
             case error_kind::clock_skew:
                 return "clock skew";
             default:
-                return o.transport_failure ? "transport error" : "transient error";
+                return o.transport_failure() ? "transport error" : "transient error";
         }
     }
 
     call_outcome client_error(error_code ec, std::string_view message) {
         if (diag_) {
-            std::string text(p_.op->name);
+            std::string text(op().name);
             text += ": ";
             text += message;
             diag_->assign_client_error(text);
@@ -489,68 +501,50 @@ class call {
         return {ec, {}};
     }
 
-    bool cancelled() {
-        if (cancellation_.cancelled() == asio::cancellation_type::none) return false;
-        return fail(errc::cancelled, "cancelled");
+    // Records why the call ends, for the caller; returns false (`if (!co_await step) ...`).
+    bool stop(error_code ec, std::string_view message) {
+        failure_ = client_error(ec, message);
+        return false;
     }
 
-    // Records a failure for the caller and returns true (for `if (co_await step) return`).
-    bool fail(error_code ec, std::string_view message) {
-        failure_ = client_error(ec, message);
-        return true;
+    // True unless the call was cancelled (then recorded, as by stop()).
+    bool proceed() {
+        if (cancellation_.cancelled() == asio::cancellation_type::none) return true;
+        return stop(errc::cancelled, "cancelled");
     }
 
     void emit(client_event e) const {
-        if (!c_.on_event) return;
-        e.operation = p_.op->name;
-        c_.on_event(e);
+        if (!client_.on_event) return;
+        e.operation = op().name;
+        client_.on_event(e);
     }
 
-    asio::awaitable<bool> wait_for_turn(asio::steady_timer& timer) {
-        const auto start = steady::now();
-        deadline_ = start + c_.call_timeout;
-        pacing_bucket* bucket = c_.buckets[p_.op->index];
-        if (!bucket) co_return false;
-        // async_wait_turn sets the timer only when the turn is in the future.
-        timer.expires_at(steady::time_point::min());
-        auto [ec] = co_await async_wait_turn(*bucket, timer, deadline_,
-                                             asio::as_tuple(asio::use_awaitable));
-        if (!ec && timer.expiry() != steady::time_point::min()) {
-            emit({.kind = client_event_kind::pacing_wait, .duration = timer.expiry() - start});
-        }
-        if (ec == errc::timeout) {
-            co_return fail(ec, "the call timeout (" + duration_text(c_.call_timeout) +
-                                   ") would expire before the operation's pacing turn");
-        }
-        if (ec) co_return fail(errc::cancelled, "cancelled while waiting for the pacing turn");
-        co_return false;
-    }
-
-    // Sleeps `d` on the timer; true (with the failure recorded) when cancelled or past the
+    // Sleeps `d` on the timer; false (with the failure recorded) when cancelled or past the
     // call's deadline.
     asio::awaitable<bool> sleep(asio::steady_timer& timer, std::chrono::nanoseconds d,
                                 std::string_view what) {
         if (steady::now() + d >= deadline_) {
-            co_return fail(errc::timeout, "the call timeout (" + duration_text(c_.call_timeout) +
-                                              ") expired " + std::string(what));
+            co_return stop(errc::timeout, "the call timeout (" +
+                                              duration_text(client_.call_timeout) + ") expired " +
+                                              std::string(what));
         }
         timer.expires_after(d);
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (ec) co_return fail(errc::cancelled, "cancelled " + std::string(what));
-        co_return cancelled();
+        if (ec) co_return stop(errc::cancelled, "cancelled " + std::string(what));
+        co_return proceed();
     }
 
     // The credentials to sign with: at once when the provider has them cached, else fetched,
     // bounded by the call's deadline and its cancellation.
     asio::awaitable<std::shared_ptr<const credentials>> get_credentials(asio::steady_timer& timer) {
-        std::shared_ptr<const credentials> creds = c_.credentials.try_get();
+        std::shared_ptr<const credentials> creds = client_.credentials.try_get();
         if (!creds) creds = co_await fetch_credentials(timer);
-        if (creds && c_.on_event) {
+        if (creds && client_.on_event) {
             std::size_t id = std::hash<std::string>{}(creds->access_key_id);
             if (creds->expiration) {
                 id ^= std::hash<std::int64_t>{}(creds->expiration->time_since_epoch().count());
             }
-            if (c_.credentials_id.exchange(id, std::memory_order_relaxed) != id) {
+            if (client_.credentials_id.exchange(id, std::memory_order_relaxed) != id) {
                 emit({.kind = client_event_kind::credentials_refreshed, .detail = creds->provider});
             }
         }
@@ -563,133 +557,96 @@ class call {
         credentials_diagnostics cdiag;
         timer.expires_at(deadline_);
         auto first =
-            co_await (c_.credentials.async_get(cdiag, asio::as_tuple(asio::use_awaitable)) ||
+            co_await (client_.credentials.async_get(cdiag, asio::as_tuple(asio::use_awaitable)) ||
                       timer.async_wait(asio::as_tuple(asio::use_awaitable)));
         if (first.index() == 1) {
             if (!std::get<0>(std::get<1>(first))) {
-                fail(errc::timeout, "the call timeout (" + duration_text(c_.call_timeout) +
+                stop(errc::timeout, "the call timeout (" + duration_text(client_.call_timeout) +
                                         ") expired while getting credentials");
             } else {
-                fail(errc::cancelled, "cancelled while getting credentials");
+                stop(errc::cancelled, "cancelled while getting credentials");
             }
             co_return nullptr;
         }
         auto& [ec, creds] = std::get<0>(first);
         if (ec == errc::cancelled) {
-            fail(ec, "cancelled while getting credentials");
+            stop(ec, "cancelled while getting credentials");
             co_return nullptr;
         }
         if (ec) {
-            fail(errc::credentials, cdiag.message);
+            stop(errc::credentials, cdiag.message);
             co_return nullptr;
         }
         co_return std::make_shared<const credentials>(std::move(creds));
     }
 
-    void build_request() {
-        request_.version(11);
-        request_.method(to_verb(p_.op->method));
-        std::string target = c_.endpoint.base_path;
-        target += p_.path();
-        path_size_ = target.size();
-        query_.reserve(p_.query.size());
-        char sep = '?';
-        for (const auto& [key, value] : p_.query) {
-            target += sep;
-            percent_encode(target, key, unreserved_chars);
-            target += '=';
-            percent_encode(target, value, unreserved_chars);
-            sep = '&';
-            query_.push_back({key, value});
-        }
-        request_.target(target);
-        request_.set(http::field::host, c_.endpoint.authority);
-        request_.set(http::field::user_agent, c_.user_agent);
-        if (p_.op->has_body) {
-            request_.set(http::field::content_type, "application/json");
-            request_.body() = std::move(p_.body);
-        }
-        request_.prepare_payload();
-    }
-
-    bool sign(const credentials& creds, retry_state& state) {
-        const std::string_view target = request_.target();
-        const std::array<sigv4::header, 2> headers{{
-            {"host", c_.endpoint.authority},
-            {"content-type", "application/json"},
-        }};
-        const sigv4::request_view view{
-            .method = model::to_string(p_.op->method),
-            .path = target.substr(0, path_size_),
-            .query = query_,
-            .headers = std::span(headers.data(), p_.op->has_body ? 2 : 1),
-            .body = request_.body(),
-        };
+    bool sign_with(const credentials& creds, retry_state& retry) {
+        std::array<sigv4::header, 2> headers;
+        const sigv4::request_view view = wire_.signing_view(headers);
         // Per-thread scratch: its buffers keep their capacity, so signing does not allocate.
         // Only used within this function (the coroutine may resume on another thread).
         thread_local sigv4::signing_result signing;
         try {
-            c_.signer.sign(view, creds, c_.retry.skew().corrected(c_.now()), signing);
+            client_.signer.sign(view, creds, client_.retry.skew().corrected(client_.now()),
+                                signing);
         } catch (const boost::system::system_error& e) {
             // The signer names the bad field (never its value).
-            fail(errc::credentials, e.what());
-            return false;
+            return stop(errc::credentials, e.what());
         }
-        for (const sigv4::header& h : signing.headers()) request_.set(h.name, h.value);
-        request_.set("amz-sdk-invocation-id", state.invocation_id());
-        request_.set("amz-sdk-request", state.request_header());
+        auto& message = wire_.message();
+        for (const sigv4::header& h : signing.headers()) message.set(h.name, h.value);
+        message.set("amz-sdk-invocation-id", retry.invocation_id());
+        message.set("amz-sdk-request", retry.request_header());
         return true;
     }
 
     static constexpr std::string_view quota_note = "not retried: retry quota exhausted";
 
-    call_outcome transport_error(error_code ec, const exchange_info& info, unsigned attempts,
-                                 bool call_expired, bool quota_spent) {
+    call_outcome transport_error(errc e, const attempt& a, bool call_expired, bool quota_spent) {
+        const auto& host = client_.endpoint.host;
+        const error_code cause = a.info.cause;
         std::string text;
-        if (ec == errc::timeout) {
+        if (e == errc::timeout) {
             text = call_expired
-                       ? "the call timeout (" + duration_text(c_.call_timeout) + ") expired"
-                       : "the attempt timeout (" + duration_text(c_.attempt_timeout) + ") expired";
-        } else if (ec == errc::tls && is_name_mismatch(info.cause)) {
-            text =
-                "TLS: the certificate of " + c_.endpoint.host + " is not valid for that host name";
-        } else if (ec == errc::tls && info.cause.category() == x509_category()) {
-            text = "TLS: the certificate chain of " + c_.endpoint.host +
-                   " could not be verified: " + info.cause.message();
+                       ? "the call timeout (" + duration_text(client_.call_timeout) + ") expired"
+                       : "the attempt timeout (" + duration_text(client_.attempt_timeout) +
+                             ") expired";
+        } else if (e == errc::tls && is_name_mismatch(cause)) {
+            text = "TLS: the certificate of " + host + " is not valid for that host name";
+        } else if (a.outcome.certificate_refused) {
+            text = "TLS: the certificate chain of " + host +
+                   " could not be verified: " + cause.message();
         } else {
-            text = ec.message();
-            if (info.cause) {
+            text = make_error_code(e).message();
+            if (cause) {
                 text += ": ";
-                text += info.cause.message();
+                text += cause.message();
             }
         }
         text += " (";
-        text += c_.endpoint.authority;
-        text += ", attempt " + std::to_string(attempts);
-        if (info.response_started && !p_.op->idempotent) {
+        text += client_.endpoint.authority;
+        text += ", attempt " + std::to_string(a.number);
+        if (a.outcome.response_started && !a.outcome.idempotent) {
             text += ", not resent: the response had started and the operation is not idempotent";
         } else if (quota_spent) {
             text += ", ";
             text += quota_note;
         }
         text += ')';
-        return client_error(ec, text);
+        return client_error(e, text);
     }
 
-    client_impl& c_;
-    prepared_request& p_;
+    client_impl& client_;
+    wire_request wire_;
     diagnostics* diag_;
     steady::time_point deadline_{};
     asio::cancellation_state cancellation_;
-    connection_pool::request_type request_;
-    std::size_t path_size_ = 0;
-    std::vector<sigv4::query_param> query_;
     call_outcome failure_;
 };
 
 inline asio::awaitable<call_outcome> run_call(std::shared_ptr<client_impl> impl, prepared_request p,
                                               diagnostics* diag) {
-    call c(*impl, p, diag);
+    call c(*impl, std::move(p), diag);
     co_return co_await c.run();
 }
 
@@ -728,6 +685,18 @@ struct spawn_completion {
 IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
                            diagnostics* diag, call_handler handler) {
     if (diag) diag->clear();
+    if (!request.invalid.empty()) {
+        // Known before anything runs: nothing is spawned, paced or sent.
+        if (diag) diag->assign_client_error(std::string(request.op->name) + ": " + request.invalid);
+        // Queued (never run inline, as Asio asks of an initiating function) straight on the
+        // handler's executor, else the client's: nothing runs on the client's for it.
+        asio::prefer(asio::get_associated_executor(handler, impl->executor),
+                     asio::execution::blocking.never)
+            .execute([h = std::move(handler)]() mutable {
+                std::move(h)(make_error_code(errc::invalid_request), std::string());
+            });
+        return;
+    }
     asio::co_spawn(impl->executor, run_call(impl, std::move(request), diag),
                    spawn_completion{std::move(handler), impl->executor, diag});
 }

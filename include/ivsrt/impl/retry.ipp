@@ -5,6 +5,7 @@
 
 #include <ivsrt/detail/cubic.hpp>
 #include <ivsrt/detail/uuid.hpp>
+#include <ivsrt/model/errors.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -38,6 +39,60 @@ inline bool is_transient_code(std::string_view code) {
 inline bool is_clock_skew_code(std::string_view code) {
     return is_one_of(code, {"RequestTimeTooSkewed", "RequestExpired", "InvalidSignatureException",
                             "SignatureDoesNotMatch", "AuthFailure", "RequestInTheFuture"});
+}
+
+// Rejected credentials or signatures, from any AWS service front end.
+inline bool is_authentication_code(std::string_view code) {
+    return is_one_of(code, {"ExpiredToken", "ExpiredTokenException", "InvalidSignatureException",
+                            "SignatureDoesNotMatch", "IncompleteSignature", "InvalidClientTokenId",
+                            "UnrecognizedClientException", "MissingAuthenticationToken"});
+}
+
+// errc's service group lists the model's errors in the model's order: errc::access_denied + i is
+// model::modeled_errors[i] (test_retry checks the names).
+constexpr int first_modeled_errc = static_cast<int>(errc::access_denied);
+static_assert(model::modeled_errors.size() ==
+                  static_cast<std::size_t>(static_cast<int>(errc::validation) - first_modeled_errc +
+                                           1),
+              "model/errors.hpp and errc's service group differ: extend errc (error.hpp)");
+
+inline errc service_errc(std::string_view code, error_kind kind) noexcept {
+    for (std::size_t i = 0; i < model::modeled_errors.size(); ++i) {
+        if (code == model::modeled_errors[i].code)
+            return static_cast<errc>(first_modeled_errc + static_cast<int>(i));
+    }
+    if (is_authentication_code(code)) return errc::authentication;
+    if (kind == error_kind::throttling) return errc::throttling;
+    return errc::unknown_service_error;
+}
+
+inline error_kind response_kind(const attempt_outcome& o) noexcept {
+    const bool success_status = o.http_status >= 200 && o.http_status < 300;
+    if (success_status && o.error_code.empty()) return error_kind::success;
+    // The code decides before the status: 503 SlowDown is throttling, not transient.
+    if (is_throttling_code(o.error_code)) return error_kind::throttling;
+    if (is_clock_skew_code(o.error_code)) return error_kind::clock_skew;
+    if (is_transient_code(o.error_code)) return error_kind::transient;
+    switch (o.http_status) {
+        case 429:
+            return error_kind::throttling;
+        case 500:
+        case 502:
+        case 503:
+        case 504:
+            return error_kind::transient;
+        default:
+            return error_kind::non_retryable;
+    }
+}
+
+inline error_kind transport_kind(const attempt_outcome& o) noexcept {
+    if (o.transport_error == errc::cancelled || o.certificate_refused) {
+        return error_kind::non_retryable;
+    }
+    // The service may have acted on a request whose response had started.
+    if (o.response_started && !o.idempotent) return error_kind::non_retryable;
+    return error_kind::transient;
 }
 
 template <class Int>
@@ -117,24 +172,11 @@ inline std::uint64_t splitmix64(std::uint64_t& state) noexcept {
 
 }  // namespace detail
 
-IVSRT_DECL error_kind classify(const attempt_outcome& o) noexcept {
-    if (o.transport_failure) return error_kind::transient;
-    if (o.http_status >= 200 && o.http_status < 300) return error_kind::success;
-    // The code decides before the status: 503 SlowDown is throttling, not transient.
-    if (detail::is_throttling_code(o.error_code)) return error_kind::throttling;
-    if (detail::is_clock_skew_code(o.error_code)) return error_kind::clock_skew;
-    if (detail::is_transient_code(o.error_code)) return error_kind::transient;
-    switch (o.http_status) {
-        case 429:
-            return error_kind::throttling;
-        case 500:
-        case 502:
-        case 503:
-        case 504:
-            return error_kind::transient;
-        default:
-            return error_kind::non_retryable;
-    }
+IVSRT_DECL attempt_class classify(const attempt_outcome& o) noexcept {
+    if (o.transport_failure()) return {detail::transport_kind(o), o.transport_error};
+    const error_kind kind = detail::response_kind(o);
+    if (kind == error_kind::success) return {};
+    return {kind, detail::service_errc(o.error_code, kind)};
 }
 
 IVSRT_DECL std::string_view to_string(stop_reason r) noexcept {
@@ -345,13 +387,17 @@ IVSRT_DECL std::chrono::nanoseconds retry_state::backoff(error_kind kind) {
 IVSRT_DECL retry_decision retry_state::after_attempt(const attempt_outcome& outcome,
                                                      std::chrono::system_clock::time_point now) {
     const auto& c = strategy_->config();
-    const error_kind kind = classify(outcome);
+    const attempt_class attempt = classify(outcome);
+    const error_kind kind = attempt.kind;
     if (c.mode == retry_mode::adaptive)
         strategy_->rate_limiter().update(kind == error_kind::throttling, now);
+    const auto stop = [&attempt](stop_reason reason) {
+        return retry_decision{false, {}, reason, attempt};
+    };
 
     if (kind == error_kind::success) {
         strategy_->quota().release(last_retry_cost_ ? last_retry_cost_ : c.no_retry_increment);
-        return {false, {}, stop_reason::succeeded};
+        return stop(stop_reason::succeeded);
     }
     if (kind == error_kind::clock_skew) {
         // Learn the server's clock even when no retry follows: later calls benefit.
@@ -360,19 +406,19 @@ IVSRT_DECL retry_decision retry_state::after_attempt(const attempt_outcome& outc
         // Retry when this attempt was signed with a skew since corrected, here or by another
         // call; otherwise the signature failed for another reason (such as a wrong key).
         bool corrected = strategy_->skew().offset() != signed_offset_;
-        if (!corrected || skew_retried_) return {false, {}, stop_reason::not_retryable};
-        if (attempt_ >= c.max_attempts) return {false, {}, stop_reason::max_attempts};
+        if (!corrected || skew_retried_) return stop(stop_reason::not_retryable);
+        if (attempt_ >= c.max_attempts) return stop(stop_reason::max_attempts);
         // A re-signed request fixes this at once: no delay, no quota (no server is overloaded).
         skew_retried_ = true;
         next_attempt();
-        return {true, {}, stop_reason::succeeded};
+        return {true, {}, stop_reason::succeeded, attempt};
     }
-    if (kind == error_kind::non_retryable) return {false, {}, stop_reason::not_retryable};
-    if (attempt_ >= c.max_attempts) return {false, {}, stop_reason::max_attempts};
+    if (kind == error_kind::non_retryable) return stop(stop_reason::not_retryable);
+    if (attempt_ >= c.max_attempts) return stop(stop_reason::max_attempts);
 
     const unsigned cost =
         kind == error_kind::throttling ? c.throttling_retry_cost : c.transient_retry_cost;
-    if (!strategy_->quota().try_acquire(cost)) return {false, {}, stop_reason::quota_exhausted};
+    if (!strategy_->quota().try_acquire(cost)) return stop(stop_reason::quota_exhausted);
     last_retry_cost_ = cost;
 
     std::chrono::nanoseconds delay;
@@ -381,7 +427,7 @@ IVSRT_DECL retry_decision retry_state::after_attempt(const attempt_outcome& outc
     else
         delay = backoff(kind);
     next_attempt();
-    return {true, delay, stop_reason::succeeded};
+    return {true, delay, stop_reason::succeeded, attempt};
 }
 
 }  // namespace ivsrt
