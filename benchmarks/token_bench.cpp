@@ -8,6 +8,7 @@
 //
 // Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else the emulator's defaults.
 #include <ivsrt.hpp>
+#include <ivsrt/redis_pacing.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -45,7 +46,7 @@ struct options {
     double warmup = 1;
     std::string mode = "api";
     std::string stage_arn;
-    bool pacing = false;
+    std::string pacing = "off";  // on, off, or redis (IVSRT_PACING_REDIS_URL)
 };
 
 [[noreturn]] void usage(const char* error) {
@@ -53,7 +54,8 @@ struct options {
                  "ivsrt-token-bench: %s\n"
                  "usage: ivsrt-token-bench [--endpoint URL | --port P] [--region R]\n"
                  "         [--concurrency C] [--seconds T | --requests N] [--warmup S]\n"
-                 "         [--mode api|local] [--stage-arn ARN] [--pacing on|off]\n",
+                 "         [--mode api|local] [--stage-arn ARN] [--pacing on|off|redis]\n"
+                 "--pacing redis: shared through the Redis that IVSRT_PACING_REDIS_URL names\n",
                  error);
     std::exit(2);
 }
@@ -84,7 +86,9 @@ options parse(int argc, char** argv) {
         } else if (flag == "--stage-arn") {
             o.stage_arn = value;
         } else if (flag == "--pacing") {
-            o.pacing = value == "on";
+            if (value != "on" && value != "off" && value != "redis")
+                usage("--pacing must be on, off or redis");
+            o.pacing = value;
         } else {
             usage(("unknown flag " + flag).c_str());
         }
@@ -142,7 +146,7 @@ class recorder {
         return latencies_.size();
     }
 
-    void print_json() {
+    void print_json(std::uint64_t throttled = 0) {
         std::lock_guard lock(mutex_);
         std::sort(latencies_.begin(), latencies_.end());
         auto pct = [&](double p) {
@@ -161,10 +165,12 @@ class recorder {
             "{\"client\":\"ivsrt\",\"version\":\"%s\",\"mode\":\"%s\",\"concurrency\":%u,"
             "\"requests\":%zu,\"errors\":%zu,\"seconds\":%.3f,\"req_per_s\":%.1f,"
             "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,"
-            "\"cpu_ms_per_1000_req\":%.1f,\"max_rss_mb\":%.1f}\n",
+            "\"cpu_ms_per_1000_req\":%.1f,\"max_rss_mb\":%.1f,\"pacing\":\"%s\","
+            "\"throttled\":%llu}\n",
             ivsrt::version_string, o_.mode.c_str(), o_.concurrency, n, errors_, seconds,
             seconds > 0 ? double(n) / seconds : 0.0, pct(0.5), pct(0.99), user, sys,
-            n ? (user + sys) * 1e6 / double(n) : 0.0, double(usage_end_.ru_maxrss) / 1024.0);
+            n ? (user + sys) * 1e6 / double(n) : 0.0, double(usage_end_.ru_maxrss) / 1024.0,
+            o_.pacing.c_str(), static_cast<unsigned long long>(throttled));
         std::fflush(stdout);
     }
 
@@ -222,7 +228,18 @@ int run_api(const options& o) {
          .secret_access_key =
              env_or("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
          .provider = "environment"});
-    config.pacing.enabled = o.pacing;
+    // "redis": the client takes IVSRT_PACING_REDIS_URL from the environment (this program
+    // includes ivsrt/redis_pacing.hpp); "on" ignores it.
+    config.pacing.enabled = o.pacing != "off";
+    if (o.pacing == "on") {
+        config.sources.env = ivsrt::environment([](std::string_view name) {
+            const char* v =
+                name == "IVSRT_PACING_REDIS_URL" ? nullptr : std::getenv(std::string(name).c_str());
+            return v ? std::optional<std::string>(v) : std::nullopt;
+        });
+    } else if (o.pacing == "redis" && !std::getenv("IVSRT_PACING_REDIS_URL")) {
+        throw std::invalid_argument("--pacing redis: IVSRT_PACING_REDIS_URL is not set");
+    }
     config.pool.max_connections = std::min<std::size_t>(o.concurrency, 256);
     counters count;
     config.on_event = [&](const ivsrt::client_event& e) {
@@ -277,7 +294,7 @@ int run_api(const options& o) {
     std::fprintf(stderr, "throttled attempts: %llu, retries: %llu\n",
                  static_cast<unsigned long long>(count.throttled.load()),
                  static_cast<unsigned long long>(count.retries.load()));
-    r.print_json();
+    r.print_json(count.throttled.load());
     return 0;
 }
 

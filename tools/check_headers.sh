@@ -4,7 +4,10 @@
 #     no Asio, no Beast, even header-only;
 #   - the model (model/, model_support/) includes no client, transport or credentials header,
 #     nor Asio or Beast;
-#   - include/ includes nothing from tools/, tests/, benchmarks/, src/ or examples/.
+#   - include/ includes nothing from tools/, tests/, benchmarks/, src/ or examples/;
+#   - the optional Redis pacing backend (redis_pacing.hpp, detail/redis_pacing.hpp,
+#     detail/resp.hpp) is compiled only by code that includes it: nothing else includes it, in
+#     separate or header-only compilation (the .ipp files, src/).
 # Each header is compiled alone (-fsyntax-only) with IVSRT_SEPARATE_COMPILATION, so that the
 # header itself is what is checked (src/*.cpp compiles the out-of-line code); the signer's headers
 # also header-only. The dependency list the compiler writes on the way is what the layering rules
@@ -87,6 +90,13 @@ for h in "${headers[@]}"; do
     esac
 done
 forbid h:ivsrt/model/all.hpp "$transport" "pulls (header-only) the client, transport, credentials, Asio or Beast"
+optional='ivsrt/(redis_pacing|detail/redis_pacing|detail/resp)\.hpp'
+forbid s:ivsrt.hpp "$optional" "pulls the optional Redis pacing backend"
+if hits=$(grep -lE "#include <$optional>" include/ivsrt/impl/*.ipp src/*.cpp); then
+    echo "layering: the optional Redis pacing backend is included by the library's own code:"
+    printf '    %s\n' $hits
+    failed=1
+fi
 
 if [ $failed -eq 0 ]; then
     echo "headers: ${#headers[@]} public headers compile on their own; layering holds"

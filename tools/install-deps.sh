@@ -10,8 +10,9 @@ packages=(
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev libssl-dev
     # benchmarks
     libbenchmark-dev
-    # tests: the CLI test creates a stage with curl --aws-sigv4 (a signer that is not ours)
-    curl
+    # tests: the CLI test creates a stage with curl --aws-sigv4 (a signer that is not ours); the
+    # Redis pacing tests run a real redis-server
+    curl redis-server
     # the API reference (tools/docs.sh)
     doxygen
 )

@@ -5,7 +5,8 @@
 
 writes OUT_DIR/readme_program.cpp, the one block with its own main(), as it is (built and run
 against the emulator by examples/run_examples.sh), and OUT_DIR/readme_fragments.cpp, every other
-block as the body of a coroutine that has a client `ivs` and a stage `stage` (compiled only).
+block as the body of a coroutine that has a client `ivs` and a stage `stage` (compiled only; the
+file includes <ivsrt.hpp> and the optional <ivsrt/redis_pacing.hpp>).
 """
 import pathlib
 import re
@@ -36,7 +37,7 @@ def main(readme, out_dir):
     (out / "readme_program.cpp").write_text("// README.md's program, as it is.\n" + programs[0])
     (out / "readme_fragments.cpp").write_text(
           "// README.md's other C++ blocks, each inside a coroutine (compiled, not run).\n"
-          "#include <ivsrt.hpp>\n\nnamespace asio = boost::asio;\nnamespace model = ivsrt::model;\n"
+          "#include <ivsrt.hpp>\n#include <ivsrt/redis_pacing.hpp>\n\nnamespace asio = boost::asio;\nnamespace model = ivsrt::model;\n"
           + "".join(fragments))
 
 

@@ -8,6 +8,7 @@
 #include <ivsrt/credentials.hpp>
 #include <ivsrt/pool_config.hpp>
 #include <ivsrt/pacing.hpp>
+#include <ivsrt/pacing_backend.hpp>
 #include <ivsrt/retry.hpp>
 
 #include <boost/system/error_code.hpp>
@@ -28,6 +29,9 @@ enum class client_event_kind : std::uint8_t {
     pool_wait,              ///< the attempt waited for a free connection
     attempt_end,            ///< an attempt got a response or failed
     retry,                  ///< the call will retry after `delay`
+    /// A shared pacing backend (pacing_config::backend) switched between its shared bucket and
+    /// its local share: `detail` is "shared", or "local: <why>".
+    pacing_source,
 };
 
 IVSRT_DECL std::string_view to_string(client_event_kind kind) noexcept;
@@ -46,7 +50,8 @@ struct client_event {
     /// pacing_wait, pool_wait: how long the call waited; retry: the backoff before the next
     /// attempt; attempt_end: how long the attempt took.
     std::chrono::nanoseconds duration{};
-    /// retry: why ("throttling", "transient", "clock skew"); credentials_refreshed: the provider.
+    /// retry: why ("throttling", "transient", "clock skew"); credentials_refreshed: the provider;
+    /// pacing_source: "shared" or "local: <why>".
     std::string_view detail{};
 };
 

@@ -36,6 +36,8 @@ struct operation_pace {
 /// to pacing_config::default_tps (5 TPS, the quota of most stage operations).
 IVSRT_DECL std::vector<operation_pace> documented_quotas();
 
+class pacing_backend;  // pacing_backend.hpp
+
 struct pacing_config {
     bool enabled = true;
     double default_tps = 5;
@@ -43,6 +45,10 @@ struct pacing_config {
     /// Per-operation paces; for a repeated operation the last entry wins, so appending overrides
     /// a documented quota.
     std::vector<operation_pace> operations = documented_quotas();
+    /// Where turns come from: unset, this client's own buckets; a shared backend
+    /// (ivsrt/redis_pacing.hpp) paces every client that uses the same store as one. Unset and
+    /// IVSRT_PACING_REDIS_URL set: the Redis backend at that URL.
+    std::shared_ptr<pacing_backend> backend{};
 };
 
 /// A token bucket in virtual time (GCRA), lock-free and thread-safe.
@@ -86,6 +92,8 @@ class pacer {
     /// The bucket of `operation`, created with the default pace on first use; nullptr when pacing
     /// is disabled. Buckets live as long as the pacer.
     IVSRT_DECL pacing_bucket* bucket(std::string_view operation);
+    /// The pace of `operation`: its entry in the configuration, else the default.
+    IVSRT_DECL operation_pace pace(std::string_view operation) const;
 
   private:
     bool enabled_;
@@ -93,6 +101,7 @@ class pacer {
     unsigned default_burst_;
     std::mutex mutex_;
     std::map<std::string, std::unique_ptr<pacing_bucket>, std::less<>> buckets_;
+    std::map<std::string, operation_pace, std::less<>> paces_;
 };
 
 }  // namespace ivsrt

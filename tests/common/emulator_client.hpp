@@ -58,7 +58,9 @@ inline credentials default_credentials() {
 // An emulator on 127.0.0.1, run by a thread of its own, whose clock the test moves.
 class running_emulator {
   public:
-    explicit running_emulator(emulator::options opts = {}) {
+    // `real_time`: the clock also moves with real time (for quotas counted in real seconds).
+    explicit running_emulator(emulator::options opts = {}, bool real_time = false)
+        : real_time_(real_time) {
         opts.clock = [this] { return now(); };
         opts.request_log = [this](std::string_view line) {
             std::lock_guard lock(mutex_);
@@ -80,7 +82,10 @@ class running_emulator {
 
     std::uint16_t port() const { return port_; }
     system_clock::time_point now() const {
-        return test_epoch + system_clock::duration(offset_.load());
+        const auto elapsed = real_time_ ? std::chrono::duration_cast<system_clock::duration>(
+                                              std::chrono::steady_clock::now() - started_)
+                                        : system_clock::duration::zero();
+        return test_epoch + system_clock::duration(offset_.load()) + elapsed;
     }
     void advance(system_clock::duration d) { offset_ += d.count(); }
     std::vector<std::string> log() const {
@@ -138,6 +143,8 @@ class running_emulator {
     std::thread thread_;
     std::uint16_t port_ = 0;
     std::atomic<system_clock::rep> offset_{0};
+    bool real_time_ = false;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     mutable std::mutex mutex_;
     std::vector<std::string> log_;
 };

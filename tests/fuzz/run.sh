@@ -19,6 +19,7 @@ fuzzers=(
     fuzz_sigv4_verify
     fuzz_emulator_request
     fuzz_response_reader
+    fuzz_resp
 )
 
 # -fno-sanitize=function: clang 14's UBSan function check breaks on coroutines (see tools/test.sh).

@@ -5,6 +5,7 @@
 
 #include <ivsrt/error.hpp>
 #include <ivsrt/pacing.hpp>
+#include <ivsrt/pacing_backend.hpp>
 
 #include <boost/asio/append.hpp>
 #include <boost/asio/compose.hpp>
@@ -65,6 +66,19 @@ auto async_wait_turn(pacing_bucket& bucket, boost::asio::steady_timer& timer,
                      pacing_bucket::time_point deadline, CompletionToken&& token) {
     return boost::asio::async_compose<CompletionToken, void(boost::system::error_code)>(
         wait_turn_op{bucket, timer, deadline}, token, timer);
+}
+
+// A turn from a shared backend. Signature: void(error_code, pacing_turn).
+template <class CompletionToken>
+auto async_reserve_turn(pacing_backend& backend, std::string_view region,
+                        const operation_pace& pace, pacing_backend::clock::time_point deadline,
+                        CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken,
+                                       void(boost::system::error_code, pacing_turn)>(
+        [&backend, region, &pace, deadline](auto handler) {
+            backend.async_reserve(region, pace, deadline, std::move(handler));
+        },
+        token);
 }
 
 }  // namespace ivsrt::detail

@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <exception>
 #include <functional>
 #include <stdexcept>
@@ -55,6 +56,8 @@ IVSRT_DECL std::string_view to_string(client_event_kind kind) noexcept {
             return "attempt_end";
         case client_event_kind::retry:
             return "retry";
+        case client_event_kind::pacing_source:
+            return "pacing_source";
     }
     return "unknown";
 }
@@ -148,6 +151,11 @@ class client_impl {
     retry_strategy retry;
     pacer pacing;
     std::array<pacing_bucket*, operation_count> buckets{};
+    // A shared backend, when pacing is shared (then `paces` hold the operations' paces).
+    std::shared_ptr<pacing_backend> shared_pacing;
+    std::array<operation_pace, operation_count> paces{};
+    std::string region;  // the region requests are signed for: shared buckets are per region
+    std::atomic<int> pacing_shared{-1};  // the backend's last reported source (for events)
     connection_pool pool;
     std::string user_agent;
     std::chrono::milliseconds attempt_timeout;
@@ -173,7 +181,9 @@ class client_impl {
                                                        .ca_bundle = setup.settings.ca_bundle})),
           retry(retry_settings(config, setup.settings),
                 config.random ? std::move(config.random) : default_random_source()),
-          pacing(std::move(config.pacing)),
+          pacing(config.pacing),
+          shared_pacing(shared_pacing_of(ex, config)),
+          region(setup.region),
           pool(ex, endpoint.scheme, endpoint.host, endpoint.port,
                pool_settings(std::move(config.pool), setup.settings)),
           user_agent(make_user_agent(setup.settings.sdk_ua_app_id)),
@@ -186,11 +196,39 @@ class client_impl {
         }
         if (call_timeout.count() <= 0)
             throw std::invalid_argument("call_timeout: must be positive");
-        if (pacing.enabled()) {
+        if (shared_pacing) {
+            for (std::size_t i = 0; i < operation_count; ++i) {
+                paces[i] = pacing.pace(operation_names[i]);
+            }
+        } else if (pacing.enabled()) {
             for (std::size_t i = 0; i < operation_count; ++i) {
                 buckets[i] = pacing.bucket(operation_names[i]);
             }
         }
+    }
+
+    // pacing_config::backend, else the Redis backend IVSRT_PACING_REDIS_URL names (when the
+    // program includes ivsrt/redis_pacing.hpp; IVSRT_PACING_REPLICAS sets its local share).
+    static std::shared_ptr<pacing_backend> shared_pacing_of(const asio::any_io_executor& ex,
+                                                            const client_config& config) {
+        if (!config.pacing.enabled) return nullptr;
+        if (config.pacing.backend) return config.pacing.backend;
+        const auto url = config.sources.env.get("IVSRT_PACING_REDIS_URL");
+        if (!url || url->empty()) return nullptr;
+        if (!redis_pacing_factory) {
+            throw std::invalid_argument(
+                "IVSRT_PACING_REDIS_URL: set, and this program does not include "
+                "<ivsrt/redis_pacing.hpp> (include it, or unset the variable)");
+        }
+        unsigned replicas = 1;
+        if (const auto r = config.sources.env.get("IVSRT_PACING_REPLICAS"); r && !r->empty()) {
+            const auto [end, ec] = std::from_chars(r->data(), r->data() + r->size(), replicas);
+            if (ec != std::errc() || end != r->data() + r->size() || replicas < 1) {
+                throw std::invalid_argument(
+                    "IVSRT_PACING_REPLICAS: must be a whole number of at least 1");
+            }
+        }
+        return redis_pacing_factory(ex, *url, replicas);
     }
 
     static retry_config retry_settings(const client_config& config, const aws_settings& s) {
@@ -354,6 +392,7 @@ class call {
     asio::awaitable<bool> pace(asio::steady_timer& timer) {
         const auto start = steady::now();
         deadline_ = start + client_.call_timeout;
+        if (client_.shared_pacing) co_return co_await pace_shared(timer);
         pacing_bucket* bucket = client_.buckets[op().index];
         if (!bucket) co_return proceed();
         // async_wait_turn sets the timer only when the turn is in the future.
@@ -368,6 +407,28 @@ class call {
                                    ") would expire before the operation's pacing turn");
         }
         if (ec) co_return stop(errc::cancelled, "cancelled while waiting for the pacing turn");
+        co_return proceed();
+    }
+
+    // The pace step with a shared backend: a turn from it, then the wait it says.
+    asio::awaitable<bool> pace_shared(asio::steady_timer& timer) {
+        const auto start = steady::now();
+        auto [ec, turn] = co_await async_reserve_turn(*client_.shared_pacing, client_.region,
+                                                      client_.paces[op().index], deadline_,
+                                                      asio::as_tuple(asio::use_awaitable));
+        if (ec == errc::timeout) {
+            co_return stop(ec, "the call timeout (" + duration_text(client_.call_timeout) +
+                                   ") would expire before the operation's pacing turn");
+        }
+        if (ec) co_return stop(errc::cancelled, "cancelled while waiting for the pacing turn");
+        if (client_.pacing_shared.exchange(turn.shared ? 1 : 0) != (turn.shared ? 1 : 0)) {
+            const std::string detail = turn.shared ? "shared" : "local: " + turn.reason;
+            emit({.kind = client_event_kind::pacing_source, .detail = detail});
+        }
+        if (turn.wait.count() > 0) {
+            if (!co_await sleep(timer, turn.wait, "waiting for the pacing turn")) co_return false;
+            emit({.kind = client_event_kind::pacing_wait, .duration = steady::now() - start});
+        }
         co_return proceed();
     }
 

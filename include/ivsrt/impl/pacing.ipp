@@ -74,8 +74,15 @@ IVSRT_DECL pacer::pacer(pacing_config config)
         }
     };
     checked("default", default_tps_, default_burst_);
-    for (const auto& op : config.operations)
+    for (const auto& op : config.operations) {
         buckets_.insert_or_assign(op.operation, checked(op.operation, op.tps, op.burst));
+        paces_.insert_or_assign(op.operation, op);
+    }
+}
+
+IVSRT_DECL operation_pace pacer::pace(std::string_view operation) const {
+    if (auto it = paces_.find(operation); it != paces_.end()) return it->second;
+    return {std::string(operation), default_tps_, default_burst_};
 }
 
 IVSRT_DECL pacing_bucket* pacer::bucket(std::string_view operation) {
