@@ -6,6 +6,7 @@
 
 #include "common/client_on_emulator.hpp"
 #include "common/redis_server.hpp"
+#include "common/test_tls.hpp"
 
 #include <ivsrt/redis_pacing.hpp>
 
@@ -118,7 +119,7 @@ BOOST_AUTO_TEST_CASE(bad_urls_name_the_setting_and_never_the_password) {
     const std::string secret = "pa55-w0rd";
     for (const std::string& url :
          {"redis://u:" + secret + "@host:port/0", "redis://:" + secret + "@host:6379/zero",
-          "http://:" + secret + "@host:6379", "rediss://:" + secret + "@host:6379",
+          "http://:" + secret + "@host:6379", "rediss://:" + secret + "@host:6379/x",
           std::string("redis:///0"), std::string("unix://"), std::string("redis://u@h:1/0"),
           std::string("unix:///tmp/s?db=x"), std::string("not a url")}) {
         const std::string message = invalid_url_message(url);
@@ -128,7 +129,17 @@ BOOST_AUTO_TEST_CASE(bad_urls_name_the_setting_and_never_the_password) {
     BOOST_TEST(invalid_url_message("redis://h:6379/x") ==
                "redis_pacing_config.url: redis: the path must be a database number "
                "(redis://host:port/0)");
+    BOOST_TEST(invalid_url_message("rediss://h:6379/x") ==
+               "redis_pacing_config.url: rediss: the path must be a database number "
+               "(rediss://host:port/0)");
     boost::asio::io_context ioc;
+    try {
+        ivsrt::make_redis_pacing(ioc.get_executor(),
+                                 {.url = "rediss://h", .ca_file = "/nonexistent/ca.pem"});
+        BOOST_ERROR("no exception");
+    } catch (const std::invalid_argument& e) {
+        BOOST_TEST(std::string(e.what()) == "redis_pacing_config.ca_file: cannot be read as PEM");
+    }
     BOOST_CHECK_THROW(
         ivsrt::make_redis_pacing(ioc.get_executor(), {.url = "redis://h", .expected_replicas = 0}),
         std::invalid_argument);
@@ -163,7 +174,8 @@ struct fleet_member {
     // `redis_url` empty: local pacing only.
     fleet_member(const running_emulator& emu, const std::string& redis_url,
                  std::chrono::milliseconds retry_interval = std::chrono::milliseconds(2000),
-                 std::chrono::milliseconds call_timeout = std::chrono::milliseconds(60000)) {
+                 std::chrono::milliseconds call_timeout = std::chrono::milliseconds(60000),
+                 const std::string& ca_file = {}) {
         auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
         cfg.pacing = {};  // IVS's documented quotas
         cfg.call_timeout = call_timeout;
@@ -171,6 +183,7 @@ struct fleet_member {
             auto rc = redis_config(redis_url);
             rc.retry_interval = retry_interval;
             rc.timeout = std::chrono::milliseconds(100);
+            rc.ca_file = ca_file;
             cfg.pacing.backend = ivsrt::make_redis_pacing(ioc.get_executor(), rc);
         }
         cfg.on_event = [this](const ivsrt::client_event& e) {
@@ -399,6 +412,35 @@ BOOST_AUTO_TEST_CASE(auth) {
     BOOST_TEST(right.succeeded == 3u);
     BOOST_TEST(right.source_log() == std::vector<std::string>{"shared"},
                boost::test_tools::per_element());
+}
+
+// rediss://: Redis over TLS, its certificate verified (here against the test's CA).
+BOOST_AUTO_TEST_CASE(tls) {
+    const auto ca = ivsrt::test::make_test_ca("ivsrt test CA");
+    const auto cert = ca.issue("localhost", "DNS:localhost,IP:127.0.0.1");
+    ivsrt_test::redis_server redis("", cert.cert_pem, cert.key_pem);
+    const ivsrt::test::temp_file ca_file(ca.root.cert_pem);
+    running_emulator emu;
+    const std::string stage = create_stage(emu);
+    const std::string url = "rediss://127.0.0.1:" + std::to_string(redis.port()) + "/0";
+    const auto two_seconds = std::chrono::milliseconds(2000);
+    const auto a_minute = std::chrono::milliseconds(60000);
+
+    fleet_member trusting(emu, url, two_seconds, a_minute, ca_file.path());
+    run_calls(trusting, stage, 3);
+    BOOST_TEST(trusting.succeeded == 3u);
+    BOOST_TEST(trusting.source_log() == std::vector<std::string>{"shared"},
+               boost::test_tools::per_element());
+
+    // Without the CA the certificate is refused: turns go local, and the calls succeed.
+    fleet_member doubting(emu, url);
+    run_calls(doubting, stage, 3);
+    BOOST_TEST(doubting.succeeded == 3u);
+    const auto sources = doubting.source_log();
+    BOOST_TEST_REQUIRE(sources.size() == 1u);
+    BOOST_TEST(sources[0] == "local: redis at 127.0.0.1:" + std::to_string(redis.port()) +
+                                 ": TLS: the certificate was refused: unable to get local "
+                                 "issuer certificate");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

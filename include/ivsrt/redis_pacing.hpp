@@ -32,10 +32,13 @@
 namespace ivsrt {
 
 struct redis_pacing_config {
-    /// redis://[[user]:password@]host[:port][/db] (port 6379, db 0 by default), or
-    /// unix:///path/to/redis.sock[?db=N]. The password is sent with AUTH and never appears in
-    /// messages or events.
+    /// redis://[[user]:password@]host[:port][/db] (port 6379, db 0 by default), rediss://...
+    /// for TLS (the server's certificate verified against the system's CAs and `ca_file`, and
+    /// its host name), or unix:///path/to/redis.sock[?db=N]. The password is sent with AUTH and
+    /// never appears in messages or events.
     std::string url;
+    /// rediss://: a PEM file of CAs to trust besides the system's.
+    std::string ca_file;
     /// Keys are "<key_prefix>:<region>:<operation>". Fleets of different AWS accounts that share
     /// a Redis need different prefixes.
     std::string key_prefix = "ivsrt:pacing";

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -29,8 +30,15 @@ namespace ivsrt_test {
 
 class redis_server {
   public:
-    // `password` empty: no AUTH needed.
-    explicit redis_server(std::string password = {}) : password_(std::move(password)) {
+    // `password` empty: no AUTH needed. `tls_cert_pem` and `tls_key_pem` set: the TCP port
+    // speaks TLS only (clients are not asked for certificates).
+    explicit redis_server(std::string password = {}, std::string_view tls_cert_pem = {},
+                          std::string_view tls_key_pem = {})
+        : password_(std::move(password)) {
+        if (!tls_cert_pem.empty()) {
+            tls_cert_ = dir_.write("tls/cert.pem", tls_cert_pem);
+            tls_key_ = dir_.write("tls/key.pem", tls_key_pem);
+        }
         boost::asio::io_context ioc;
         boost::asio::ip::tcp::acceptor probe(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
         port_ = probe.local_endpoint().port();
@@ -52,9 +60,10 @@ class redis_server {
 
     // Starts redis-server and waits (bounded) until it accepts connections.
     void start() {
+        const std::string port = std::to_string(port_);
         std::vector<std::string> args = {"redis-server",
                                          "--port",
-                                         std::to_string(port_),
+                                         tls_cert_.empty() ? port : "0",
                                          "--bind",
                                          "127.0.0.1",
                                          "--unixsocket",
@@ -76,6 +85,14 @@ class redis_server {
         if (!password_.empty()) {
             args.push_back("--requirepass");
             args.push_back(password_);
+        }
+        if (!tls_cert_.empty()) {
+            for (const std::string& a :
+                 {std::string("--tls-port"), port, std::string("--tls-cert-file"), tls_cert_,
+                  std::string("--tls-key-file"), tls_key_, std::string("--tls-auth-clients"),
+                  std::string("no")}) {
+                args.push_back(a);
+            }
         }
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -126,6 +143,7 @@ class redis_server {
   private:
     temp_dir dir_;
     std::string password_;
+    std::string tls_cert_, tls_key_;  // files
     std::uint16_t port_ = 0;
     pid_t pid_ = 0;
 };

@@ -8,6 +8,7 @@
 // to the wrong call.
 
 #include <ivsrt/detail/resp.hpp>
+#include <ivsrt/detail/tls.hpp>
 #include <ivsrt/error.hpp>
 #include <ivsrt/redis_pacing.hpp>
 
@@ -21,6 +22,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -28,6 +30,8 @@
 #include <boost/url/parse.hpp>
 
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include <algorithm>
 #include <charconv>
@@ -76,6 +80,7 @@ inline std::string sha1_hex(std::string_view text) {
 // Where Redis is and how to log in, from the URL.
 struct redis_target {
     bool unix_socket = false;
+    bool tls = false;  // rediss://
     std::string host;  // or the socket's path
     std::string port = "6379";
     std::string user, password;
@@ -105,26 +110,25 @@ inline redis_target parse_redis_url(const std::string& url) {
             t.db = p.value;
         }
         t.where = "redis at " + t.host;
-    } else if (scheme == "redis") {
+    } else if (scheme == "redis" || scheme == "rediss") {
+        t.tls = scheme == "rediss";
         t.host = parsed->host_address();
-        if (t.host.empty()) throw bad("redis: needs a host (redis://host:port/db)");
+        if (t.host.empty()) throw bad(scheme + ": needs a host (" + scheme + "://host:port/db)");
         if (parsed->has_port()) {
-            if (!digits(parsed->port())) throw bad("redis: the port must be a number");
+            if (!digits(parsed->port())) throw bad(scheme + ": the port must be a number");
             t.port = parsed->port();
         }
         std::string path = parsed->path();
         if (!path.empty() && path != "/") {
             if (!digits(std::string_view(path).substr(1)))
-                throw bad("redis: the path must be a database number (redis://host:port/0)");
+                throw bad(scheme + ": the path must be a database number (" + scheme +
+                          "://host:port/0)");
             t.db = path.substr(1);
         }
-        if (parsed->has_query()) throw bad("redis: takes no query");
+        if (parsed->has_query()) throw bad(scheme + ": takes no query");
         t.where = "redis at " + std::string(parsed->encoded_host_and_port());
-    } else if (scheme == "rediss") {
-        throw bad(
-            "rediss (TLS) is not supported yet; use redis:// on a trusted network or unix://");
     } else {
-        throw bad("the scheme must be redis or unix");
+        throw bad("the scheme must be redis, rediss (TLS) or unix");
     }
     if (parsed->has_userinfo()) {
         t.user = parsed->user();
@@ -142,7 +146,6 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
           config_(std::move(config)),
           target_(parse_redis_url(config_.url)),
           sha_(sha1_hex(redis_gcra_script)),
-          socket_(strand_),
           watchdog_(strand_) {
         if (config_.timeout.count() <= 0)
             throw std::invalid_argument("redis_pacing_config.timeout: must be positive");
@@ -151,6 +154,13 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
                 "redis_pacing_config.expected_replicas: must be at least 1");
         if (config_.retry_interval.count() < 0)
             throw std::invalid_argument("redis_pacing_config.retry_interval: must not be negative");
+        if (target_.tls) {
+            try {
+                tls_ = std::make_unique<tls_client_context>(true, config_.ca_file);
+            } catch (const boost::system::system_error&) {
+                throw std::invalid_argument("redis_pacing_config.ca_file: cannot be read as PEM");
+            }
+        }
         config_.url.clear();  // the password stays in target_ only
     }
 
@@ -164,6 +174,15 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
 
   private:
     using socket_type = boost::asio::generic::stream_protocol::socket;
+
+    // One connection to Redis; what an operation in flight uses stays alive with it.
+    struct connection {
+        explicit connection(const boost::asio::strand<boost::asio::any_io_executor>& s)
+            : socket(s) {}
+        socket_type socket;
+        std::optional<boost::asio::ssl::stream<socket_type&>> tls;  // rediss://
+        std::string wire;                                           // the bytes being written
+    };
 
     struct turn {
         std::string region;
@@ -235,13 +254,15 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
         namespace asio = boost::asio;
         using generic = asio::generic::stream_protocol;
         auto self = shared_from_this();
+        // The connection is conn_ from the start, so that fail() (the watchdog) aborts it.
+        auto conn = std::make_shared<connection>(strand_);
+        conn_ = conn;
         boost::system::error_code ec;
-        // The socket being connected is socket_, so that fail() (the watchdog) aborts it.
         if (target_.unix_socket) {
             const asio::local::stream_protocol::endpoint ep(target_.host);
-            socket_ = socket_type(strand_, generic(ep.protocol()));
-            std::tie(ec) = co_await socket_.async_connect(generic::endpoint(ep),
-                                                          asio::as_tuple(asio::use_awaitable));
+            conn->socket = socket_type(strand_, generic(ep.protocol()));
+            std::tie(ec) = co_await conn->socket.async_connect(generic::endpoint(ep),
+                                                               asio::as_tuple(asio::use_awaitable));
         } else {
             asio::ip::tcp::resolver resolver(strand_);
             auto [resolved, results] = co_await resolver.async_resolve(
@@ -249,10 +270,28 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
             if (gen != generation_) co_return;
             ec = resolved ? resolved : asio::error::host_not_found;
             for (const auto& entry : results) {
-                socket_ = socket_type(strand_, generic(entry.endpoint().protocol()));
-                std::tie(ec) = co_await socket_.async_connect(generic::endpoint(entry.endpoint()),
-                                                              asio::as_tuple(asio::use_awaitable));
+                conn->socket = socket_type(strand_, generic(entry.endpoint().protocol()));
+                std::tie(ec) = co_await conn->socket.async_connect(
+                    generic::endpoint(entry.endpoint()), asio::as_tuple(asio::use_awaitable));
                 if (gen != generation_ || !ec) break;
+            }
+        }
+        if (gen != generation_) co_return;
+        if (ec) co_return fail("cannot connect: " + ec.message());
+        if (tls_) {
+            conn->tls.emplace(conn->socket, tls_->native());
+            tls_->prepare(conn->tls->native_handle(), target_.host, ec);
+            if (!ec) {
+                std::tie(ec) = co_await conn->tls->async_handshake(
+                    asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
+            }
+            if (gen != generation_) co_return;
+            if (ec) {
+                const long verify = SSL_get_verify_result(conn->tls->native_handle());
+                co_return fail("TLS: " + (verify != X509_V_OK
+                                              ? std::string("the certificate was refused: ") +
+                                                    X509_verify_cert_error_string(verify)
+                                              : ec.message()));
             }
         }
         if (gen != generation_) co_return;
@@ -300,23 +339,31 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
     void write() {
         if (writing_ || out_.empty() || state_ != state::up) return;
         writing_ = true;
-        wire_.swap(out_);
+        auto conn = conn_;
+        conn->wire.swap(out_);
         out_.clear();
-        boost::asio::async_write(
-            socket_, boost::asio::buffer(wire_),
-            boost::asio::bind_executor(strand_, [self = shared_from_this(), gen = generation_](
-                                                    boost::system::error_code ec, std::size_t) {
+        auto written = boost::asio::bind_executor(
+            strand_, [self = shared_from_this(), conn, gen = generation_](
+                         boost::system::error_code ec, std::size_t) {
                 if (gen != self->generation_) return;
                 self->writing_ = false;
                 if (ec) return self->fail("cannot send: " + ec.message());
-                self->wire_.clear();
+                conn->wire.clear();
                 self->write();
-            }));
+            });
+        if (conn->tls) {
+            boost::asio::async_write(*conn->tls, boost::asio::buffer(conn->wire),
+                                     std::move(written));
+        } else {
+            boost::asio::async_write(conn->socket, boost::asio::buffer(conn->wire),
+                                     std::move(written));
+        }
     }
 
     boost::asio::awaitable<void> read_replies(std::uint64_t gen) {
         namespace asio = boost::asio;
         auto self = shared_from_this();
+        const auto conn = conn_;
         std::string in;
         char buffer[4096];
         for (;;) {
@@ -324,8 +371,16 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
                 reading_ = false;
                 co_return;
             }
-            auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buffer),
+            // (No co_await inside ?:, which g++ 12 miscompiles.)
+            std::tuple<boost::system::error_code, std::size_t> got;
+            if (conn->tls) {
+                got = co_await conn->tls->async_read_some(asio::buffer(buffer),
+                                                          asio::as_tuple(asio::use_awaitable));
+            } else {
+                got = co_await conn->socket.async_read_some(asio::buffer(buffer),
                                                             asio::as_tuple(asio::use_awaitable));
+            }
+            const auto [ec, n] = got;
             if (gen != generation_) co_return;
             if (ec)
                 co_return fail(ec == asio::error::eof ? "the connection was closed"
@@ -397,12 +452,12 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
         const bool resend = state_ == state::up && reused_ && !replied_;
         ++generation_;
         boost::system::error_code ignored;
-        socket_.close(ignored);
+        if (conn_) conn_->socket.close(ignored);  // operations in flight keep it alive
+        conn_.reset();
         watchdog_.cancel();
         writing_ = false;
         reading_ = false;
         out_.clear();
-        wire_.clear();
         if (resend) {
             std::erase_if(pending_, [](const pending& p) { return !p.call; });
             for (auto& p : pending_) p.step_deadline = step_deadline(*p.call);
@@ -467,14 +522,15 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
     redis_pacing_config config_;
     redis_target target_;
     std::string sha_;
-    socket_type socket_;
+    std::unique_ptr<tls_client_context> tls_;  // rediss://
+    std::shared_ptr<connection> conn_;
     boost::asio::steady_timer watchdog_;
     state state_ = state::down;
     std::uint64_t generation_ = 0;
     clock::time_point down_until_{};
     std::string reason_;
     std::deque<pending> pending_;
-    std::string out_, wire_;
+    std::string out_;  // commands not yet handed to a write
     bool writing_ = false;
     bool reading_ = false;
     bool read_before_ = false;  // the connection has had a reader (it may have idled since)
