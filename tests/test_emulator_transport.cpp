@@ -8,7 +8,13 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include <boost/asio/write.hpp>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <stdexcept>
+#include <string>
 
 using namespace ivsrt::test;
 namespace emulator = ivsrt::emulator;
@@ -334,4 +340,69 @@ BOOST_AUTO_TEST_CASE(request_log_has_no_secrets) {
         BOOST_TEST(line.find("wJalrXUtnFEMI") == std::string::npos);
         BOOST_TEST(line.find("Signature") == std::string::npos);
     }
+}
+
+namespace {
+
+// Sends `bytes` on a new connection to the emulator and returns all it answered until it closed
+// the connection (a read that waits 10 s for nothing fails the test instead).
+std::string raw_exchange(const running_emulator& emu, const std::string& bytes) {
+    asio::io_context ioc;
+    asio::ip::tcp::socket s(ioc);
+    s.connect({asio::ip::make_address("127.0.0.1"), emu.port()});
+    const timeval ten_seconds{10, 0};
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &ten_seconds, sizeof ten_seconds);
+    if (!bytes.empty()) asio::write(s, asio::buffer(bytes));
+    std::string got;
+    char buffer[4096];
+    for (int i = 0; i < 10000; ++i) {
+        boost::system::error_code ec;
+        const std::size_t n = s.read_some(asio::buffer(buffer), ec);
+        got.append(buffer, n);
+        if (ec == asio::error::eof || ec == asio::error::connection_reset) return got;
+        if (ec) {
+            BOOST_ERROR("the emulator did not close the connection: " << ec.message());
+            return got;
+        }
+    }
+    return got;
+}
+
+}  // namespace
+
+// Requests that cannot be read get an answer before the connection closes: 400 for what is not
+// HTTP/1.1, 413 for a body over 1 MiB, 431 for a head over 8 KiB.
+BOOST_AUTO_TEST_CASE(malformed_and_oversized_requests_are_answered) {
+    running_emulator emu;
+    const std::string head = "POST /CreateStage HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    const std::string not_http = raw_exchange(emu, "HELLO\r\n\r\n");
+    BOOST_TEST(not_http.starts_with("HTTP/1.1 400 Bad Request\r\n"), not_http);
+    BOOST_TEST(not_http.find(R"({"message":"The request is not valid HTTP/1.1: )") !=
+               std::string::npos);
+    const std::string bad_length = raw_exchange(emu, head + "Content-Length: x\r\n\r\n");
+    BOOST_TEST(bad_length.starts_with("HTTP/1.1 400 "), bad_length);
+    const std::string large = raw_exchange(emu, head + "Content-Length: 2000000\r\n\r\n");
+    BOOST_TEST(large.starts_with("HTTP/1.1 413 Content Too Large\r\n"), large);
+    const std::string long_head =
+        raw_exchange(emu, head + "X-Padding: " + std::string(9000, 'a') + "\r\n\r\n");
+    BOOST_TEST(long_head.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+               long_head);
+    // Nothing of this reached an operation, and the emulator still serves.
+    client c(emu);
+    BOOST_TEST(stage_count(c) == 0u);
+}
+
+// A client that sends nothing, one whose request stops halfway, and an idle keep-alive
+// connection are closed after their timeouts.
+BOOST_AUTO_TEST_CASE(silent_and_slow_clients_are_disconnected) {
+    emulator::options o;
+    o.idle_timeout = std::chrono::milliseconds(100);
+    o.read_timeout = std::chrono::milliseconds(100);
+    running_emulator emu(o);
+    BOOST_TEST(raw_exchange(emu, "").empty());
+    BOOST_TEST(raw_exchange(emu, "POST /CreateStage HTTP/1.1\r\nHost: 127.0.0.1\r\n").empty());
+    const std::string answered = raw_exchange(
+        emu, "POST /ListStages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}");
+    // Answered (unsigned: 403), then closed while idle.
+    BOOST_TEST(answered.starts_with("HTTP/1.1 403 "), answered);
 }

@@ -76,6 +76,11 @@ struct options {
     std::function<void(std::string_view line)> request_log;
     // The emulator's clock (SigV4 skew, token expiry, timestamps, quotas); unset: system clock.
     std::function<std::chrono::system_clock::time_point()> clock;
+    // A connection waiting for a request's first byte this long is closed (a silent client, an
+    // idle keep-alive connection)...
+    std::chrono::milliseconds idle_timeout{60000};
+    // ...and so is one whose request, from its first byte, takes longer than this to arrive.
+    std::chrono::milliseconds read_timeout{10000};
 };
 
 class server {

@@ -19,13 +19,17 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <array>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -35,6 +39,7 @@ namespace ivsrt::emulator {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace json = boost::json;
 using tcp = asio::ip::tcp;
 
 namespace {
@@ -66,8 +71,12 @@ std::string_view reason_phrase(unsigned status) {
             return "Method Not Allowed";
         case 409:
             return "Conflict";
+        case 413:
+            return "Content Too Large";
         case 429:
             return "Too Many Requests";
+        case 431:
+            return "Request Header Fields Too Large";
         case 500:
             return "Internal Server Error";
         case 503:
@@ -217,6 +226,30 @@ bool injected_error(fault_kind kind, detail::service& service, detail::reply& r)
     }
 }
 
+// The answer to a request that cannot be read (the connection closes after it): 413 for a body
+// over the limit, 431 for a head over the limit, 400 for anything else that is not HTTP/1.1; none
+// when the client went away or timed out.
+std::optional<detail::reply> unreadable_request(const boost::system::error_code& ec) {
+    if (ec.category() != make_error_code(http::error::body_limit).category() ||
+        ec == http::error::end_of_stream || ec == http::error::partial_message) {
+        return std::nullopt;
+    }
+    detail::reply r;
+    std::string message;
+    if (ec == http::error::body_limit) {
+        r.status = 413;
+        message = "The request body is larger than 1 MiB";
+    } else if (ec == http::error::header_limit) {
+        r.status = 431;
+        message = "The request head is larger than 8 KiB";
+    } else {
+        r.status = 400;
+        message = "The request is not valid HTTP/1.1: " + ec.message();
+    }
+    r.body = json::serialize(json::object{{"message", message}});
+    return r;
+}
+
 }  // namespace
 
 template <class Stream>
@@ -225,11 +258,40 @@ asio::awaitable<void> server::impl::serve(Stream& stream, tcp::socket& socket, s
     std::vector<sigv4::header> headers;
     std::string out;
     auto token = asio::as_tuple(asio::use_awaitable);
+    // Closes the connection when a read takes too long; cancelled when the read completes.
+    asio::steady_timer deadline(executor);
+    const auto close_after = [&](std::chrono::milliseconds d) {
+        deadline.expires_after(d);
+        deadline.async_wait([&socket](boost::system::error_code ec) {
+            if (ec) return;
+            boost::system::error_code ignored;
+            socket.close(ignored);
+        });
+    };
     for (;;) {
+        if (buffer.size() == 0) {
+            close_after(opts.idle_timeout);
+            auto [idle_error, got] = co_await stream.async_read_some(buffer.prepare(4096), token);
+            deadline.cancel();
+            if (idle_error) break;
+            buffer.commit(got);
+        }
         http::request_parser<http::string_body> parser;
         parser.body_limit(1024 * 1024);
+        close_after(opts.read_timeout);
         auto [ec, n] = co_await http::async_read(stream, buffer, parser, token);
-        if (ec) break;
+        deadline.cancel();
+        if (ec) {
+            if (auto answer = unreadable_request(ec)) {
+                const auto start = std::chrono::steady_clock::now();
+                out.clear();
+                write_head(*answer, false, out);
+                out += answer->body;
+                log(remote, "-", "-", *answer, "", start);
+                co_await asio::async_write(stream, asio::buffer(out), token);
+            }
+            break;
+        }
         const auto start = std::chrono::steady_clock::now();
         const auto& req = parser.get();
         headers.clear();

@@ -77,60 +77,51 @@ inline status parse_at(std::string_view in, std::size_t& pos, const limits& lim,
     std::string_view line;
     std::size_t end = 0;
     if (const status s = line_at(in, pos + 1, lim, line, end); s != status::complete) return s;
-    switch (tag) {
-        case '+':
-        case '-':
-            out.kind = tag == '+' ? reply::type::simple : reply::type::error;
-            out.text.assign(line);
-            pos = end;
-            return status::complete;
-        case ':':
-            out.kind = reply::type::integer;
-            if (!to_int(line, out.integer)) return status::malformed;
-            pos = end;
-            return status::complete;
-        case '$': {
-            std::int64_t n = 0;
-            if (!to_int(line, n) || n < -1) return status::malformed;
-            if (n == -1) {
-                out.kind = reply::type::nil;
-                pos = end;
-                return status::complete;
-            }
-            if (static_cast<std::uint64_t>(n) > lim.max_bulk) return status::malformed;
-            const auto size = static_cast<std::size_t>(n);
-            if (in.size() - end < size + 2) return status::incomplete;
-            if (in.substr(end + size, 2) != "\r\n") return status::malformed;
-            out.kind = reply::type::bulk;
-            out.text.assign(in.substr(end, size));
-            pos = end + size + 2;
-            return status::complete;
-        }
-        case '*': {
-            std::int64_t n = 0;
-            if (!to_int(line, n) || n < -1) return status::malformed;
-            if (n == -1) {
-                out.kind = reply::type::nil;
-                pos = end;
-                return status::complete;
-            }
-            if (static_cast<std::uint64_t>(n) > lim.max_items || depth >= lim.max_depth)
-                return status::malformed;
-            out.kind = reply::type::array;
-            out.items.clear();
-            std::size_t at = end;
-            for (std::int64_t i = 0; i < n; ++i) {
-                reply item;
-                if (const status s = parse_at(in, at, lim, depth + 1, item); s != status::complete)
-                    return s;
-                out.items.push_back(std::move(item));
-            }
-            pos = at;
-            return status::complete;
-        }
-        default:
-            return status::malformed;
+    if (tag == '+' || tag == '-') {
+        out.kind = tag == '+' ? reply::type::simple : reply::type::error;
+        out.text.assign(line);
+        pos = end;
+        return status::complete;
     }
+    std::int64_t n = 0;
+    if (tag != ':' && tag != '$' && tag != '*') return status::malformed;
+    if (!to_int(line, n)) return status::malformed;
+    if (tag == ':') {
+        out.kind = reply::type::integer;
+        out.integer = n;
+        pos = end;
+        return status::complete;
+    }
+    // A length: -1 is the nil bulk string or array.
+    if (n < -1) return status::malformed;
+    if (n == -1) {
+        out.kind = reply::type::nil;
+        pos = end;
+        return status::complete;
+    }
+    if (tag == '$') {
+        if (static_cast<std::uint64_t>(n) > lim.max_bulk) return status::malformed;
+        const auto size = static_cast<std::size_t>(n);
+        if (in.size() - end < size + 2) return status::incomplete;
+        if (in.substr(end + size, 2) != "\r\n") return status::malformed;
+        out.kind = reply::type::bulk;
+        out.text.assign(in.substr(end, size));
+        pos = end + size + 2;
+        return status::complete;
+    }
+    if (static_cast<std::uint64_t>(n) > lim.max_items || depth >= lim.max_depth)
+        return status::malformed;
+    out.kind = reply::type::array;
+    out.items.clear();
+    std::size_t at = end;
+    for (std::int64_t i = 0; i < n; ++i) {
+        reply item;
+        if (const status s = parse_at(in, at, lim, depth + 1, item); s != status::complete)
+            return s;
+        out.items.push_back(std::move(item));
+    }
+    pos = at;
+    return status::complete;
 }
 
 }  // namespace impl
