@@ -406,3 +406,51 @@ BOOST_AUTO_TEST_CASE(silent_and_slow_clients_are_disconnected) {
     // Answered (unsigned: 403), then closed while idle.
     BOOST_TEST(answered.starts_with("HTTP/1.1 403 "), answered);
 }
+
+// As AWS: a signature that does not cover Host is incomplete, whatever else it signs.
+BOOST_AUTO_TEST_CASE(host_must_be_signed) {
+    running_emulator emu;
+    client c(emu);
+    call_options o;
+    o.signed_headers = "x-amz-date";
+    const response r = c.call("ListStages", "{}", o);
+    BOOST_TEST(r.status == 403u);
+    BOOST_TEST(r.error_type() == "IncompleteSignatureException");
+    BOOST_TEST(c.call("ListStages").status == 200u);
+}
+
+// Session credentials: the security token must be the configured one, until it expires.
+BOOST_AUTO_TEST_CASE(session_credentials) {
+    emulator::options opts;
+    opts.session_token = "session-token-1";
+    opts.session_expiration = test_epoch + std::chrono::hours(1);
+    running_emulator emu(opts);
+    client c(emu);
+    const auto with_token = [](std::optional<std::string> token) {
+        call_options o;
+        o.creds->session_token = std::move(token);
+        return o;
+    };
+    BOOST_TEST(c.call("ListStages", "{}", with_token("session-token-1")).status == 200u);
+    for (const auto& token :
+         {std::optional<std::string>("session-token-2"), std::optional<std::string>()}) {
+        const response r = c.call("ListStages", "{}", with_token(token));
+        BOOST_TEST(r.status == 403u);
+        BOOST_TEST(r.error_type() == "UnrecognizedClientException");
+    }
+    emu.advance(std::chrono::hours(1));
+    const response expired = c.call("ListStages", "{}", with_token("session-token-1"));
+    BOOST_TEST(expired.status == 403u);
+    BOOST_TEST(expired.error_type() == "ExpiredTokenException");
+    BOOST_TEST(expired.body.find("session-token-1") == std::string::npos);
+}
+
+// The expired-token fault answers as AWS does for expired session credentials, on demand.
+BOOST_AUTO_TEST_CASE(fault_expired_token) {
+    running_emulator emu(with_faults({"expired-token:op=ListStages"}));
+    client c(emu);
+    const response r = c.call("ListStages");
+    BOOST_TEST(r.status == 403u);
+    BOOST_TEST(r.error_type() == "ExpiredTokenException");
+    BOOST_TEST(c.call("CreateStage").status == 200u);
+}

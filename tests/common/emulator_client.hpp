@@ -173,7 +173,8 @@ struct call_options {
     std::optional<credentials> creds = default_credentials();       // none: unsigned
     std::optional<system_clock::time_point> signed_at;              // default: the emulator's clock
     std::string region = "us-east-1";
-    std::optional<std::string> amz_date;  // sent in place of the signed X-Amz-Date
+    std::optional<std::string> amz_date;        // sent in place of the signed X-Amz-Date
+    std::optional<std::string> signed_headers;  // sent in place of the Authorization's list
 };
 
 // A keep-alive connection to the emulator, plain or TLS, signing each request.
@@ -230,6 +231,13 @@ class client {
                         *o.creds, o.signed_at.value_or(emu_.now()), signed_request);
             for (const auto& h : signed_request.headers()) req.set(h.name, h.value);
             if (o.amz_date) req.set("X-Amz-Date", *o.amz_date);
+            if (o.signed_headers) {
+                std::string authorization(req[http::field::authorization]);
+                const auto begin = authorization.find("SignedHeaders=") + 14;
+                authorization.replace(begin, authorization.find(',', begin) - begin,
+                                      *o.signed_headers);
+                req.set(http::field::authorization, authorization);
+            }
         }
         http::response<http::string_body> res;
         if (tls_) {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,7 @@ enum class fault_kind : std::uint8_t {
     reset_after,     // run, response written, then the connection is reset
     truncate,        // run, then half of the response body is sent and the connection closed
     delay,           // the response waits `delay` (then the request is served normally)
+    expired_token,   // 403 ExpiredTokenException, as for expired session credentials; not run
 };
 
 // A fault and when it fires: on every `every`-th request it could apply to (when every > 0),
@@ -46,9 +48,9 @@ struct fault {
 };
 
 // Parses KIND[=MS][:TRIGGER][:op=NAME] where KIND is 500, 503, 429, reset-before, reset-after,
-// truncate or delay=MS, and TRIGGER is a probability ("0.2") or "every=N"; without a trigger the
-// fault fires on every request. Examples: "503:0.2", "reset-before:every=5", "delay=250:0.5",
-// "500:every=2:op=CreateStage". Throws std::invalid_argument naming the problem.
+// truncate, expired-token or delay=MS, and TRIGGER is a probability ("0.2") or "every=N"; without a
+// trigger the fault fires on every request. Examples: "503:0.2", "reset-before:every=5",
+// "delay=250:0.5", "500:every=2:op=CreateStage". Throws std::invalid_argument naming the problem.
 fault parse_fault(std::string_view spec);
 
 // How the emulator signs the participant tokens it issues. ES384 is what IVS uses; HS256 (a key
@@ -63,6 +65,11 @@ struct options {
     // The only credentials accepted.
     std::string access_key_id = "AKIAIOSFODNN7EXAMPLE";
     std::string secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    // Session credentials: when set, requests must carry this X-Amz-Security-Token (else 403
+    // UnrecognizedClientException), and after `session_expiration` (emulator clock) they get 403
+    // ExpiredTokenException.
+    std::string session_token;
+    std::optional<std::chrono::system_clock::time_point> session_expiration;
     // Answer calls beyond IVS's per-operation TPS quotas with 429 ThrottlingException.
     bool enforce_quotas = false;
     std::vector<fault> faults;

@@ -45,6 +45,8 @@ fault parse_fault(std::string_view spec) {
         f.kind = fault_kind::reset_after;
     } else if (kind == "truncate") {
         f.kind = fault_kind::truncate;
+    } else if (kind == "expired-token") {
+        f.kind = fault_kind::expired_token;
     } else if (kind.starts_with("delay=")) {
         f.kind = fault_kind::delay;
         unsigned ms = 0;
@@ -52,7 +54,8 @@ fault parse_fault(std::string_view spec) {
         f.delay = std::chrono::milliseconds(ms);
     } else {
         bad_fault(spec,
-                  "kind must be 500, 503, 429, reset-before, reset-after, truncate or delay=MS");
+                  "kind must be 500, 503, 429, reset-before, reset-after, truncate, expired-token "
+                  "or delay=MS");
     }
     f.probability = 1;
     for (std::size_t i = 1; i < parts.size(); ++i) {
@@ -119,6 +122,8 @@ std::string_view to_string(fault_kind kind) noexcept {
             return "truncate";
         case fault_kind::delay:
             return "delay";
+        case fault_kind::expired_token:
+            return "expired-token";
     }
     return "";
 }

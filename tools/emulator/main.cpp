@@ -27,9 +27,12 @@ An in-memory Amazon IVS Real-Time service for tests. Prints "listening on HOST:P
   --account-id ID           account in ARNs (default 123456789012)
   --access-key-id ID        the accepted access key id (default AKIAIOSFODNN7EXAMPLE)
   --secret-access-key KEY   its secret (default wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)
+  --session-token TOKEN     session credentials: requests must carry this security token
+  --session-expires-in S    ...which expires S seconds after start (ExpiredTokenException)
   --enforce-quotas          answer calls beyond IVS's TPS quotas with 429 ThrottlingException
   --fault SPEC              inject a fault (repeatable): KIND[:TRIGGER][:op=NAME], KIND one of
-                            500 503 429 reset-before reset-after truncate delay=MS, TRIGGER a
+                            500 503 429 reset-before reset-after truncate expired-token
+                            delay=MS, TRIGGER a
                             probability (0.2) or every=N; e.g. --fault 503:0.2
   --fault-seed N            seed of the fault probabilities (default 1)
   --tls-cert PEM            serve HTTPS with this certificate chain (file)...
@@ -81,6 +84,12 @@ int main(int argc, char** argv) {
                 opts.access_key_id = value();
             } else if (flag == "--secret-access-key") {
                 opts.secret_access_key = value();
+            } else if (flag == "--session-token") {
+                opts.session_token = value();
+            } else if (flag == "--session-expires-in") {
+                opts.session_expiration =
+                    std::chrono::system_clock::now() +
+                    std::chrono::seconds(number<std::uint32_t>(flag, value()));
             } else if (flag == "--enforce-quotas") {
                 opts.enforce_quotas = true;
             } else if (flag == "--fault") {
@@ -111,6 +120,9 @@ int main(int argc, char** argv) {
         } catch (const std::invalid_argument& e) {
             fail(e.what());
         }
+    }
+    if (opts.session_expiration && opts.session_token.empty()) {
+        fail("--session-expires-in needs --session-token");
     }
 
     try {

@@ -221,6 +221,10 @@ bool injected_error(fault_kind kind, detail::service& service, detail::reply& r)
         case fault_kind::throttling:
             service.error_reply(429, "ThrottlingException", "Rate exceeded (injected fault)", r);
             return true;
+        case fault_kind::expired_token:
+            service.error_reply(403, "ExpiredTokenException",
+                                "The security token included in the request is expired", r);
+            return true;
         default:
             return false;
     }

@@ -281,6 +281,28 @@ void service::authenticate(const request_view& request, std::string_view path,
         throw_error(403, "UnrecognizedClientException",
                     "The security token included in the request is invalid.");
     }
+    if (!opts.session_token.empty()) {
+        const auto token = header_value(request.headers, "x-amz-security-token");
+        if (!token || *token != opts.session_token) {
+            throw_error(403, "UnrecognizedClientException",
+                        "The security token included in the request is invalid.");
+        }
+        if (opts.session_expiration && this->now() >= *opts.session_expiration) {
+            throw_error(403, "ExpiredTokenException",
+                        "The security token included in the request is expired");
+        }
+    }
+    bool host_signed = false;
+    for (std::string_view names = auth->signed_headers; !names.empty();) {
+        const std::size_t semicolon = names.find(';');
+        host_signed = host_signed || names.substr(0, semicolon) == "host";
+        names =
+            semicolon == std::string_view::npos ? std::string_view{} : names.substr(semicolon + 1);
+    }
+    if (!host_signed) {
+        throw_error(403, "IncompleteSignatureException",
+                    "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    }
     const auto date_text = header_value(request.headers, "x-amz-date");
     const auto date = date_text ? parse_amz_date(*date_text) : std::nullopt;
     if (!date) {
