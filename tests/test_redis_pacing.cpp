@@ -26,6 +26,7 @@
 namespace resp = ivsrt::detail::resp;
 namespace model = ivsrt::model;
 using ivsrt::test::running_emulator;
+using namespace std::chrono_literals;
 
 BOOST_AUTO_TEST_SUITE(resp_protocol)
 
@@ -158,6 +159,16 @@ ivsrt::redis_pacing_config redis_config(std::string url) {
     return {.url = std::move(url), .expected_replicas = 4};
 }
 
+struct member_settings {
+    std::string redis_url;  // empty: local pacing only
+    // Generous, so that a loaded machine (sanitizers, CI) does not make a healthy Redis look
+    // slow; the slow-Redis test sets its own.
+    std::chrono::milliseconds redis_timeout{2000};
+    std::chrono::milliseconds retry_interval{2000};
+    std::chrono::milliseconds call_timeout{60000};
+    std::string ca_file;
+};
+
 // One client of a fleet: its own io_context, run by its own threads, as a process of its own
 // would be.
 struct fleet_member {
@@ -171,19 +182,15 @@ struct fleet_member {
     boost::asio::steady_timer guard{ioc};
     std::atomic<unsigned> remaining{0};
 
-    // `redis_url` empty: local pacing only.
-    fleet_member(const running_emulator& emu, const std::string& redis_url,
-                 std::chrono::milliseconds retry_interval = std::chrono::milliseconds(2000),
-                 std::chrono::milliseconds call_timeout = std::chrono::milliseconds(60000),
-                 const std::string& ca_file = {}) {
+    fleet_member(const running_emulator& emu, const member_settings& settings) {
         auto cfg = ivsrt::test::client_config_for(emu, ioc.get_executor());
         cfg.pacing = {};  // IVS's documented quotas
-        cfg.call_timeout = call_timeout;
-        if (!redis_url.empty()) {
-            auto rc = redis_config(redis_url);
-            rc.retry_interval = retry_interval;
-            rc.timeout = std::chrono::milliseconds(100);
-            rc.ca_file = ca_file;
+        cfg.call_timeout = settings.call_timeout;
+        if (!settings.redis_url.empty()) {
+            auto rc = redis_config(settings.redis_url);
+            rc.timeout = settings.redis_timeout;
+            rc.retry_interval = settings.retry_interval;
+            rc.ca_file = settings.ca_file;
             cfg.pacing.backend = ivsrt::make_redis_pacing(ioc.get_executor(), rc);
         }
         cfg.on_event = [this](const ivsrt::client_event& e) {
@@ -301,7 +308,8 @@ BOOST_AUTO_TEST_CASE(four_clients_share_the_quota) {
                 // Alternately over TCP and the Unix socket.
                 const std::string url =
                     !shared ? std::string() : (i % 2 ? redis.unix_url() : redis.tcp_url());
-                fleet.push_back(std::make_unique<fleet_member>(emu, url));
+                fleet.push_back(
+                    std::make_unique<fleet_member>(emu, member_settings{.redis_url = url}));
                 fleet.back()->start_tokens(stage, calls);
             }
             const auto start = std::chrono::steady_clock::now();
@@ -344,7 +352,7 @@ BOOST_AUTO_TEST_CASE(redis_killed_mid_run_then_restarted) {
     ivsrt_test::redis_server redis;
     running_emulator emu;
     const std::string stage = create_stage(emu);
-    fleet_member m(emu, redis.unix_url(), std::chrono::milliseconds(0));
+    fleet_member m(emu, {.redis_url = redis.unix_url(), .retry_interval = {}});
     m.start_tokens(stage, 40, true);  // one after the other
     m.ioc.restart();
     std::thread runner([&] { m.ioc.run(); });
@@ -374,7 +382,7 @@ BOOST_AUTO_TEST_CASE(slow_redis_is_bounded_by_the_timeouts) {
     running_emulator emu;
     const std::string stage = create_stage(emu);
     redis.sleep(5);
-    fleet_member m(emu, redis.tcp_url());
+    fleet_member m(emu, {.redis_url = redis.tcp_url(), .redis_timeout = 100ms});
     run_calls(m, stage, 5);
     BOOST_TEST(m.succeeded == 5u, m.first_error);
     const auto sources = m.source_log();
@@ -382,8 +390,7 @@ BOOST_AUTO_TEST_CASE(slow_redis_is_bounded_by_the_timeouts) {
     BOOST_TEST(sources[0] == "local: redis at 127.0.0.1:" + std::to_string(redis.port()) +
                                  ": no reply within 100 ms");
 
-    fleet_member hurried(emu, redis.tcp_url(), std::chrono::milliseconds(2000),
-                         std::chrono::milliseconds(30));
+    fleet_member hurried(emu, {.redis_url = redis.tcp_url(), .call_timeout = 30ms});
     run_calls(hurried, stage, 3);
     BOOST_TEST(hurried.failed == 3u);
     BOOST_TEST((hurried.first_code == ivsrt::errc::timeout));
@@ -398,7 +405,7 @@ BOOST_AUTO_TEST_CASE(auth) {
     ivsrt_test::redis_server redis(password);
     running_emulator emu;
     const std::string stage = create_stage(emu);
-    fleet_member wrong(emu, redis.tcp_url("app:not-" + password));
+    fleet_member wrong(emu, {.redis_url = redis.tcp_url("app:not-" + password)});
     run_calls(wrong, stage, 3);
     BOOST_TEST(wrong.succeeded == 3u);
     const auto sources = wrong.source_log();
@@ -407,7 +414,7 @@ BOOST_AUTO_TEST_CASE(auth) {
                                  ": the login (AUTH/SELECT) was refused: WRONGPASS");
     BOOST_TEST(sources[0].find(password) == std::string::npos);
 
-    fleet_member right(emu, redis.tcp_url(":" + password));
+    fleet_member right(emu, {.redis_url = redis.tcp_url(":" + password)});
     run_calls(right, stage, 3);
     BOOST_TEST(right.succeeded == 3u);
     BOOST_TEST(right.source_log() == std::vector<std::string>{"shared"},
@@ -423,17 +430,15 @@ BOOST_AUTO_TEST_CASE(tls) {
     running_emulator emu;
     const std::string stage = create_stage(emu);
     const std::string url = "rediss://127.0.0.1:" + std::to_string(redis.port()) + "/0";
-    const auto two_seconds = std::chrono::milliseconds(2000);
-    const auto a_minute = std::chrono::milliseconds(60000);
 
-    fleet_member trusting(emu, url, two_seconds, a_minute, ca_file.path());
+    fleet_member trusting(emu, {.redis_url = url, .ca_file = ca_file.path()});
     run_calls(trusting, stage, 3);
     BOOST_TEST(trusting.succeeded == 3u);
     BOOST_TEST(trusting.source_log() == std::vector<std::string>{"shared"},
                boost::test_tools::per_element());
 
     // Without the CA the certificate is refused: turns go local, and the calls succeed.
-    fleet_member doubting(emu, url);
+    fleet_member doubting(emu, {.redis_url = url});
     run_calls(doubting, stage, 3);
     BOOST_TEST(doubting.succeeded == 3u);
     const auto sources = doubting.source_log();
