@@ -375,6 +375,22 @@ BOOST_AUTO_TEST_CASE(redis_killed_mid_run_then_restarted) {
     BOOST_TEST(sources[2] == "shared");
 }
 
+// Redis restarted while the connection idled: the dead connection is found on its next use and
+// replaced once, and the turns stay shared (no fallback, no event).
+BOOST_AUTO_TEST_CASE(an_idle_connection_closed_meanwhile_is_replaced) {
+    ivsrt_test::redis_server redis;
+    running_emulator emu;
+    const std::string stage = create_stage(emu);
+    fleet_member m(emu, {.redis_url = redis.unix_url()});
+    run_calls(m, stage, 3);
+    redis.kill();
+    redis.start();
+    run_calls(m, stage, 3);
+    BOOST_TEST(m.succeeded == 6u, m.first_error);
+    BOOST_TEST(m.source_log() == std::vector<std::string>{"shared"},
+               boost::test_tools::per_element());
+}
+
 // Redis that answers nothing (DEBUG SLEEP): each turn waits `timeout` (100 ms), then goes local;
 // a call whose own timeout comes first ends with errc::timeout at its deadline.
 BOOST_AUTO_TEST_CASE(slow_redis_is_bounded_by_the_timeouts) {
