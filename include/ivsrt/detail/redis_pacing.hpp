@@ -7,6 +7,7 @@
 // drops the connection and moves every pending turn to the local share: a reply is never matched
 // to the wrong call.
 
+#include <ivsrt/detail/crypto.hpp>
 #include <ivsrt/detail/resp.hpp>
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/error.hpp>
@@ -68,12 +69,8 @@ inline std::string sha1_hex(std::string_view text) {
         size != 20) {
         throw std::runtime_error("redis_pacing: SHA-1 is not available");
     }
-    static constexpr char hex[] = "0123456789abcdef";
     std::string out;
-    for (unsigned char b : digest) {
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
+    append_hex(out, digest);
     return out;
 }
 
