@@ -3,6 +3,7 @@
 
 // What may be put into an HTTP header value (RFC 9110 field-value: HTAB, SP, visible ASCII and
 // obs-text). A CR, LF or NUL in a value would end the header or the head early: header injection.
+// And what a number in a header or URL must look like.
 
 #include <algorithm>
 #include <string_view>
@@ -24,6 +25,12 @@ constexpr bool is_field_value(std::string_view v) noexcept {
 constexpr bool has_control_or_space(std::string_view v) noexcept {
     return std::any_of(v.begin(), v.end(),
                        [](char c) { return is_control_char(c) || c == '\t' || c == ' '; });
+}
+
+// One or more ASCII digits and nothing else (no sign, no blank).
+constexpr bool all_digits(std::string_view v) noexcept {
+    return !v.empty() &&
+           std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace ivsrt::detail

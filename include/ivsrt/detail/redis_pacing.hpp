@@ -8,6 +8,8 @@
 // to the wrong call.
 
 #include <ivsrt/detail/crypto.hpp>
+#include <ivsrt/detail/executors.hpp>
+#include <ivsrt/detail/http_text.hpp>
 #include <ivsrt/detail/resp.hpp>
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/error.hpp>
@@ -17,12 +19,10 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/execution/blocking.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -93,16 +93,12 @@ inline redis_target parse_redis_url(const std::string& url) {
     if (!parsed) throw bad("not a URL (redis://host:port/db or unix:///path)");
     redis_target t;
     const std::string scheme(parsed->scheme());
-    auto digits = [](std::string_view s) {
-        return !s.empty() &&
-               std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-    };
     if (scheme == "unix") {
         t.unix_socket = true;
         t.host = parsed->path();
         if (t.host.empty()) throw bad("unix: needs the socket's path (unix:///path/to/redis.sock)");
         for (auto p : parsed->params()) {
-            if (p.key != "db" || !digits(p.value))
+            if (p.key != "db" || !all_digits(p.value))
                 throw bad("unix: the only parameter is db=<number>");
             t.db = p.value;
         }
@@ -112,12 +108,12 @@ inline redis_target parse_redis_url(const std::string& url) {
         t.host = parsed->host_address();
         if (t.host.empty()) throw bad(scheme + ": needs a host (" + scheme + "://host:port/db)");
         if (parsed->has_port()) {
-            if (!digits(parsed->port())) throw bad(scheme + ": the port must be a number");
+            if (!all_digits(parsed->port())) throw bad(scheme + ": the port must be a number");
             t.port = parsed->port();
         }
         std::string path = parsed->path();
         if (!path.empty() && path != "/") {
-            if (!digits(std::string_view(path).substr(1)))
+            if (!all_digits(std::string_view(path).substr(1)))
                 throw bad(scheme + ": the path must be a database number (" + scheme +
                           "://host:port/0)");
             t.db = path.substr(1);
@@ -505,11 +501,7 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
     }
 
     void complete(turn t, boost::system::error_code ec, pacing_turn result) {
-        auto ex = boost::asio::get_associated_executor(t.handler, ex_);
-        boost::asio::prefer(ex, boost::asio::execution::blocking.never)
-            .execute([h = std::move(t.handler), ec, result = std::move(result)]() mutable {
-                std::move(h)(ec, std::move(result));
-            });
+        complete_later(std::move(t.handler), ex_, ec, std::move(result));
     }
 
     enum class state { down, connecting, up };

@@ -4,6 +4,7 @@
 #include <ivsrt/retry.hpp>
 
 #include <ivsrt/detail/cubic.hpp>
+#include <ivsrt/detail/http_text.hpp>
 #include <ivsrt/detail/uuid.hpp>
 #include <ivsrt/model/errors.hpp>
 
@@ -106,8 +107,7 @@ std::optional<Int> parse_digits(std::string_view s) noexcept {
 
 // The value of a field of ASCII digits only (no sign, unlike from_chars for int).
 inline std::optional<int> parse_fixed_digits(std::string_view s) noexcept {
-    if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return std::nullopt;
+    if (!all_digits(s)) return std::nullopt;
     return parse_digits<int>(s);
 }
 
