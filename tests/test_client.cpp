@@ -32,6 +32,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -680,6 +682,89 @@ BOOST_FIXTURE_TEST_CASE(call_timeout_stops_retries, client_fixture) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(client_shutdown)
+
+struct call_record {
+    bool done = false;
+    boost::system::error_code ec;
+    ivsrt::diagnostics diag;
+};
+
+// Calls at each step when the client shuts down: three exchanging (the server holds them), two
+// queued for one of the three connections, one queued after them, one waiting for its pacing
+// turn. Only shutdown() can end them (the timeouts are an hour): each completes once with
+// errc::cancelled, saying why; a later call sends nothing; and the io_context then runs out of
+// work: no call, timer or connection is left behind.
+BOOST_FIXTURE_TEST_CASE(shutdown_ends_the_calls_at_every_step, client_fixture) {
+    auto cfg = config();
+    cfg.pool.max_connections = 3;
+    cfg.attempt_timeout = cfg.call_timeout = 1h;
+    cfg.pacing = {.enabled = true, .operations = {{"ListStages", 0.001, 1}}};
+    for (int i = 0; i < 6; ++i) service.responses.push_back(make_response(0, ""));
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    int held = 0;
+    service.on_hold = [&] {
+        if (++held == 3) ivs.shutdown();
+    };
+    std::array<call_record, 7> calls;
+    auto record = [](call_record& r) {
+        return [&r](boost::system::error_code ec, auto&&) {
+            BOOST_TEST(!r.done);
+            r.done = true;
+            r.ec = ec;
+        };
+    };
+    const model::list_stages_request list{};
+    for (int i = 0; i < 5; ++i) ivs.async_get_stage(get_stage, calls[i].diag, record(calls[i]));
+    for (int i = 5; i < 7; ++i) ivs.async_list_stages(list, calls[i].diag, record(calls[i]));
+    ivsrt::test::run_until(ioc, [&] {
+        return std::all_of(calls.begin(), calls.end(), [](auto& r) { return r.done; });
+    });
+    for (const auto& r : calls) {
+        BOOST_TEST(r.ec == errc::cancelled);
+        BOOST_TEST(std::string(r.diag.message()).ends_with("(the client was shut down)"),
+                   r.diag.message());
+    }
+    BOOST_TEST(calls[6].diag.message() ==
+               "ListStages: cancelled while waiting for the pacing turn (the client was shut "
+               "down)");
+    BOOST_TEST(service.requests.size() == 3u);
+    const auto stats = ivs.connection_stats();
+    BOOST_TEST(stats.open == 0u);
+    BOOST_TEST(stats.waiting == 0u);
+
+    call_record later;
+    ivs.async_get_stage(get_stage, later.diag, record(later));
+    ivsrt::test::run_until(ioc, [&] { return later.done; });
+    BOOST_TEST(later.ec == errc::cancelled);
+    BOOST_TEST(later.diag.message() == "GetStage: cancelled: the client was shut down");
+    BOOST_TEST(service.requests.size() == 3u);
+
+    server.stop();
+    ioc.restart();
+    ioc.run_for(30s);
+    BOOST_TEST(ioc.stopped(), "work was left on the io_context after shutdown");
+}
+
+// An idle connection closes at shutdown(), not when the pool is next used.
+BOOST_FIXTURE_TEST_CASE(shutdown_closes_idle_connections, client_fixture) {
+    ivsrt::client ivs(ioc.get_executor(), config());
+    run([&]() -> asio::awaitable<void> {
+        co_await ivs.async_get_stage(get_stage);
+        BOOST_TEST(ivs.connection_stats().idle == 1u);
+        ivs.shutdown();
+        BOOST_TEST(ivs.connection_stats().open == 0u);
+        ivs.shutdown();  // again: nothing
+        ivsrt::diagnostics diag;
+        auto [ec, r] =
+            co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::deferred));
+        BOOST_TEST(ec == errc::cancelled);
+    });
+    BOOST_TEST(service.requests.size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(pacing)
 
 // Three calls at 20 TPS with burst 1: the second and third wait for their turn, the first does
@@ -852,6 +937,59 @@ BOOST_AUTO_TEST_CASE(concurrent_calls_from_several_threads) {
     BOOST_TEST(std::set<std::string>(served.begin(), served.end()).size() ==
                static_cast<std::size_t>(calls));
     BOOST_TEST(served.size() == static_cast<std::size_t>(calls));
+}
+
+// shutdown() from a thread of its own while 64 calls run on an io_context of two threads (calls
+// and connections on strands): 16 held by the server, 48 queued for a connection. Every call
+// completes once with errc::cancelled, and the io_context's threads run out of work.
+BOOST_AUTO_TEST_CASE(shutdown_from_another_thread) {
+    asio::io_context server_ioc{1};
+    std::atomic<int> held{0};
+    ivsrt::test::loopback_server server{server_ioc.get_executor(),
+                                        [&](server_connection& c) -> asio::awaitable<void> {
+                                            request_t req;
+                                            if (!co_await c.read(req)) co_return;
+                                            ++held;
+                                            request_t more;
+                                            co_await c.read(more);  // until the client closes
+                                        }};
+    const std::uint16_t port = server.port();
+    auto server_work = asio::make_work_guard(server_ioc);
+    std::thread server_thread([&] { server_ioc.run(); });
+
+    asio::io_context ioc{2};
+    ivsrt::client_config cfg =
+        test_config(ioc.get_executor(), "http://127.0.0.1:" + std::to_string(port));
+    cfg.pool.max_connections = 16;
+    cfg.attempt_timeout = cfg.call_timeout = 1h;
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    constexpr int calls = 64;
+    std::atomic<int> cancelled{0}, done{0};
+    for (int i = 0; i < calls; ++i) {
+        asio::co_spawn(
+            ioc,
+            [&]() -> asio::awaitable<void> {
+                auto [ec, r] =
+                    co_await ivs.async_get_stage(get_stage, asio::as_tuple(asio::use_awaitable));
+                cancelled += ec == errc::cancelled;
+                ++done;
+            },
+            asio::detached);
+    }
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t) threads.emplace_back([&] { ioc.run_for(60s); });
+    for (int i = 0; i < 6000 && held.load() < 16; ++i) std::this_thread::sleep_for(10ms);
+    BOOST_TEST(held.load() == 16);
+    ivs.shutdown();
+    for (auto& t : threads) t.join();
+    BOOST_TEST(ioc.stopped(), "the io_context's threads did not run out of work");
+    BOOST_TEST(done.load() == calls);
+    BOOST_TEST(cancelled.load() == calls);
+    BOOST_TEST(ivs.connection_stats().open == 0u);
+
+    asio::post(server_ioc, [&] { server.stop(); });
+    server_work.reset();
+    server_thread.join();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

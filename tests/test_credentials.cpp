@@ -1776,6 +1776,34 @@ BOOST_FIXTURE_TEST_CASE(a_cancelled_waiter_leaves_the_fetch_to_the_others, cache
     BOOST_TEST(inner->fetches == 1);
 }
 
+// shutdown(): the waiting caller completes with errc::cancelled at once, the fetch in flight is
+// left to end (its answer serves nobody), no refresh starts, and later gets fail the same way.
+BOOST_FIXTURE_TEST_CASE(shutdown_ends_the_waiters_and_the_refreshes, cache_fixture) {
+    start();
+    settle();
+    inner->succeed(expiring("K1", t0 + 1h));
+    settle();
+    now = t0 + 1h - 10s;  // within the expiry margin: callers wait for a fetch
+    auto waiting = start();
+    settle();
+    BOOST_TEST(inner->fetches == 2);
+    cached.shutdown();
+    settle();
+    BOOST_TEST(waiting->done);
+    BOOST_TEST((waiting->ec == ivsrt::errc::cancelled));
+    BOOST_TEST(waiting->diag.message == "credentials: the provider was shut down");
+    inner->succeed(expiring("K2", t0 + 2h));
+    settle();
+
+    now = t0 + 1h + 56min;  // K2 would be due for a refresh ahead
+    BOOST_TEST(!cached.try_get());
+    auto later = start();
+    settle();
+    BOOST_TEST((later->ec == ivsrt::errc::cancelled));
+    BOOST_TEST(inner->fetches == 2);
+    cached.shutdown();  // again: nothing
+}
+
 BOOST_FIXTURE_TEST_CASE(a_thousand_concurrent_callers_share_one_imds_fetch, io_fixture) {
     scripted_server server(ioc, imds::imds_script{});
     std::atomic<time_point> now{year_2030 - 2h};

@@ -808,6 +808,51 @@ BOOST_FIXTURE_TEST_CASE(queued_request_can_be_cancelled, loopback_pool) {
     BOOST_TEST(s.idle == 1u);
 }
 
+// close(): the queued request completes with errc::cancelled, the request in flight goes on and
+// its connection is closed, not kept, and a request after close() sends nothing.
+BOOST_FIXTURE_TEST_CASE(close_fails_queued_requests_and_keeps_no_connection, loopback_pool) {
+    std::optional<ivsrt::connection_pool>* pool = &pool_;
+    serve([&](server_connection& c) -> asio::awaitable<void> {
+        http::request<http::string_body> req;
+        if (!co_await c.read(req)) co_return;
+        (*pool)->close();  // the second request is queued by now
+        co_await c.reply(200, "first");
+        co_await c.read(req);  // until the client closes
+    });
+    auto& p = connect(small_pool(1));
+    ivsrt::connection_pool::response_type res1;
+    auto req1 = make_request();
+    boost::system::error_code ec1;
+    bool done1 = false;
+    run([&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res2, res3;
+        p.async_request(req1, res1, far_deadline(),
+                        [&](boost::system::error_code ec, ivsrt::exchange_info) {
+                            ec1 = ec;
+                            done1 = true;
+                        });
+        auto req2 = make_request();
+        auto [ec2, info2] = co_await p.async_request(req2, res2, far_deadline(),
+                                                     asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST((ec2 == ivsrt::errc::cancelled), ec2.message());
+        auto [ec3, info3] = co_await p.async_request(req2, res3, far_deadline(),
+                                                     asio::as_tuple(asio::use_awaitable));
+        BOOST_TEST((ec3 == ivsrt::errc::cancelled), ec3.message());
+        asio::steady_timer tick(ioc);
+        for (int i = 0; i < 10000 && !done1; ++i) {
+            tick.expires_after(std::chrono::milliseconds(1));
+            co_await tick.async_wait(asio::use_awaitable);
+        }
+    });
+    BOOST_TEST(done1);
+    BOOST_TEST(!ec1, ec1.message());
+    BOOST_TEST(res1.body() == "first");
+    auto s = p.stats();
+    BOOST_TEST(s.open == 0u);
+    BOOST_TEST(s.connects == 1u);
+    BOOST_TEST(server_->accepted() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(unreachable_port_is_a_connection_error) {
     asio::io_context ioc;
     ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1",

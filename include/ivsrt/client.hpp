@@ -27,8 +27,10 @@
 ///
 /// Thread safety: every member may be called concurrently from any thread, including from an
 /// io_context run by several threads; calls share the pool, the pacing buckets, the retry quota
-/// and the credentials cache. Destroying the client while calls are in flight is safe: they
-/// complete normally (the shared state lives until the last one ends).
+/// and the credentials cache.
+///
+/// Lifetime: destroying the client while calls are in flight is safe: they complete normally
+/// (the shared state lives until the last one ends). To end them instead, call shutdown() first.
 
 #include <ivsrt/client_config.hpp>
 #include <ivsrt/connection_pool.hpp>
@@ -68,6 +70,15 @@ class client : public detail::operation_methods<client> {
 
     /// The connection pool's counters.
     IVSRT_DECL pool_stats connection_stats() const;
+
+    /// Ends the client's work, from any thread: every call in flight completes promptly with
+    /// errc::cancelled (its diagnostics say the client was shut down; its connection is closed,
+    /// and a request already sent may still take effect at the service), every later call
+    /// completes with errc::cancelled without sending anything, the idle connections close at
+    /// once, and the credentials provider the client made itself (not one passed in
+    /// client_config::credentials) stops refreshing: see credentials_provider::shutdown.
+    /// Final; calling it again does nothing. Streams of this client end the same way.
+    IVSRT_DECL void shutdown();
 
     /// Any operation by its request type; the named async_<operation> members forward here.
     template <model::operation_request Request, class CompletionToken = default_token_t>

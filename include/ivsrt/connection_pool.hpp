@@ -79,6 +79,11 @@ class connection_pool {
     /// Counters of the pool and its TLS handshakes.
     IVSRT_DECL pool_stats stats() const;
 
+    /// Closes the idle connections at once, and each connection in use when its request
+    /// completes (requests in flight go on: cancel them through their slots). Queued requests,
+    /// and any made afterwards, complete with errc::cancelled. Final; callable from any thread.
+    IVSRT_DECL void close();
+
     IVSRT_DECL const pool_config& config() const noexcept;
 
   private:

@@ -72,6 +72,8 @@ class credentials_provider {
         /// Credentials available at once, without I/O (static ones, a cache hit), else null.
         /// May start a background refresh. The client tries this before async_get.
         virtual std::shared_ptr<const credentials> try_get() { return nullptr; }
+        /// Stops the provider for good (see credentials_provider::shutdown). Default: nothing.
+        virtual void shutdown() {}
     };
 
     explicit credentials_provider(std::shared_ptr<impl> p) noexcept : impl_(std::move(p)) {}
@@ -88,6 +90,14 @@ class credentials_provider {
 
     /// See impl::try_get.
     std::shared_ptr<const credentials> try_get() const { return impl_->try_get(); }
+
+    /// Stops the provider for good: a caching provider (make_cached_provider, the default chain)
+    /// completes its waiting callers with errc::cancelled, starts no refresh, and fails every
+    /// later fetch with errc::cancelled; a fetch already in flight ends within its own timeouts
+    /// and its result is dropped. The client's shutdown() calls it on the provider the client
+    /// made itself, never on one passed in client_config::credentials (it may be shared). Any
+    /// thread.
+    void shutdown() const { impl_->shutdown(); }
 
   private:
     std::shared_ptr<impl> impl_;

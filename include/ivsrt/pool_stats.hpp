@@ -15,12 +15,12 @@ struct pool_stats {
     std::size_t waiting = 0;  ///< requests queued because every connection was busy
 
     /// Totals.
-    std::uint64_t waits = 0;      ///< requests that had to queue
-    std::uint64_t connects = 0;   ///< connections opened (slots granted to a new connection)
-    std::uint64_t reuses = 0;     ///< requests served by an idle connection
-    std::uint64_t evictions = 0;  ///< idle connections closed for max_idle_time or max_lifetime
-    std::uint64_t discards = 0;   ///< connections closed after a failure, cancel, "close", or data
-                                  /// received while idle
+    std::uint64_t waits = 0;          ///< requests that had to queue
+    std::uint64_t connects = 0;       ///< connections opened (slots granted to a new connection)
+    std::uint64_t reuses = 0;         ///< requests served by an idle connection
+    std::uint64_t evictions = 0;      ///< idle connections closed for max_idle_time or max_lifetime
+    std::uint64_t discards = 0;       ///< connections closed after a failure, cancel, "close", data
+                                      /// received while idle, or by connection_pool::close()
     std::uint64_t stale_retries = 0;  ///< requests resent once: a reused socket was dead or got 408
     std::uint64_t tls_handshakes = 0;  ///< completed TLS handshakes
     std::uint64_t tls_resumed = 0;     ///< of which resumed a previous TLS session

@@ -60,6 +60,7 @@ class pool_core {
 
     // Leases the most recently used live idle node, else reserves a slot for a new connection.
     grant try_acquire(time_point now) {
+        assert(!closed_);
         evict_expired(now);
         if (!waiters_.empty()) return {};  // queued requests go first
         while (!idle_.empty()) {
@@ -96,6 +97,10 @@ class pool_core {
     std::optional<handoff> release(node_ptr n, bool reusable, time_point now) {
         assert(in_use_ > 0);
         --in_use_;
+        if (closed_) {
+            if (n) ++stats_.discards;
+            return std::nullopt;  // the node, if any, closes here; waiters are being woken
+        }
         if (n && reusable && now - n->opened >= max_lifetime_) {
             ++stats_.evictions;
             n.reset();
@@ -135,6 +140,16 @@ class pool_core {
         ++stats_.connects;
     }
 
+    // Closes every idle node now and every leased one when it is released; no slot is granted
+    // any more. Returns the queued waiters, for the caller to wake (they fail).
+    std::vector<Waiter> close() {
+        closed_ = true;
+        stats_.discards += idle_.size();
+        idle_.clear();
+        return {waiters_.begin(), waiters_.end()};
+    }
+    bool closed() const noexcept { return closed_; }
+
     // Closes idle nodes unused for max_idle_time (the oldest are at the front). Returns how many.
     std::size_t evict_expired(time_point now) {
         std::size_t count = 0;
@@ -165,6 +180,7 @@ class pool_core {
     std::vector<node_ptr> idle_;  // least recently used first
     std::list<Waiter> waiters_;   // FIFO
     std::size_t in_use_ = 0;
+    bool closed_ = false;
     pool_stats stats_;
 };
 

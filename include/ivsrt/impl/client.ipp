@@ -6,6 +6,7 @@
 
 #include <ivsrt/client.hpp>
 #include <ivsrt/detail/client_errors.hpp>
+#include <ivsrt/detail/executors.hpp>
 #include <ivsrt/detail/http_text.hpp>
 #include <ivsrt/detail/pacing_wait.hpp>
 #include <ivsrt/detail/tls.hpp>
@@ -17,10 +18,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/execution/blocking.hpp>
-#include <boost/asio/prefer.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
@@ -35,6 +36,7 @@
 #include <charconv>
 #include <exception>
 #include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -139,6 +141,35 @@ inline std::string make_user_agent(const std::optional<std::string>& app_id) {
     return ua;
 }
 
+// One call in flight, as the client's shutdown() reaches it. Shared by the call's coroutine, its
+// completion, and whatever cancels it; listed by the client while the call runs.
+struct call_control : std::enable_shared_from_this<call_control> {
+    explicit call_control(asio::any_io_executor ex) : executor(std::move(ex)) {}
+
+    asio::any_io_executor executor;    // the call runs here (a strand on a multi-threaded context)
+    asio::cancellation_signal signal;  // the call's cancellation: co_spawn listens to its slot
+    bool running = true;               // on `executor`: false once the call's steps are over
+    call_control* prev = nullptr;      // the client's list of calls in flight
+    call_control* next = nullptr;
+
+    // Emits `type` on the call's executor (where the call's operations run), unless the call
+    // has ended meanwhile. Any thread.
+    void cancel(asio::cancellation_type type) {
+        asio::dispatch(executor, [self = shared_from_this(), type] {
+            if (self->running) self->signal.emit(type);
+        });
+    }
+};
+
+// Installed in the caller's cancellation slot: forwards to the call's own signal.
+struct forward_cancellation {
+    explicit forward_cancellation(const std::shared_ptr<call_control>& c) : call(c) {}
+    std::weak_ptr<call_control> call;
+    void operator()(asio::cancellation_type type) const {
+        if (auto c = call.lock()) c->cancel(type);
+    }
+};
+
 class client_impl {
   public:
     client_impl(asio::any_io_executor ex, client_config config)
@@ -164,12 +195,52 @@ class client_impl {
     std::function<std::chrono::system_clock::time_point()> wall_clock;
     // Identifies the credentials last used, to report credentials_refreshed.
     std::atomic<std::size_t> credentials_id{0};
+    bool owns_credentials;  // the provider is the client's own (not client_config::credentials)
+    bool call_strands;      // each call runs on a strand (the context has several threads)
+    std::atomic<bool> shut_down{false};
+
+    // A new call's control, listed as in flight; null once the client is shut down.
+    std::shared_ptr<call_control> begin_call() {
+        auto c = std::make_shared<call_control>(
+            call_strands ? asio::any_io_executor(asio::make_strand(executor)) : executor);
+        std::lock_guard lock(calls_mutex_);
+        if (shut_down.load(std::memory_order_relaxed)) return nullptr;
+        c->next = calls_;
+        if (calls_) calls_->prev = c.get();
+        calls_ = c.get();
+        return c;
+    }
+
+    // On the call's executor, when its steps are over: shutdown() no longer reaches it.
+    void end_call(call_control& c) {
+        c.running = false;
+        std::lock_guard lock(calls_mutex_);
+        (c.prev ? c.prev->next : calls_) = c.next;
+        if (c.next) c.next->prev = c.prev;
+    }
+
+    void shutdown() {
+        std::vector<std::shared_ptr<call_control>> in_flight;
+        {
+            std::lock_guard lock(calls_mutex_);
+            if (shut_down.exchange(true)) return;
+            // Each listed call's coroutine holds its control until it has left the list.
+            for (call_control* c = calls_; c; c = c->next)
+                in_flight.push_back(c->shared_from_this());
+        }
+        for (const auto& c : in_flight) c->cancel(asio::cancellation_type::terminal);
+        pool.close();
+        if (owns_credentials) credentials.shutdown();
+    }
 
     std::chrono::system_clock::time_point now() const {
         return wall_clock ? wall_clock() : std::chrono::system_clock::now();
     }
 
   private:
+    std::mutex calls_mutex_;
+    call_control* calls_ = nullptr;  // the calls in flight, through prev/next
+
     client_impl(asio::any_io_executor ex, client_config&& config, client_setup setup)
         : executor(ex),
           endpoint(std::move(setup.endpoint)),
@@ -190,7 +261,9 @@ class client_impl {
           attempt_timeout(config.attempt_timeout),
           call_timeout(config.call_timeout),
           on_event(std::move(config.on_event)),
-          wall_clock(std::move(config.wall_clock)) {
+          wall_clock(std::move(config.wall_clock)),
+          owns_credentials(!config.credentials),
+          call_strands(!single_threaded(ex)) {
         if (attempt_timeout.count() <= 0) {
             throw std::invalid_argument("attempt_timeout: must be positive");
         }
@@ -402,11 +475,7 @@ class call {
         if (!ec && timer.expiry() != steady::time_point::min()) {
             emit({.kind = client_event_kind::pacing_wait, .duration = timer.expiry() - start});
         }
-        if (ec == errc::timeout) {
-            co_return stop(ec, "the call timeout (" + duration_text(client_.call_timeout) +
-                                   ") would expire before the operation's pacing turn");
-        }
-        if (ec) co_return stop(errc::cancelled, "cancelled while waiting for the pacing turn");
+        if (ec) co_return no_turn(ec);
         co_return proceed();
     }
 
@@ -416,11 +485,7 @@ class call {
         auto [ec, turn] = co_await async_reserve_turn(*client_.shared_pacing, client_.region,
                                                       client_.paces[op().index], deadline_,
                                                       asio::as_tuple(asio::use_awaitable));
-        if (ec == errc::timeout) {
-            co_return stop(ec, "the call timeout (" + duration_text(client_.call_timeout) +
-                                   ") would expire before the operation's pacing turn");
-        }
-        if (ec) co_return stop(errc::cancelled, "cancelled while waiting for the pacing turn");
+        if (ec) co_return no_turn(ec);
         if (client_.pacing_shared.exchange(turn.shared ? 1 : 0) != (turn.shared ? 1 : 0)) {
             const std::string detail = turn.shared ? "shared" : "local: " + turn.reason;
             emit({.kind = client_event_kind::pacing_source, .detail = detail});
@@ -430,6 +495,15 @@ class call {
             emit({.kind = client_event_kind::pacing_wait, .duration = steady::now() - start});
         }
         co_return proceed();
+    }
+
+    // The pace step's failure: no turn before the deadline, or cancelled.
+    bool no_turn(error_code ec) {
+        if (ec == errc::timeout) {
+            return stop(ec, "the call timeout (" + duration_text(client_.call_timeout) +
+                                ") would expire before the operation's pacing turn");
+        }
+        return stop(errc::cancelled, "cancelled while waiting for the pacing turn");
     }
 
     // Step: wait for the adaptive rate limiter, get credentials and sign the wire request.
@@ -557,6 +631,9 @@ class call {
             std::string text(op().name);
             text += ": ";
             text += message;
+            if (ec == errc::cancelled && client_.shut_down.load(std::memory_order_relaxed)) {
+                text += " (the client was shut down)";
+            }
             diag_->assign_client_error(text);
         }
         return {ec, {}};
@@ -705,27 +782,35 @@ class call {
     call_outcome failure_;
 };
 
-inline asio::awaitable<call_outcome> run_call(std::shared_ptr<client_impl> impl, prepared_request p,
-                                              diagnostics* diag) {
+inline asio::awaitable<call_outcome> run_call(std::shared_ptr<client_impl> impl,
+                                              std::shared_ptr<call_control> control,
+                                              prepared_request p, diagnostics* diag) {
+    // Leaves the client's list when the call's steps are over (also if the frame is destroyed
+    // unrun), on the call's executor.
+    struct listed {
+        client_impl& client;
+        call_control& control;
+        ~listed() { client.end_call(control); }
+    } guard{*impl, *control};
     call c(*impl, std::move(p), diag);
     co_return co_await c.run();
 }
 
 // co_spawn's completion: forwards the outcome to the type-erased handler, keeping its
-// associated executor and cancellation slot.
+// associated executor. The call's cancellation is its control's signal, which the handler's
+// slot (when connected) forwards to.
 struct spawn_completion {
     call_handler handler;
     asio::any_io_executor fallback;
     diagnostics* diag;
+    std::shared_ptr<call_control> control;
 
     using executor_type = asio::associated_executor_t<call_handler, asio::any_io_executor>;
     executor_type get_executor() const noexcept {
         return asio::get_associated_executor(handler, fallback);
     }
     using cancellation_slot_type = asio::cancellation_slot;
-    cancellation_slot_type get_cancellation_slot() const noexcept {
-        return handler.get_cancellation_slot();
-    }
+    cancellation_slot_type get_cancellation_slot() const noexcept { return control->signal.slot(); }
 
     void operator()(std::exception_ptr e, call_outcome outcome) {
         if (e) {
@@ -739,6 +824,7 @@ struct spawn_completion {
                 }
             }
         }
+        if (auto slot = handler.get_cancellation_slot(); slot.is_connected()) slot.clear();
         std::move(handler)(outcome.ec, std::move(outcome.body));
     }
 };
@@ -746,20 +832,23 @@ struct spawn_completion {
 IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
                            diagnostics* diag, call_handler handler) {
     if (diag) diag->clear();
-    if (!request.invalid.empty()) {
-        // Known before anything runs: nothing is spawned, paced or sent.
-        if (diag) diag->assign_client_error(std::string(request.op->name) + ": " + request.invalid);
-        // Queued (never run inline, as Asio asks of an initiating function) straight on the
-        // handler's executor, else the client's: nothing runs on the client's for it.
-        asio::prefer(asio::get_associated_executor(handler, impl->executor),
-                     asio::execution::blocking.never)
-            .execute([h = std::move(handler)]() mutable {
-                std::move(h)(make_error_code(errc::invalid_request), std::string());
-            });
-        return;
+    // Known before anything runs: nothing is spawned, paced or sent. The completion is queued
+    // straight on the handler's executor (else the client's): nothing runs on the client's.
+    auto refuse = [&](errc e, std::string_view why) {
+        if (diag)
+            diag->assign_client_error(std::string(request.op->name) + ": " + std::string(why));
+        complete_later(std::move(handler), impl->executor, make_error_code(e), std::string());
+    };
+    if (!request.invalid.empty()) return refuse(errc::invalid_request, request.invalid);
+    std::shared_ptr<call_control> control = impl->begin_call();
+    if (!control) return refuse(errc::cancelled, "cancelled: the client was shut down");
+    if (auto slot = handler.get_cancellation_slot(); slot.is_connected()) {
+        slot.emplace<forward_cancellation>(control);
     }
-    asio::co_spawn(impl->executor, run_call(impl, std::move(request), diag),
-                   spawn_completion{std::move(handler), impl->executor, diag});
+    auto ex = control->executor;
+    auto steps = run_call(impl, control, std::move(request), diag);
+    asio::co_spawn(ex, std::move(steps),
+                   spawn_completion{std::move(handler), impl->executor, diag, std::move(control)});
 }
 
 }  // namespace detail
@@ -777,6 +866,10 @@ IVSRT_DECL const ivsrt::endpoint& client::endpoint() const noexcept {
 
 IVSRT_DECL pool_stats client::connection_stats() const {
     return impl_->pool.stats();
+}
+
+IVSRT_DECL void client::shutdown() {
+    impl_->shutdown();
 }
 
 }  // namespace ivsrt

@@ -3,6 +3,7 @@
 
 #include <ivsrt/connection_pool.hpp>
 #include <ivsrt/detail/dns.hpp>
+#include <ivsrt/detail/executors.hpp>
 #include <ivsrt/detail/http_connection.hpp>
 #include <ivsrt/detail/pool_core.hpp>
 #include <ivsrt/detail/tls.hpp>
@@ -48,15 +49,6 @@ class pool_impl {
         if (use_tls) tls_.emplace(config_.verify_peer, config_.ca_bundle);
     }
 
-    // True when `ex` runs on an execution context made for one thread (io_context(1)): then no
-    // two handlers can run at once and per-connection strands are pure overhead.
-    static bool single_threaded(const boost::asio::any_io_executor& ex) {
-        using scheduler = boost::asio::detail::scheduler;
-        auto& context = boost::asio::query(ex, boost::asio::execution::context);
-        return boost::asio::has_service<scheduler>(context) &&
-               boost::asio::use_service<scheduler>(context).concurrency_hint() == 1;
-    }
-
     const boost::asio::any_io_executor& executor() const noexcept { return ex_; }
     const std::string& host() const noexcept { return host_; }
     const std::string& port() const noexcept { return port_; }
@@ -83,6 +75,9 @@ class pool_impl {
         release_locked(std::move(n), reusable);
     }
     inline void release_locked(node_ptr n, bool reusable);
+
+    // Closes the idle connections now, each leased one when released; queued requests fail.
+    inline void close();
 
     pool_stats stats() {
         pool_stats s;
@@ -119,6 +114,11 @@ struct pool_waiter {
     bool granted = false;
     pool_impl::node_ptr node;  // when granted: an idle node, or null for a new connection
 };
+
+inline void pool_impl::close() {
+    std::lock_guard lock(mutex_);
+    for (pool_waiter* w : core_.close()) w->timer.cancel();
+}
 
 inline void pool_impl::release_locked(node_ptr n, bool reusable) {
     auto h = core_.release(std::move(n), reusable, clock::now());
@@ -222,7 +222,7 @@ struct pool_request_op : boost::asio::coroutine {
                 }
                 info.queue_wait = clock::now() - queued_at;
                 if (!take_grant()) {
-                    error = cancelled(self) ? errc::cancelled : errc::timeout;
+                    error = cancelled(self) || closed() ? errc::cancelled : errc::timeout;
                     info.cause = ec;
                 } else if (cancelled(self)) {
                     // Granted and cancelled at the same time: pass the slot on unused.
@@ -328,9 +328,19 @@ struct pool_request_op : boost::asio::coroutine {
         return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
     }
 
-    // Leases a slot, or queues the request (wait) when none is free.
+    bool closed() const {
+        std::lock_guard lock(pool->mutex());
+        return pool->core().closed();
+    }
+
+    // Leases a slot, or queues the request (wait) when none is free; true when it need not
+    // wait. A closed pool grants nothing: the request fails with errc::cancelled.
     bool try_lease() {
         std::lock_guard lock(pool->mutex());
+        if (pool->core().closed()) {
+            error = errc::cancelled;
+            return true;
+        }
         auto g = pool->core().try_acquire(clock::now());
         if (g.granted) {
             reused = g.reused != nullptr;
@@ -378,6 +388,10 @@ IVSRT_DECL connection_pool::connection_pool(boost::asio::any_io_executor ex,
 
 IVSRT_DECL pool_stats connection_pool::stats() const {
     return impl_->stats();
+}
+
+IVSRT_DECL void connection_pool::close() {
+    impl_->close();
 }
 
 IVSRT_DECL const pool_config& connection_pool::config() const noexcept {

@@ -38,6 +38,11 @@ class cached_provider final : public credentials_provider::impl,
         std::optional<std::uint64_t> id;
         for (;;) {
             std::unique_lock lock(mutex_);
+            if (stopped_) {
+                lock.unlock();
+                std::move(pending).complete_later(ex_, stopped_outcome());
+                return;
+            }
             if (auto c = take_cached(lock)) {
                 std::move(pending).complete_later(ex_, fetch_outcome::success(*c));
                 return;
@@ -61,7 +66,19 @@ class cached_provider final : public credentials_provider::impl,
 
     std::shared_ptr<const credentials> try_get() override {
         std::unique_lock lock(mutex_);
+        if (stopped_) return nullptr;
         return take_cached(lock);
+    }
+
+    void shutdown() override {
+        std::map<std::uint64_t, pending_get> waiting;
+        {
+            std::lock_guard lock(mutex_);
+            stopped_ = true;
+            waiting.swap(waiters_);
+        }
+        for (auto& [id, pending] : waiting)
+            std::move(pending).complete_later(ex_, stopped_outcome());
     }
 
   private:
@@ -88,6 +105,10 @@ class cached_provider final : public credentials_provider::impl,
             if (auto provider = self.lock()) provider->cancel(id);
         }
     };
+
+    static fetch_outcome stopped_outcome() {
+        return fetch_outcome::failure("credentials: the provider was shut down", errc::cancelled);
+    }
 
     void cancel(std::uint64_t id) {
         std::unique_lock lock(mutex_);
@@ -139,7 +160,7 @@ class cached_provider final : public credentials_provider::impl,
             }
             if (outcome.ec) backoff_until_ = now + options_.refresh_backoff;
             refreshing_ = false;
-            done.swap(waiters_);
+            done.swap(waiters_);  // empty after shutdown()
         }
         for (auto& [id, pending] : done) std::move(pending).complete(outcome);
     }
@@ -154,6 +175,7 @@ class cached_provider final : public credentials_provider::impl,
     time_point refresh_at_{};
     time_point backoff_until_{};
     bool refreshing_ = false;
+    bool stopped_ = false;  // by shutdown()
     // Callers waiting for the fetch in flight, by arrival. (Never move-assign a pending_get:
     // Boost 1.81's any_completion_handler move assignment recurses.)
     std::map<std::uint64_t, pending_get> waiters_;
