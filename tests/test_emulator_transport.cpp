@@ -10,8 +10,17 @@
 
 #include <boost/asio/write.hpp>
 
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+#include <vector>
 
 #include <stdexcept>
 #include <string>
@@ -405,6 +414,50 @@ BOOST_AUTO_TEST_CASE(silent_and_slow_clients_are_disconnected) {
         emu, "POST /ListStages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}");
     // Answered (unsigned: 403), then closed while idle.
     BOOST_TEST(answered.starts_with("HTTP/1.1 403 "), answered);
+}
+
+// At its file-descriptor limit the emulator keeps running and accepts again once descriptors are
+// free: a connection that arrives while none is free (the table of this process, where the
+// emulator runs, is filled with /dev/null) is answered once some are closed.
+BOOST_AUTO_TEST_CASE(serves_again_after_running_out_of_descriptors) {
+    running_emulator emu;
+    rlimit saved{};
+    BOOST_TEST_REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    // A limit a little above what is open now, so that filling the table takes few descriptors.
+    int highest = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+        highest = std::max(highest, std::stoi(entry.path().filename().string()));
+    }
+    rlimit low = saved;
+    low.rlim_cur = std::min<rlim_t>(saved.rlim_cur, static_cast<rlim_t>(highest) + 32);
+    // The client's socket exists before the table is full; the emulator's will not.
+    asio::io_context ioc;
+    asio::ip::tcp::socket s(ioc, asio::ip::tcp::v4());
+    BOOST_TEST_REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+    std::vector<int> filler;
+    for (rlim_t i = 0; i < low.rlim_cur; ++i) {
+        const int fd = ::open("/dev/null", O_RDONLY);
+        if (fd < 0) break;
+        filler.push_back(fd);
+    }
+    BOOST_TEST_REQUIRE(::open("/dev/null", O_RDONLY) < 0);  // full
+    s.connect({asio::ip::make_address("127.0.0.1"), emu.port()});
+    asio::write(
+        s, asio::buffer(std::string_view(
+               "POST /ListStages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}")));
+    // The emulator's accept fails meanwhile (EMFILE); give it time to try.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int fd : filler) ::close(fd);
+    BOOST_TEST_REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+    const timeval ten_seconds{10, 0};
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &ten_seconds, sizeof ten_seconds);
+    char buffer[64];
+    boost::system::error_code ec;
+    const std::size_t n = s.read_some(asio::buffer(buffer), ec);
+    const std::string got(buffer, n);
+    BOOST_TEST_REQUIRE(got.starts_with("HTTP/1.1 403 "), got << " " << ec.message());  // unsigned
+    client c(emu);
+    BOOST_TEST(stage_count(c) == 0u);
 }
 
 // As AWS: a signature that does not cover Host is incomplete, whatever else it signs.
