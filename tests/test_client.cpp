@@ -8,6 +8,7 @@
 // own: test_paginator, test_completion_tokens, test_with_diagnostics, test_client_config.
 
 #include "common/client_fixture.hpp"
+#include "common/connect_proxy.hpp"
 #include "common/data_file.hpp"
 #include "common/header_injection.hpp"
 #include "common/temp_dir.hpp"
@@ -15,6 +16,7 @@
 
 #include <ivsrt/client.hpp>
 #include <ivsrt/detail/client_errors.hpp>
+#include <ivsrt/detail/proxy.hpp>
 #include <ivsrt/detail/query.hpp>
 #include <ivsrt/detail/wire_request.hpp>
 #include <ivsrt/sigv4.hpp>
@@ -1036,6 +1038,216 @@ BOOST_FIXTURE_TEST_CASE(trusted_ca_accepted_untrusted_rejected, tls_fixture) {
     ioc.run();
     BOOST_TEST(finished);
     BOOST_TEST(service.requests.size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(proxy)
+
+using ivsrt::detail::no_proxy_matches;
+
+BOOST_AUTO_TEST_CASE(no_proxy_rules) {
+    BOOST_TEST(no_proxy_matches("*", "ivs.us-east-1.amazonaws.com", "443"));
+    BOOST_TEST(no_proxy_matches("amazonaws.com", "ivs.us-east-1.amazonaws.com", "443"));
+    BOOST_TEST(no_proxy_matches(".amazonaws.com", "ivs.us-east-1.amazonaws.com", "443"));
+    BOOST_TEST(no_proxy_matches("*.AmazonAWS.com", "ivs.us-east-1.amazonaws.com", "443"));
+    BOOST_TEST(no_proxy_matches("localhost, amazonaws.com:443", "ivs.amazonaws.com", "443"));
+    BOOST_TEST(!no_proxy_matches("amazonaws.com:8443", "ivs.amazonaws.com", "443"));
+    BOOST_TEST(!no_proxy_matches("zonaws.com", "ivs.amazonaws.com", "443"));  // not a subdomain
+    BOOST_TEST(!no_proxy_matches("ivs.amazonaws.com.evil", "ivs.amazonaws.com", "443"));
+    BOOST_TEST(no_proxy_matches("10.0.0.1 127.0.0.1", "127.0.0.1", "8080"));
+    BOOST_TEST(no_proxy_matches("127.0.0.1:8080", "127.0.0.1", "8080"));
+    BOOST_TEST(!no_proxy_matches("127.0.0.1:8081", "127.0.0.1", "8080"));
+    BOOST_TEST(!no_proxy_matches("0.0.1", "127.0.0.1", "8080"));  // addresses match only whole
+    BOOST_TEST(no_proxy_matches("::1", "::1", "443"));
+    BOOST_TEST(no_proxy_matches("[::1]:443", "::1", "443"));
+    BOOST_TEST(!no_proxy_matches("[::1]:80", "::1", "443"));
+    BOOST_TEST(!no_proxy_matches("", "example.com", "443"));
+    BOOST_TEST(!no_proxy_matches(" , ", "example.com", "443"));
+}
+
+BOOST_AUTO_TEST_CASE(proxy_urls) {
+    using ivsrt::detail::parse_proxy_url;
+    const auto r = parse_proxy_url("http://user:p%40ss@proxy.internal:3128", "HTTPS_PROXY");
+    BOOST_TEST(r.host == "proxy.internal");
+    BOOST_TEST(r.port == "3128");
+    BOOST_TEST(r.authorization == "Basic dXNlcjpwQHNz");  // base64("user:p@ss")
+    const auto bare = parse_proxy_url("10.1.2.3", "HTTPS_PROXY");
+    BOOST_TEST(bare.host == "10.1.2.3");
+    BOOST_TEST(bare.port == "80");
+    BOOST_TEST(bare.authorization.empty());
+    BOOST_TEST(parse_proxy_url("http://[::1]:8080/", "p").host == "::1");
+    for (const char* bad : {"https://user:hunter2@proxy:443", "http://user:hunter2@proxy:x",
+                            "http://user:hunter2@proxy:3128/path", "http://user:hunter2@:3128",
+                            "socks5://user:hunter2@proxy:1080", "http://user:hun%zzter2@proxy"}) {
+        try {
+            parse_proxy_url(bad, "HTTPS_PROXY");
+            BOOST_ERROR("accepted " << bad);
+        } catch (const std::invalid_argument& e) {
+            const std::string what = e.what();
+            BOOST_TEST(what.starts_with("HTTPS_PROXY: "), what);
+            BOOST_TEST(what.find("hunter2") == std::string::npos, what);
+            BOOST_TEST(what.find("hun%zz") == std::string::npos, what);
+        }
+    }
+}
+
+// An http endpoint through a proxy: absolute-form targets and Proxy-Authorization on each
+// request. (The fixture's server plays the proxy; the endpoint's host never resolves.)
+BOOST_FIXTURE_TEST_CASE(http_endpoint_through_a_proxy, client_fixture) {
+    auto cfg = config();
+    cfg.endpoint_url = "http://ivs.invalid:8080";
+    cfg.pool.proxy = "http://user:secret@127.0.0.1:" + std::to_string(port);
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    run([&]() -> asio::awaitable<void> {
+        co_await ivs.async_get_stage(get_stage);
+        co_await ivs.async_get_stage(get_stage);
+    });
+    BOOST_TEST_REQUIRE(service.requests.size() == 2u);
+    for (const auto& r : service.requests) {
+        BOOST_TEST(r.target() == "http://ivs.invalid:8080/GetStage");
+        BOOST_TEST(header(r, "Proxy-Authorization") == "Basic dXNlcjpzZWNyZXQ=");
+        BOOST_TEST(header(r, "Host") == "ivs.invalid:8080");
+    }
+    BOOST_TEST(server.accepted() == 1u);  // kept alive
+}
+
+// The environment: HTTP_PROXY applies unless NO_PROXY exempts the host; pool.proxy = "" wins
+// over both. (The proxy named here listens nowhere: a call through it would fail.)
+BOOST_FIXTURE_TEST_CASE(proxy_from_the_environment, client_fixture) {
+    auto with_env = [&](std::map<std::string, std::string, std::less<>> vars,
+                        std::optional<std::string> proxy) {
+        auto cfg = config();
+        cfg.retry = ivsrt::retry_config{.max_attempts = 1};
+        cfg.sources.env = ivsrt::environment(std::move(vars));
+        cfg.pool.proxy = std::move(proxy);
+        return cfg;
+    };
+    const std::string dead = "http://127.0.0.1:1";
+    ivsrt::client exempt(
+        ioc.get_executor(),
+        with_env({{"HTTP_PROXY", dead}, {"NO_PROXY", "example.com,127.0.0.1"}}, {}));
+    ivsrt::client direct(ioc.get_executor(), with_env({{"http_proxy", dead}}, ""));
+    ivsrt::client proxied(ioc.get_executor(), with_env({{"http_proxy", dead}}, {}));
+    ivsrt::client https_only(ioc.get_executor(), with_env({{"HTTPS_PROXY", dead}}, {}));
+    run([&]() -> asio::awaitable<void> {
+        auto [ec1, r1] = co_await exempt.async_get_stage(get_stage, asio::as_tuple(asio::deferred));
+        BOOST_TEST(!ec1);
+        auto [ec2, r2] = co_await direct.async_get_stage(get_stage, asio::as_tuple(asio::deferred));
+        BOOST_TEST(!ec2);
+        auto [ec3, r3] =
+            co_await https_only.async_get_stage(get_stage, asio::as_tuple(asio::deferred));
+        BOOST_TEST(!ec3);  // an http endpoint: HTTPS_PROXY does not apply
+        auto [ec4, r4] =
+            co_await proxied.async_get_stage(get_stage, asio::as_tuple(asio::deferred));
+        BOOST_TEST(ec4 == errc::connection);
+    });
+    BOOST_TEST(service.requests.size() == 3u);
+    for (const auto& r : service.requests) BOOST_TEST(r.target() == "/GetStage");
+    try {
+        ivsrt::client bad(ioc.get_executor(), with_env({{"http_proxy", "ftp://u:hunter2@p"}}, {}));
+        BOOST_ERROR("accepted a malformed http_proxy");
+    } catch (const std::invalid_argument& e) {
+        BOOST_TEST(std::string(e.what()).starts_with("http_proxy: "), e.what());
+        BOOST_TEST(std::string(e.what()).find("hunter2") == std::string::npos);
+    }
+}
+
+struct tunnel_fixture : tls::tls_fixture {
+    asio::io_context ioc;
+    scripted_service service;
+    ivsrt::test::loopback_server server{ioc.get_executor(), service.script(), &ctx};
+    const std::string origin_port = std::to_string(server.port());
+    const std::string ca_file = dir.write("ca.pem", ca.root.cert_pem);
+
+    ivsrt::client_config config(const ivsrt::test::connect_proxy& proxy,
+                                std::string host = "127.0.0.1") {
+        ivsrt::client_config c =
+            test_config(ioc.get_executor(), "https://" + host + ":" + origin_port);
+        c.retry = ivsrt::retry_config{.max_attempts = 1};
+        c.pool.ca_bundle = ca_file;
+        c.pool.proxy = proxy.url("user:p%40ss");
+        return c;
+    }
+    template <class F>
+    void run(F body, ivsrt::test::connect_proxy& proxy) {
+        ivsrt::test::run_on(ioc, std::move(body), [&] {
+            server.stop();
+            proxy.stop();
+        });
+    }
+};
+
+// An https endpoint through a CONNECT tunnel: one tunnel carries the three calls, TLS runs with
+// the origin inside it, and the proxy gets the credentials as Proxy-Authorization.
+BOOST_FIXTURE_TEST_CASE(https_endpoint_through_a_connect_tunnel, tunnel_fixture) {
+    ivsrt::test::connect_proxy proxy(ioc.get_executor());
+    ivsrt::client ivs(ioc.get_executor(), config(proxy));
+    run(
+        [&]() -> asio::awaitable<void> {
+            for (int i = 0; i < 3; ++i) co_await ivs.async_get_stage(get_stage);
+        },
+        proxy);
+    BOOST_TEST(proxy.tunnels() == 1u);
+    BOOST_TEST(service.requests.size() == 3u);
+    BOOST_TEST(server.accepted() == 1u);
+    BOOST_TEST_REQUIRE(proxy.heads().size() == 1u);
+    const std::string origin = "127.0.0.1:" + origin_port;
+    BOOST_TEST(proxy.heads()[0] == "CONNECT " + origin + " HTTP/1.1\r\nHost: " + origin +
+                                       "\r\nProxy-Authorization: Basic dXNlcjpwQHNz\r\n\r\n");
+    BOOST_TEST(header(service.requests[0], "Proxy-Authorization").empty());  // not to the origin
+}
+
+// Through the tunnel the certificate is checked against the origin's name: the server's is for
+// 127.0.0.1, the endpoint says localhost.
+BOOST_FIXTURE_TEST_CASE(the_origin_certificate_is_checked_inside_the_tunnel, tunnel_fixture) {
+    ivsrt::test::connect_proxy proxy(ioc.get_executor());
+    ivsrt::client ivs(ioc.get_executor(), config(proxy, "localhost"));
+    run(
+        [&]() -> asio::awaitable<void> {
+            ivsrt::diagnostics diag;
+            auto [ec, r] =
+                co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::deferred));
+            BOOST_TEST(ec == errc::tls);
+            BOOST_TEST(std::string(diag.message()).find("not valid for that host name") !=
+                           std::string::npos,
+                       diag.message());
+        },
+        proxy);
+    BOOST_TEST(proxy.tunnels() == 1u);
+    BOOST_TEST(service.requests.empty());
+}
+
+// A proxy that refuses the tunnel (407): a connection error that says so, and no trace of the
+// proxy's credentials anywhere.
+BOOST_FIXTURE_TEST_CASE(a_refused_tunnel_is_a_connection_error, tunnel_fixture) {
+    ivsrt::test::connect_proxy proxy(ioc.get_executor(), 407);
+    std::vector<std::string> texts;
+    auto cfg = config(proxy);
+    cfg.on_event = [&](const ivsrt::client_event& e) {
+        texts.emplace_back(e.detail);
+        texts.push_back(e.error.message());
+    };
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    run(
+        [&]() -> asio::awaitable<void> {
+            ivsrt::diagnostics diag;
+            auto [ec, r] =
+                co_await ivs.async_get_stage(get_stage, diag, asio::as_tuple(asio::deferred));
+            BOOST_TEST(ec == errc::connection);
+            texts.emplace_back(diag.message());
+            BOOST_TEST(std::string(diag.message()).find("the proxy refused the tunnel: HTTP 407") !=
+                           std::string::npos,
+                       diag.message());
+        },
+        proxy);
+    BOOST_TEST(proxy.tunnels() == 0u);
+    BOOST_TEST(service.requests.empty());
+    for (const auto& t : texts) {
+        BOOST_TEST(t.find("p@ss") == std::string::npos, t);
+        BOOST_TEST(t.find("p%40ss") == std::string::npos, t);
+        BOOST_TEST(t.find("dXNlcjpwQHNz") == std::string::npos, t);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

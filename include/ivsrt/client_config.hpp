@@ -73,7 +73,11 @@ struct client_config {
     /// max_attempts / retry_mode applied.
     std::optional<retry_config> retry;
 
-    /// Connections. An empty pool.ca_bundle takes AWS_CA_BUNDLE / the profile's ca_bundle.
+    /// Connections. An empty pool.ca_bundle takes AWS_CA_BUNDLE / the profile's ca_bundle. An
+    /// unset pool.proxy takes https_proxy / HTTPS_PROXY for an https endpoint, http_proxy /
+    /// HTTP_PROXY for an http one (lower case first), unless no_proxy / NO_PROXY exempts the
+    /// endpoint's host (see pool_config::proxy); "" means no proxy whatever the environment.
+    /// The instance metadata and container credential endpoints are never proxied.
     pool_config pool;
 
     /// Quota-aware pacing (on by default, with IVS's documented quotas).

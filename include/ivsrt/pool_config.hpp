@@ -63,6 +63,13 @@ struct pool_config {
 
     /// TLS: path of a PEM file with extra trusted CAs, used on top of the system trust store.
     std::string ca_bundle;
+
+    /// An HTTP proxy, "http://[user:password@]host[:port]". An https origin is reached through a
+    /// CONNECT tunnel, with TLS to the origin inside it (certificate and host name checked
+    /// against the origin); an http origin gets absolute-form requests. user:password (%-escapes
+    /// decoded) is sent as Proxy-Authorization: Basic and appears in no message. Unset or "":
+    /// direct. A client fills an unset one from the environment (client_config.hpp).
+    std::optional<std::string> proxy{};
 };
 
 }  // namespace ivsrt

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ivsrt/detail/config.hpp>
+#include <ivsrt/detail/proxy.hpp>
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/error.hpp>
 
@@ -14,12 +15,14 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +45,10 @@ struct http_limits {
 IVSRT_DECL boost::system::error_code classify_io_error(boost::system::error_code cause,
                                                        io_phase phase, bool cancelled) noexcept;
 
+// A proxy's refusal of a CONNECT tunnel: the value is the HTTP status of its answer, or 1 when
+// it sent bytes after a 2xx answer (before the TLS handshake, nothing may come).
+IVSRT_DECL const boost::system::error_category& proxy_category() noexcept;
+
 // One HTTP/1.1 connection, plain TCP or TLS, for its whole life: connect once, then any number of
 // request/response exchanges, one at a time. Never reconnects: a broken one is destroyed.
 // Operations complete with an ivsrt error code; cause() keeps the transport error behind it.
@@ -52,9 +59,10 @@ class http_connection {
 
     using endpoints = std::vector<boost::asio::ip::tcp::endpoint>;
 
-    // `tls` null means plain TCP; otherwise it must outlive the connection.
+    // `tls` null means plain TCP; otherwise it must outlive the connection. So must `proxy`,
+    // when the connection goes through one (then connecting means connecting to the proxy).
     IVSRT_DECL http_connection(const boost::asio::any_io_executor& ex, tls_client_context* tls,
-                               http_limits limits = {});
+                               http_limits limits = {}, const proxy_route* proxy = nullptr);
     // Closes the socket without a TLS close_notify, keeping the session resumable.
     IVSRT_DECL ~http_connection();
     http_connection(const http_connection&) = delete;
@@ -99,6 +107,7 @@ class http_connection {
     IVSRT_DECL bool interim(boost::system::error_code& ec);
 
     tls_client_context* tls_context_;
+    const proxy_route* proxy_;
     http_limits limits_;
     std::optional<boost::beast::tcp_stream> plain_;
     std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> tls_;
@@ -118,10 +127,16 @@ struct http_connection::connect_op : boost::asio::coroutine {
     endpoints to;
     std::string host;  // a copy: connecting is off the hot path
     clock::time_point deadline;
+    using tunnel_answer = boost::beast::http::response_parser<boost::beast::http::empty_body>;
+    std::unique_ptr<tunnel_answer> tunnel;  // the proxy's answer to CONNECT
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec,
                     const boost::asio::ip::tcp::endpoint&) {
+        (*this)(self, ec);
+    }
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec, std::size_t) {
         (*this)(self, ec);
     }
 
@@ -132,6 +147,26 @@ struct http_connection::connect_op : boost::asio::coroutine {
             yield start_connect(self);
             if (ec) return fail(self, ec, io_phase::connect);
             conn.tcp().socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
+            if (conn.tls_ && conn.proxy_) {
+                // A tunnel to the origin through the proxy; TLS with the origin runs inside.
+                yield boost::asio::async_write(
+                    conn.tcp(), boost::asio::buffer(conn.proxy_->connect_request), std::move(self));
+                if (ec) return fail(self, ec, io_phase::connect);
+                tunnel = std::make_unique<tunnel_answer>();
+                tunnel->skip(true);  // a 2xx answer to CONNECT has no body
+                tunnel->header_limit(8 * 1024);
+                yield boost::beast::http::async_read_header(conn.tcp(), conn.buffer_, *tunnel,
+                                                            std::move(self));
+                if (ec) return fail(self, ec, io_phase::connect);
+                if (const unsigned status = tunnel->get().result_int();
+                    status < 200 || status > 299) {
+                    return fail(self, {static_cast<int>(status), proxy_category()},
+                                io_phase::connect);
+                }
+                if (conn.buffer_.size() != 0) {
+                    return fail(self, {1, proxy_category()}, io_phase::connect);
+                }
+            }
             if (conn.tls_) {
                 conn.tls_context_->prepare(conn.tls_->native_handle(), host, ec);
                 if (ec) return fail(self, ec, io_phase::handshake);
@@ -165,9 +200,11 @@ struct http_connection::connect_op : boost::asio::coroutine {
     }
 };
 
-// Appends `req` as HTTP/1.1 wire bytes: request line, fields as set, blank line, body. The
-// caller has set Content-Length (prepare_payload).
-IVSRT_DECL void serialize_request(const string_request& req, std::string& out);
+// Writes `req` as HTTP/1.1 wire bytes into `out`: request line, fields as set, blank line, body.
+// The caller has set Content-Length (prepare_payload). Through a proxy to an http origin, the
+// target is in absolute form and Proxy-Authorization is added.
+IVSRT_DECL void serialize_request(const string_request& req, std::string& out,
+                                  const proxy_route* proxy = nullptr);
 
 struct http_connection::exchange_op : boost::asio::coroutine {
     http_connection& conn;
@@ -184,7 +221,7 @@ struct http_connection::exchange_op : boost::asio::coroutine {
             conn.start_response();
             conn.tcp().expires_at(deadline);
             // One contiguous buffer, one write: cheaper than Beast's serializer.
-            serialize_request(req, conn.write_buffer_);
+            serialize_request(req, conn.write_buffer_, conn.tls_ ? nullptr : conn.proxy_);
             if (conn.tls_) {
                 yield boost::asio::async_write(*conn.tls_, boost::asio::buffer(conn.write_buffer_),
                                                std::move(self));
@@ -229,7 +266,7 @@ template <class Token>
 auto http_connection::async_connect(const endpoints& to, const std::string& host,
                                     clock::time_point deadline, Token&& token) {
     return boost::asio::async_compose<Token, void(boost::system::error_code)>(
-        connect_op{{}, *this, to, host, deadline}, token, tcp());
+        connect_op{{}, *this, to, host, deadline, {}}, token, tcp());
 }
 
 template <class Token>

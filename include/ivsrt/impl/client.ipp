@@ -9,6 +9,7 @@
 #include <ivsrt/detail/executors.hpp>
 #include <ivsrt/detail/http_text.hpp>
 #include <ivsrt/detail/pacing_wait.hpp>
+#include <ivsrt/detail/proxy.hpp>
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/detail/uri.hpp>
 #include <ivsrt/detail/wire_request.hpp>
@@ -256,7 +257,7 @@ class client_impl {
           shared_pacing(shared_pacing_of(ex, config)),
           region(setup.region),
           pool(ex, endpoint.scheme, endpoint.host, endpoint.port,
-               pool_settings(std::move(config.pool), setup.settings)),
+               pool_settings(std::move(config.pool), setup.settings, config.sources.env, endpoint)),
           user_agent(make_user_agent(setup.settings.sdk_ua_app_id)),
           attempt_timeout(config.attempt_timeout),
           call_timeout(config.call_timeout),
@@ -309,9 +310,29 @@ class client_impl {
         return {.mode = s.retry_mode, .max_attempts = s.max_attempts};
     }
 
-    static pool_config pool_settings(pool_config pool, const aws_settings& s) {
+    static pool_config pool_settings(pool_config pool, const aws_settings& s,
+                                     const environment& env, const ivsrt::endpoint& ep) {
         if (pool.ca_bundle.empty() && s.ca_bundle) pool.ca_bundle = *s.ca_bundle;
+        if (!pool.proxy) pool.proxy = proxy_from(env, ep);
         return pool;
+    }
+
+    // The proxy the environment gives for `ep`, checked here so that an error names the
+    // variable; "" for none.
+    static std::string proxy_from(const environment& env, const ivsrt::endpoint& ep) {
+        const bool tls = ep.scheme == "https";
+        for (const char* name : tls ? std::array{"https_proxy", "HTTPS_PROXY"}
+                                    : std::array{"http_proxy", "HTTP_PROXY"}) {
+            const auto url = env.get(name);
+            if (!url || url->empty()) continue;
+            for (const char* exempt : {"no_proxy", "NO_PROXY"}) {
+                const auto rules = env.get(exempt);
+                if (rules && no_proxy_matches(*rules, ep.host, std::to_string(ep.port))) return {};
+            }
+            parse_proxy_url(*url, name);
+            return *url;
+        }
+        return {};
     }
 };
 

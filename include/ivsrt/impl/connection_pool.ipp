@@ -42,8 +42,11 @@ class pool_impl {
           host_(std::move(host)),
           port_(std::to_string(port)),
           config_(std::move(config)),
+          proxy_(proxy_of(config_, use_tls, host_, port_)),
           strands_(config_.connection_strands.value_or(!single_threaded(ex_))),
-          dns_(std::make_shared<dns_cache>(config_.resolver, host_, port_, config_.resolve_ttl,
+          // Through a proxy, only the proxy's name is looked up.
+          dns_(std::make_shared<dns_cache>(config_.resolver, proxy_ ? proxy_->host : host_,
+                                           proxy_ ? proxy_->port : port_, config_.resolve_ttl,
                                            config_.resolve_failure_ttl)),
           core_(config_.max_connections, config_.max_idle_time, config_.max_lifetime) {
         if (use_tls) tls_.emplace(config_.verify_peer, config_.ca_bundle);
@@ -61,7 +64,8 @@ class pool_impl {
             clock::now(),
             strands_ ? boost::asio::any_io_executor(boost::asio::make_strand(ex_)) : ex_,
             tls_ ? &*tls_ : nullptr,
-            http_limits{config_.max_response_body, config_.max_response_head});
+            http_limits{config_.max_response_body, config_.max_response_head},
+            proxy_ ? &*proxy_ : nullptr);
     }
 
     dns_cache& dns() noexcept { return *dns_; }
@@ -93,10 +97,19 @@ class pool_impl {
     }
 
   private:
+    static std::optional<proxy_route> proxy_of(const pool_config& config, bool tls,
+                                               const std::string& host, const std::string& port) {
+        if (!config.proxy || config.proxy->empty()) return std::nullopt;
+        proxy_route r = parse_proxy_url(*config.proxy, "pool.proxy");
+        r.for_origin(tls, host, port);
+        return r;
+    }
+
     boost::asio::any_io_executor ex_;
     std::string host_;
     std::string port_;
     pool_config config_;
+    std::optional<proxy_route> proxy_;  // when the connections go through a proxy
     std::optional<tls_client_context> tls_;
     bool strands_;  // one strand per connection
     std::shared_ptr<dns_cache> dns_;

@@ -30,13 +30,32 @@ IVSRT_DECL boost::system::error_code classify_io_error(boost::system::error_code
     return errc::connection;
 }
 
-IVSRT_DECL void serialize_request(const string_request& req, std::string& out) {
+IVSRT_DECL const boost::system::error_category& proxy_category() noexcept {
+    struct category final : boost::system::error_category {
+        const char* name() const noexcept override { return "ivsrt.proxy"; }
+        std::string message(int v) const override {
+            if (v == 1) return "the proxy sent bytes after accepting the tunnel";
+            return "the proxy refused the tunnel: HTTP " + std::to_string(v);
+        }
+    };
+    static const category instance;
+    return instance;
+}
+
+IVSRT_DECL void serialize_request(const string_request& req, std::string& out,
+                                  const proxy_route* proxy) {
     out.clear();
     out.reserve(256 + req.body().size());
     out.append(req.method_string());
     out += ' ';
+    if (proxy) out.append(proxy->absolute_prefix);
     out.append(req.target());
     out.append(" HTTP/1.1\r\n");
+    if (proxy && !proxy->authorization.empty()) {
+        out.append("Proxy-Authorization: ");
+        out.append(proxy->authorization);
+        out.append("\r\n");
+    }
     for (const auto& field : req) {
         out.append(field.name_string());
         out.append(": ");
@@ -48,8 +67,10 @@ IVSRT_DECL void serialize_request(const string_request& req, std::string& out) {
 }
 
 IVSRT_DECL http_connection::http_connection(const boost::asio::any_io_executor& ex,
-                                            tls_client_context* tls, http_limits limits)
+                                            tls_client_context* tls, http_limits limits,
+                                            const proxy_route* proxy)
     : tls_context_(tls),
+      proxy_(proxy),
       limits_(limits),
       // Room for a head at its limit plus what follows it; a longer chunk-size line or an
       // endless chunk extension fills it and ends the read with buffer_overflow.
