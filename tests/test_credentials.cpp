@@ -39,6 +39,7 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <boost/json/parse.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -681,7 +682,7 @@ BOOST_AUTO_TEST_CASE(malformed_files_name_file_and_line_without_secrets) {
     expect_failure(r, "profile: " + file + ":4: expected '=' in a property line");
 }
 
-BOOST_AUTO_TEST_CASE(incomplete_keys_and_unsupported_sources_are_errors) {
+BOOST_AUTO_TEST_CASE(incomplete_keys_and_sso_without_login_are_errors) {
     temp_dir dir;
     const auto file =
         dir.write("credentials", "[default]\naws_secret_access_key = " + secret_key + "\n");
@@ -690,11 +691,11 @@ BOOST_AUTO_TEST_CASE(incomplete_keys_and_unsupported_sources_are_errors) {
     expect_failure(r, "profile 'default' (" + file +
                           ":2): aws_secret_access_key is set but aws_access_key_id is not");
 
-    const std::string config = fixture_home + "/.aws/config";
+    // IAM Identity Center without a login (the sso suite covers the rest).
     r = get(ivsrt::make_profile_provider(
         ioc.get_executor(), options({{"HOME", fixture_home}, {"AWS_PROFILE", "sso"}})));
-    expect_failure(r, "profile 'sso' (" + config +
-                          ":32): sso_session (IAM Identity Center) is not supported by ivsrt");
+    expect_failure(r, "profile 'sso': no cached SSO token (" + fixture_home + "/.aws/sso/cache/");
+    expect_failure(r, "; run aws sso login --sso-session corp");
 }
 
 BOOST_AUTO_TEST_CASE(credential_process_output_is_parsed) {
@@ -1573,6 +1574,161 @@ BOOST_FIXTURE_TEST_CASE(the_default_chain_caches_the_role, assume_fixture) {
         BOOST_TEST(r.creds.access_key_id == "ASIAA");
     }
     BOOST_TEST(sts.requests().size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+BOOST_AUTO_TEST_SUITE(sso)
+
+// Fake SSO secrets: in no message either.
+const std::string sso_token = "aoaAAAAAGSSOACCESSTOKENSECRET";
+const std::string sso_refresh = "aorvJYubGSSOREFRESHTOKENSECRET";
+const std::string sso_client_secret = "eyJraWQiOiJrZXktMTU2NDAyODA5OSJ9CLIENTSECRET";
+
+void check_no_sso_secret(const std::string& message) {
+    check_no_secret(message);
+    for (const std::string& s :
+         {sso_token, sso_refresh, sso_client_secret, std::string("new-token")})
+        BOOST_TEST(!contains(message, s), message);
+}
+
+// The file names the AWS CLI gives the cache (SHA-1 of the session name, of the start URL for
+// the legacy keys), computed with Python's hashlib.
+const std::string corp_cache = ".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json";
+const std::string legacy_cache = ".aws/sso/cache/a51746d4aa793ae07b25e90c3a5db96fc7832bd7.json";
+
+const std::string sso_config =
+    "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\n"
+    "sso_role_name = Deploy\n"
+    "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
+    "sso_region = us-east-1\n"
+    "[profile legacy]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n"
+    "sso_account_id = 111122223333\nsso_role_name = Deploy\n"
+    "[profile no-region]\nsso_session = bare\nsso_account_id = 1\nsso_role_name = R\n"
+    "[sso-session bare]\nsso_start_url = https://corp.awsapps.com/start\n";
+
+std::string cache_json(std::string expires, bool refreshable) {
+    std::string out = R"({"startUrl":"https://corp.awsapps.com/start","region":"us-east-1",)"
+                      R"("accessToken":")" +
+                      sso_token + R"(","expiresAt":")" + expires + '"';
+    if (refreshable) {
+        out += R"(,"refreshToken":")" + sso_refresh +
+               R"(","clientId":"client-1","clientSecret":")" + sso_client_secret +
+               R"(","registrationExpiresAt":"2030-01-01T00:00:00Z")";
+    }
+    return out + "}";
+}
+
+struct sso_fixture : io_fixture {
+    temp_dir home;
+    unsigned portal_status = 200;
+    // The OIDC token endpoint and the portal, on one server.
+    scripted_server server{
+        ioc, [this](const request_t& r) {
+            if (r.target() == "/token") {
+                return reply{200, R"({"accessToken":"new-token","expiresIn":3600,)"
+                                  R"("refreshToken":"new-refresh",)"
+                                  R"("tokenType":"Bearer"})"};
+            }
+            if (portal_status != 200) return reply{portal_status, "{}"};
+            return reply{200, R"({"roleCredentials":{"accessKeyId":"ASIASSO",)"
+                              R"("secretAccessKey":")" +
+                                  secret_key + R"(","sessionToken":")" + session_token +
+                                  R"(","expiration":1893456000000}})"};
+        }};
+
+    result fetch(const std::string& profile) {
+        auto o = options({{"AWS_CONFIG_FILE", home.write("config", sso_config)},
+                          {"AWS_SHARED_CREDENTIALS_FILE", home.path.string() + "/none"},
+                          {"AWS_PROFILE", profile}});
+        o.sources.home_directory = home.path.string();
+        o.sso_portal_endpoint = server.url();
+        o.sso_oidc_endpoint = server.url();
+        auto r = get(ivsrt::make_profile_provider(ioc.get_executor(), o));
+        check_no_sso_secret(r.diag.message);
+        return r;
+    }
+    std::string bearer_of(const request_t& r) {
+        auto it = r.find("x-amz-sso_bearer_token");
+        return it == r.end() ? "" : std::string(it->value());
+    }
+};
+
+BOOST_FIXTURE_TEST_CASE(an_sso_session_profile_gets_the_role_credentials, sso_fixture) {
+    home.write(corp_cache, cache_json("2030-01-01T00:00:00Z", false));
+    const auto r = fetch("dev");
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.access_key_id == "ASIASSO");
+    BOOST_TEST(r.creds.secret_access_key == secret_key);
+    BOOST_TEST(r.creds.session_token.value_or("") == session_token);
+    BOOST_TEST((r.creds.expiration == year_2030));
+    BOOST_TEST(r.creds.account_id.value_or("") == "111122223333");
+    BOOST_TEST(r.creds.provider == "sso");
+    const auto seen = server.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 1u);
+    BOOST_TEST(seen[0].method() == http::verb::get);
+    BOOST_TEST(seen[0].target() ==
+               "/federation/credentials?account_id=111122223333&role_name=Deploy");
+    BOOST_TEST(bearer_of(seen[0]) == sso_token);
+}
+
+BOOST_FIXTURE_TEST_CASE(the_legacy_keys_read_the_start_urls_cache, sso_fixture) {
+    home.write(legacy_cache, cache_json("2030-01-01T00:00:00Z", false));
+    const auto r = fetch("legacy");
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    BOOST_TEST(r.creds.access_key_id == "ASIASSO");
+}
+
+// An expired token with a refresh token: CreateToken, then the cache is written back with the
+// new token (and the registration kept), and the portal gets the new token.
+BOOST_FIXTURE_TEST_CASE(an_expired_token_is_refreshed_and_the_cache_written_back, sso_fixture) {
+    const std::string path = home.write(corp_cache, cache_json("2020-01-01T00:00:00Z", true));
+    const auto r = fetch("dev");
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    const auto seen = server.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 2u);
+    BOOST_TEST(seen[0].method() == http::verb::post);
+    BOOST_TEST(seen[0].target() == "/token");
+    const auto body = boost::json::parse(seen[0].body()).as_object();
+    BOOST_TEST(body.at("grantType").as_string() == "refresh_token");
+    BOOST_TEST(body.at("clientId").as_string() == "client-1");
+    BOOST_TEST(body.at("clientSecret").as_string() == sso_client_secret);
+    BOOST_TEST(body.at("refreshToken").as_string() == sso_refresh);
+    BOOST_TEST(bearer_of(seen[1]) == "new-token");
+
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto cache = boost::json::parse(text).as_object();
+    BOOST_TEST(cache.at("accessToken").as_string() == "new-token");
+    BOOST_TEST(cache.at("refreshToken").as_string() == "new-refresh");
+    BOOST_TEST(cache.at("clientSecret").as_string() == sso_client_secret);
+    BOOST_TEST(cache.at("startUrl").as_string() == "https://corp.awsapps.com/start");
+    BOOST_TEST(std::string(cache.at("expiresAt").as_string()) > "2026-");
+    const auto perms = std::filesystem::status(path).permissions();
+    BOOST_TEST(((perms & std::filesystem::perms::others_read) == std::filesystem::perms::none));
+}
+
+BOOST_FIXTURE_TEST_CASE(without_a_usable_token_the_error_says_to_log_in, sso_fixture) {
+    expect_failure(fetch("dev"), "no cached SSO token");
+    expect_failure(fetch("dev"), "; run aws sso login --sso-session corp");
+    expect_failure(fetch("legacy"), "; run aws sso login --profile legacy");
+    // Expired, and nothing to refresh it with (the legacy keys never refresh).
+    home.write(legacy_cache, cache_json("2020-01-01T00:00:00Z", true));
+    expect_failure(fetch("legacy"),
+                   "the SSO token expired at 2020-01-01T00:00:00Z and cannot be refreshed");
+    home.write(corp_cache, "not json");
+    expect_failure(fetch("dev"), "is not a JSON object");
+    BOOST_TEST(server.requests().empty());
+    expect_failure(fetch("no-region"), "sso_region is needed for IAM Identity Center");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_refused_token_says_to_log_in, sso_fixture) {
+    home.write(corp_cache, cache_json("2030-01-01T00:00:00Z", false));
+    portal_status = 401;
+    expect_failure(fetch("dev"),
+                   "HTTP 401 (the token was refused); run aws sso login "
+                   "--sso-session corp");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

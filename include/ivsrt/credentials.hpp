@@ -112,6 +112,11 @@ struct provider_options {
     /// STS endpoint override, e.g. http://127.0.0.1:8080; default https://sts.{region}.{the
     /// partition's DNS suffix}, e.g. sts.cn-north-1.amazonaws.com.cn
     std::optional<std::string> sts_endpoint{};
+    /// IAM Identity Center overrides, e.g. http://127.0.0.1:8080; default
+    /// https://portal.sso.{sso_region}.{suffix} (GetRoleCredentials) and
+    /// https://oidc.{sso_region}.{suffix} (CreateToken, to refresh the cached token).
+    std::optional<std::string> sso_portal_endpoint{};
+    std::optional<std::string> sso_oidc_endpoint{};
     std::optional<std::string> ca_bundle{};  ///< extra trusted CAs for https (AWS_CA_BUNDLE)
     /// Per attempt (connect, request, response). Each HTTP request (IMDS, container endpoint,
     /// STS) makes up to http_attempts attempts, retrying after a timeout, a connection failure, a

@@ -189,4 +189,17 @@ inline bool equal_constant_time(std::string_view a, std::string_view b) noexcept
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// Lower-case hex of the SHA-1 of `text` (names, never secrets: Redis script ids, cache files).
+inline std::string sha1_hex(std::string_view text) {
+    unsigned char digest[20];
+    unsigned int size = 0;
+    if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr) != 1 ||
+        size != 20) {
+        throw_openssl_failure("EVP_Digest(SHA-1)");
+    }
+    std::string out;
+    append_hex(out, digest);
+    return out;
+}
+
 }  // namespace ivsrt::detail

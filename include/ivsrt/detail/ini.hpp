@@ -9,7 +9,7 @@
 // headers. An indented line continues the previous property: with an empty value it is a
 // `name = value` sub-property, otherwise it is appended to the value after a newline.
 // Config file sections: `[default]`, `[profile NAME]` (wins over `[default]` for "default"),
-// `[services NAME]`; others (`[sso-session ...]`, bare names) are skipped. Credentials file
+// `[services NAME]`, `[sso-session NAME]`; others (bare names) are skipped. Credentials file
 // sections are profile names as written. Credentials file values win over config file values.
 
 #include <ivsrt/aws_config.hpp>
@@ -38,6 +38,7 @@ struct profile_section {
 struct profile_set {
     std::map<std::string, profile_section, std::less<>> profiles;
     std::map<std::string, profile_section, std::less<>> services;
+    std::map<std::string, profile_section, std::less<>> sso_sessions;
 };
 
 enum class profile_file_kind { config, credentials };

@@ -62,18 +62,6 @@ redis.call('SET', KEYS[1], string.format('%d', next_tat), 'PX', math.ceil((next_
 return wait
 )";
 
-inline std::string sha1_hex(std::string_view text) {
-    unsigned char digest[20];
-    unsigned int size = 0;
-    if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr) != 1 ||
-        size != 20) {
-        throw std::runtime_error("redis_pacing: SHA-1 is not available");
-    }
-    std::string out;
-    append_hex(out, digest);
-    return out;
-}
-
 // Where Redis is and how to log in, from the URL.
 struct redis_target {
     bool unix_socket = false;

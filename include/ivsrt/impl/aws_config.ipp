@@ -157,6 +157,8 @@ IVSRT_DECL bool parse_profile_file(std::string_view text, std::string_view path,
                 seen_profile_default = seen_profile_default || name == "default";
             } else if (word == "services" && !name.empty()) {
                 section = &file.services[std::string(name)];
+            } else if (word == "sso-session" && !name.empty()) {
+                section = &file.sso_sessions[std::string(name)];
             } else {
                 section = &skipped;
             }
@@ -181,6 +183,7 @@ IVSRT_DECL bool parse_profile_file(std::string_view text, std::string_view path,
     }
     ini_impl::merge_into(out.profiles, file.profiles);
     ini_impl::merge_into(out.services, file.services);
+    ini_impl::merge_into(out.sso_sessions, file.sso_sessions);
     return true;
 }
 

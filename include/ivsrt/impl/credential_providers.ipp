@@ -9,8 +9,10 @@
 #include <ivsrt/detail/credential_endpoints.hpp>
 #include <ivsrt/detail/credentials_completion.hpp>
 #include <ivsrt/detail/credentials_formats.hpp>
+#include <ivsrt/detail/crypto.hpp>
 #include <ivsrt/detail/http_fetch.hpp>
 #include <ivsrt/detail/ini.hpp>
+#include <ivsrt/detail/iso8601.hpp>
 #include <ivsrt/detail/process.hpp>
 #include <ivsrt/detail/uri.hpp>
 #include <ivsrt/sigv4.hpp>
@@ -19,11 +21,19 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <boost/url/parse.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdio>
 #include <exception>
 
 namespace ivsrt {
@@ -339,6 +349,174 @@ class web_identity_provider final : public fetching_provider {
     }
 };
 
+// ---- IAM Identity Center (SSO) ----
+//
+// `aws sso login` leaves a token in ~/.aws/sso/cache/<SHA-1 of the sso-session name, or of the
+// start URL for the legacy profile keys>.json. A profile with sso_session refreshes a token that
+// expires within 5 minutes through SSO OIDC CreateToken when the cache holds a refresh token,
+// and writes the cache back (a new file renamed over the old, as the CLI does). The portal's
+// GetRoleCredentials then gives the role's credentials. Tokens never appear in messages.
+
+struct sso_profile {
+    std::string session;  // empty: the legacy keys
+    std::string start_url, region, account_id, role_name;
+    std::string login;  // the command that gets a new token
+};
+
+inline std::string sso_endpoint(const std::optional<std::string>& given, std::string_view host,
+                                const std::string& region) {
+    if (given) return *given;
+    return "https://" + std::string(host) + "." + region + "." +
+           std::string(partition_dns_suffix(region));
+}
+
+// The cache file's JSON, or null; `error` says why not when the file exists but is unusable.
+inline std::optional<boost::json::object> read_sso_cache(const std::string& path,
+                                                         std::string& error) {
+    std::string text;
+    if (read_small_file(path, text, error) != read_status::ok) return std::nullopt;
+    boost::system::error_code ec;
+    boost::json::value doc = boost::json::parse(text, ec);
+    if (ec || !doc.is_object()) {
+        error = "the token cache " + path + " is not a JSON object";
+        return std::nullopt;
+    }
+    return std::move(doc.as_object());
+}
+
+inline std::string json_string(const boost::json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// Writes `text` to `path` through a temporary file renamed over it: readers see the old file or
+// the new one, never a part. Owner-only permissions, as the CLI's.
+inline bool replace_file(const std::string& path, const std::string& text) {
+    const std::string temp = path + ".ivsrt-" + std::to_string(::getpid()) + ".tmp";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return false;
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    const bool closed = ::close(fd) == 0;
+    if (!written || !closed || std::rename(temp.c_str(), path.c_str()) != 0) {
+        std::remove(temp.c_str());
+        return false;
+    }
+    return true;
+}
+
+inline asio::awaitable<fetch_outcome> sso_credentials(sso_profile p,
+                                                      const provider_options& options,
+                                                      std::string name) {
+    const auto home = options.sources.home_directory ? options.sources.home_directory
+                                                     : options.sources.env.get("HOME");
+    if (!home) co_return fetch_outcome::failure(name + ": no home directory for the SSO cache");
+    const std::string path = *home + "/.aws/sso/cache/" +
+                             sha1_hex(p.session.empty() ? p.start_url : p.session) + ".json";
+    const std::string relogin = "; run " + p.login;
+    std::string error;
+    auto cache = read_sso_cache(path, error);
+    if (!cache) {
+        co_return fetch_outcome::failure(
+            name + ": " + (error.empty() ? "no cached SSO token (" + path + ")" : error) + relogin);
+    }
+    std::string token = json_string(*cache, "accessToken");
+    const auto expires = parse_iso8601(json_string(*cache, "expiresAt"));
+    if (token.empty() || !expires) {
+        co_return fetch_outcome::failure(name + ": the token cache " + path +
+                                         " has no accessToken or expiresAt" + relogin);
+    }
+    const auto now = std::chrono::system_clock::now();
+    if (*expires - std::chrono::minutes(5) <= now) {
+        const std::string refresh = json_string(*cache, "refreshToken");
+        const std::string client_id = json_string(*cache, "clientId");
+        const std::string client_secret = json_string(*cache, "clientSecret");
+        const auto registration = parse_iso8601(json_string(*cache, "registrationExpiresAt"));
+        std::string refreshed;
+        if (!p.session.empty() && !refresh.empty() && !client_id.empty() &&
+            !client_secret.empty() && (!registration || *registration > now)) {
+            http_fetch_request request;
+            request.method = boost::beast::http::verb::post;
+            request.url = sso_endpoint(options.sso_oidc_endpoint, "oidc", p.region) + "/token";
+            request.content_type = "application/json";
+            request.body =
+                boost::json::serialize(boost::json::object{{"grantType", "refresh_token"},
+                                                           {"clientId", client_id},
+                                                           {"clientSecret", client_secret},
+                                                           {"refreshToken", refresh}});
+            request.timeout = options.sts_timeout;
+            request.ca_bundle = options.ca_bundle.value_or("");
+            request.resolver = options.resolver;
+            const auto response = co_await http_fetch(request, options.http_attempts);
+            boost::system::error_code ec;
+            const boost::json::value doc = boost::json::parse(response.body, ec);
+            const auto* answer = ec ? nullptr : doc.if_object();
+            const auto* expires_in = answer ? answer->if_contains("expiresIn") : nullptr;
+            if (response.ec || response.status != 200 || !answer || !expires_in ||
+                !expires_in->is_int64() || json_string(*answer, "accessToken").empty()) {
+                refreshed = response.ec
+                                ? response.error
+                                : "CreateToken answered HTTP " + std::to_string(response.status);
+            } else {
+                token = json_string(*answer, "accessToken");
+                (*cache)["accessToken"] = token;
+                (*cache)["expiresAt"] =
+                    format_iso8601(now + std::chrono::seconds(expires_in->as_int64()));
+                if (const auto next = json_string(*answer, "refreshToken"); !next.empty()) {
+                    (*cache)["refreshToken"] = next;
+                }
+                replace_file(path, boost::json::serialize(*cache));  // the next run may reuse it
+            }
+        } else {
+            refreshed = "no refresh token";
+        }
+        if (!refreshed.empty() && *expires <= now) {
+            co_return fetch_outcome::failure(
+                name + ": the SSO token expired at " + format_iso8601(*expires) +
+                " and cannot be refreshed (" + refreshed + ")" + relogin);
+        }
+    }
+
+    auto encode = [](std::string_view v) { return percent_encode(v, unreserved_chars); };
+    http_fetch_request request;
+    request.url = sso_endpoint(options.sso_portal_endpoint, "portal.sso", p.region) +
+                  "/federation/credentials?account_id=" + encode(p.account_id) +
+                  "&role_name=" + encode(p.role_name);
+    request.headers.emplace_back("x-amz-sso_bearer_token", token);
+    request.timeout = options.sts_timeout;
+    request.ca_bundle = options.ca_bundle.value_or("");
+    request.resolver = options.resolver;
+    const auto response = co_await http_fetch(request, options.http_attempts);
+    const std::string call =
+        name + ": GetRoleCredentials for role " + p.role_name + " in account " + p.account_id;
+    if (response.ec) co_return fetch_outcome::failure(call + ": " + response.error);
+    if (response.status == 401 || response.status == 403) {
+        co_return fetch_outcome::failure(call + ": HTTP " + std::to_string(response.status) +
+                                         " (the token was refused)" + relogin);
+    }
+    boost::system::error_code ec;
+    const boost::json::value doc = boost::json::parse(response.body, ec);
+    const auto* outer = ec ? nullptr : doc.if_object();
+    const auto* role = outer ? outer->if_contains("roleCredentials") : nullptr;
+    const auto* rc = role ? role->if_object() : nullptr;
+    const auto* expiration = rc ? rc->if_contains("expiration") : nullptr;
+    if (response.status != 200 || !rc || !expiration || !expiration->is_int64()) {
+        co_return fetch_outcome::failure(call + ": HTTP " + std::to_string(response.status) +
+                                         ", not role credentials");
+    }
+    credentials c;
+    c.access_key_id = json_string(*rc, "accessKeyId");
+    c.secret_access_key = json_string(*rc, "secretAccessKey");
+    c.session_token = json_string(*rc, "sessionToken");
+    if (c.access_key_id.empty() || c.secret_access_key.empty()) {
+        co_return fetch_outcome::failure(call + ": the answer has no keys");
+    }
+    c.expiration =
+        std::chrono::system_clock::time_point(std::chrono::milliseconds(expiration->as_int64()));
+    c.account_id = p.account_id;
+    c.provider = "sso";
+    co_return fetch_outcome::success(std::move(c));
+}
+
 // ---- profile: static keys, credential_process, role_arn + web_identity_token_file ----
 
 class profile_provider final : public fetching_provider {
@@ -388,9 +566,11 @@ class profile_provider final : public fetching_provider {
         for (const char* key :
              {"sso_session", "sso_start_url", "sso_account_id", "sso_role_name"}) {
             if (const auto* p = get(key)) {
-                co_return fetch_outcome::failure(
-                    at(p) + ": " + key +
-                    " (IAM Identity Center) is not supported by ivsrt; use credential_process");
+                sso_profile sso;
+                if (auto problem = sso_settings(config, get, at, name, sso)) {
+                    co_return fetch_outcome::failure(std::move(*problem));
+                }
+                co_return co_await sso_credentials(std::move(sso), options_, label);
             }
         }
         const auto* role_arn = get("role_arn");
@@ -470,6 +650,50 @@ class profile_provider final : public fetching_provider {
             co_return co_await run_credential_process(process->value, at(process));
         }
         co_return static_keys(get, at, label);
+    }
+
+    // The IAM Identity Center settings of a profile: sso_account_id and sso_role_name, with
+    // sso_session naming an [sso-session] section (sso_start_url, sso_region), or the legacy
+    // sso_start_url and sso_region in the profile itself.
+    template <class Get, class At>
+    static std::optional<std::string> sso_settings(const shared_config& config, const Get& get,
+                                                   const At& at, const std::string& name,
+                                                   sso_profile& out) {
+        const auto* session = get("sso_session");
+        const profile_section* section = nullptr;
+        if (session) {
+            const auto found = config.sections.sso_sessions.find(session->value);
+            if (found == config.sections.sso_sessions.end()) {
+                return at(session) + ": no [sso-session " + session->value + "] section in " +
+                       config.config_path;
+            }
+            section = &found->second;
+            out.session = session->value;
+            out.login = "aws sso login --sso-session " + session->value;
+        } else {
+            out.login = "aws sso login --profile " + name;
+        }
+        auto take = [&](std::string_view key, std::string& to) -> std::optional<std::string> {
+            const profile_property* p = nullptr;
+            if (section) p = section->find(key);
+            if (!p || p->value.empty()) p = get(key);
+            if (!p) {
+                return "profile: profile '" + name + "': " + std::string(key) +
+                       " is needed for IAM Identity Center" +
+                       (section ? " (in the profile or [sso-session " + out.session + "])"
+                                : std::string());
+            }
+            to = p->value;
+            return std::nullopt;
+        };
+        for (auto [key, to] :
+             {std::pair<std::string_view, std::string*>{"sso_start_url", &out.start_url},
+              {"sso_region", &out.region},
+              {"sso_account_id", &out.account_id},
+              {"sso_role_name", &out.role_name}}) {
+            if (auto problem = take(key, *to)) return problem;
+        }
+        return std::nullopt;
     }
 
     template <class Get, class At>
