@@ -1562,6 +1562,31 @@ BOOST_FIXTURE_TEST_CASE(sts_errors_name_the_role_and_keep_secrets_out, assume_fi
     BOOST_TEST(!contains(r.diag.message, base_secret));
 }
 
+// STS through a proxy: the environment's HTTP_PROXY for an http endpoint, unless
+// provider_options::proxy says otherwise ("" for none). Absolute-form requests with
+// Proxy-Authorization; the STS server plays the proxy.
+BOOST_FIXTURE_TEST_CASE(sts_requests_go_through_the_proxy, assume_fixture) {
+    const std::string proxy = "http://u:pw@" + sts.url().substr(7);
+    auto o = with_config(
+        "[profile a]\nrole_arn = arn:aws:iam::444455556666:role/A\nsource_profile = base\n", "a",
+        {{"HTTP_PROXY", proxy}});
+    auto r = fetch(o);
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    o.proxy = "";
+    r = fetch(o);
+    BOOST_TEST_REQUIRE(!r.ec, r.diag.message);
+    const auto seen = sts.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 2u);
+    BOOST_TEST(seen[0].target() == sts.url("/"));
+    auto authorization = [](const request_t& req) {
+        auto it = req.find("Proxy-Authorization");
+        return it == req.end() ? std::string() : std::string(it->value());
+    };
+    BOOST_TEST(authorization(seen[0]) == "Basic dTpwdw==");
+    BOOST_TEST(seen[1].target() == "/");
+    BOOST_TEST(authorization(seen[1]).empty());
+}
+
 // The default chain caches the assumed role's credentials: one AssumeRole for many gets.
 BOOST_FIXTURE_TEST_CASE(the_default_chain_caches_the_role, assume_fixture) {
     const auto provider = ivsrt::make_default_provider(

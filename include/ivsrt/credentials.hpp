@@ -117,6 +117,10 @@ struct provider_options {
     /// https://oidc.{sso_region}.{suffix} (CreateToken, to refresh the cached token).
     std::optional<std::string> sso_portal_endpoint{};
     std::optional<std::string> sso_oidc_endpoint{};
+    /// The proxy of STS and IAM Identity Center requests ("http://[user:password@]host:port",
+    /// "" for none); unset: https_proxy / HTTPS_PROXY unless no_proxy / NO_PROXY exempts the
+    /// host, as for the client. The IMDS and container endpoints are never proxied.
+    std::optional<std::string> proxy{};
     std::optional<std::string> ca_bundle{};  ///< extra trusted CAs for https (AWS_CA_BUNDLE)
     /// Per attempt (connect, request, response). Each HTTP request (IMDS, container endpoint,
     /// STS) makes up to http_attempts attempts, retrying after a timeout, a connection failure, a

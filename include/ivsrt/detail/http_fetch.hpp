@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,7 @@ struct http_fetch_request {
     bool (*allow_address)(const boost::asio::ip::address&) noexcept = nullptr;
     std::string ca_bundle;   // extra trusted CAs for https
     host_resolver resolver;  // unset: the system's, on a thread of its own
+    std::string proxy;       // "http://[user:password@]host:port" to go through; "": direct
 };
 
 struct http_fetch_result {
@@ -70,21 +72,35 @@ inline boost::asio::awaitable<http_fetch_result> http_fetch(const http_fetch_req
     }
     const std::string host = url->host_address();
     const std::string port = url->has_port() ? std::string(url->port()) : https ? "443" : "80";
-    const auto where = std::string(url->encoded_host_and_port());
+    std::optional<proxy_route> route;
+    if (!req.proxy.empty()) {
+        try {
+            route = parse_proxy_url(req.proxy, "proxy");
+        } catch (const std::invalid_argument& e) {
+            co_return fail(errc::invalid_request, e.what());
+        }
+        route->for_origin(https, host, port);
+    }
+    // Through a proxy, the proxy is what is looked up and connected to.
+    const std::string& to_host = route ? route->host : host;
+    const std::string& to_port = route ? route->port : port;
+    const auto where = route ? "proxy " + proxy_route::authority(to_host, to_port) + " for " +
+                                   std::string(url->encoded_host_and_port())
+                             : std::string(url->encoded_host_and_port());
 
     auto ex = co_await asio::this_coro::executor;
     const auto deadline = http_connection::clock::now() + req.timeout;
     // The lookup is bounded by the same deadline as the rest of the fetch.
     const auto dns = std::make_shared<dns_cache>(
-        req.resolver, host, port, dns_cache::clock::duration{}, dns_cache::clock::duration{});
+        req.resolver, to_host, to_port, dns_cache::clock::duration{}, dns_cache::clock::duration{});
     auto [resolve_ec, resolve_cause, endpoints] = co_await dns->async_resolve(ex, deadline, tuple);
     if (resolve_ec == errc::timeout) {
-        co_return fail(errc::timeout, "resolving " + host + " timed out after " +
+        co_return fail(errc::timeout, "resolving " + to_host + " timed out after " +
                                           std::to_string(req.timeout.count()) + " ms");
     }
     if (resolve_ec) {
         co_return fail(resolve_ec,
-                       "cannot resolve " + host + ": " +
+                       "cannot resolve " + to_host + ": " +
                            (resolve_cause ? resolve_cause.message() : resolve_ec.message()));
     }
     if (req.allow_address) {
@@ -106,7 +122,8 @@ inline boost::asio::awaitable<http_fetch_result> http_fetch(const http_fetch_req
         }
     }
     // Credential responses are a few KiB: 1 MiB is plenty.
-    http_connection conn(ex, tls ? &*tls : nullptr, http_limits{1024 * 1024, 16 * 1024});
+    http_connection conn(ex, tls ? &*tls : nullptr, http_limits{1024 * 1024, 16 * 1024},
+                         route ? &*route : nullptr);
     auto describe = [&](const boost::system::error_code& ec) {
         if (ec == errc::timeout)
             return "timed out after " + std::to_string(req.timeout.count()) + " ms";

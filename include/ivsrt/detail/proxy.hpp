@@ -9,6 +9,10 @@
 #include <string>
 #include <string_view>
 
+namespace ivsrt {
+class environment;
+}
+
 namespace ivsrt::detail {
 
 // The way to an origin through a proxy. The credentials only ever appear in `authorization`,
@@ -58,6 +62,12 @@ IVSRT_DECL proxy_route parse_proxy_url(std::string_view url, std::string_view se
 // case-insensitively; IPv6 addresses may be given with or without brackets.
 IVSRT_DECL bool no_proxy_matches(std::string_view rules, std::string_view host,
                                  std::string_view port);
+
+// The proxy `env` gives for an origin: https_proxy / HTTPS_PROXY (https) or http_proxy /
+// HTTP_PROXY (http), lower case first, unless no_proxy / NO_PROXY exempts it; "" for none.
+// Checked here, so that an error names the variable.
+IVSRT_DECL std::string proxy_from_environment(const environment& env, bool https,
+                                              std::string_view host, std::string_view port);
 
 }  // namespace ivsrt::detail
 

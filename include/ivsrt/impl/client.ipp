@@ -250,6 +250,7 @@ class client_impl {
                           ? std::move(*config.credentials)
                           : make_default_provider(ex, {.sources = config.sources,
                                                        .region = setup.settings.region,
+                                                       .proxy = config.pool.proxy,
                                                        .ca_bundle = setup.settings.ca_bundle})),
           retry(retry_settings(config, setup.settings),
                 config.random ? std::move(config.random) : default_random_source()),
@@ -313,26 +314,10 @@ class client_impl {
     static pool_config pool_settings(pool_config pool, const aws_settings& s,
                                      const environment& env, const ivsrt::endpoint& ep) {
         if (pool.ca_bundle.empty() && s.ca_bundle) pool.ca_bundle = *s.ca_bundle;
-        if (!pool.proxy) pool.proxy = proxy_from(env, ep);
+        if (!pool.proxy)
+            pool.proxy =
+                proxy_from_environment(env, ep.scheme == "https", ep.host, std::to_string(ep.port));
         return pool;
-    }
-
-    // The proxy the environment gives for `ep`, checked here so that an error names the
-    // variable; "" for none.
-    static std::string proxy_from(const environment& env, const ivsrt::endpoint& ep) {
-        const bool tls = ep.scheme == "https";
-        for (const char* name : tls ? std::array{"https_proxy", "HTTPS_PROXY"}
-                                    : std::array{"http_proxy", "HTTP_PROXY"}) {
-            const auto url = env.get(name);
-            if (!url || url->empty()) continue;
-            for (const char* exempt : {"no_proxy", "NO_PROXY"}) {
-                const auto rules = env.get(exempt);
-                if (rules && no_proxy_matches(*rules, ep.host, std::to_string(ep.port))) return {};
-            }
-            parse_proxy_url(*url, name);
-            return *url;
-        }
-        return {};
     }
 };
 

@@ -10,6 +10,7 @@
 #include <ivsrt/detail/credentials_completion.hpp>
 #include <ivsrt/detail/credentials_formats.hpp>
 #include <ivsrt/detail/crypto.hpp>
+#include <ivsrt/detail/endpoint_url.hpp>
 #include <ivsrt/detail/http_fetch.hpp>
 #include <ivsrt/detail/ini.hpp>
 #include <ivsrt/detail/iso8601.hpp>
@@ -215,6 +216,15 @@ inline std::string generated_session_name() {
                                          .count());
 }
 
+// The proxy of a request to `url` (STS, IAM Identity Center; never IMDS or a container).
+inline std::string proxy_for(const provider_options& options, const std::string& url) {
+    if (options.proxy) return *options.proxy;
+    const auto u = boost::urls::parse_absolute_uri(url);
+    if (!u) return {};
+    return proxy_from_environment(options.sources.env, u->scheme_id() == boost::urls::scheme::https,
+                                  u->host_address(), std::to_string(url_port(*u)));
+}
+
 // A form-encoded STS request (the Query protocol) of `body` to `url`.
 inline http_fetch_request sts_request(std::string url, std::string body,
                                       const provider_options& options) {
@@ -227,6 +237,7 @@ inline http_fetch_request sts_request(std::string url, std::string body,
     request.timeout = options.sts_timeout;
     request.ca_bundle = options.ca_bundle.value_or("");
     request.resolver = options.resolver;
+    request.proxy = proxy_for(options, request.url);
     return request;
 }
 
@@ -446,6 +457,7 @@ inline asio::awaitable<fetch_outcome> sso_credentials(sso_profile p,
             request.timeout = options.sts_timeout;
             request.ca_bundle = options.ca_bundle.value_or("");
             request.resolver = options.resolver;
+            request.proxy = proxy_for(options, request.url);
             const auto response = co_await http_fetch(request, options.http_attempts);
             boost::system::error_code ec;
             const boost::json::value doc = boost::json::parse(response.body, ec);
@@ -485,6 +497,7 @@ inline asio::awaitable<fetch_outcome> sso_credentials(sso_profile p,
     request.timeout = options.sts_timeout;
     request.ca_bundle = options.ca_bundle.value_or("");
     request.resolver = options.resolver;
+    request.proxy = proxy_for(options, request.url);
     const auto response = co_await http_fetch(request, options.http_attempts);
     const std::string call =
         name + ": GetRoleCredentials for role " + p.role_name + " in account " + p.account_id;

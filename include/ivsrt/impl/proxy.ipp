@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ivsrt/detail/proxy.hpp>
+#include <ivsrt/aws_config.hpp>
 #include <ivsrt/detail/endpoint_url.hpp>
 #include <ivsrt/detail/http_text.hpp>
 #include <ivsrt/detail/uri.hpp>
@@ -10,6 +11,7 @@
 
 #include <openssl/evp.h>
 
+#include <array>
 #include <cctype>
 #include <stdexcept>
 #include <string>
@@ -106,6 +108,22 @@ IVSRT_DECL bool no_proxy_matches(std::string_view rules, std::string_view host,
         }
     }
     return false;
+}
+
+IVSRT_DECL std::string proxy_from_environment(const environment& env, bool https,
+                                              std::string_view host, std::string_view port) {
+    for (const char* name : https ? std::array{"https_proxy", "HTTPS_PROXY"}
+                                  : std::array{"http_proxy", "HTTP_PROXY"}) {
+        const auto url = env.get(name);
+        if (!url || url->empty()) continue;
+        for (const char* exempt : {"no_proxy", "NO_PROXY"}) {
+            const auto rules = env.get(exempt);
+            if (rules && no_proxy_matches(*rules, host, port)) return {};
+        }
+        parse_proxy_url(*url, name);
+        return *url;
+    }
+    return {};
 }
 
 }  // namespace ivsrt::detail
