@@ -17,6 +17,7 @@
 #include <ivsrt/impl/sigv4.ipp>
 #include <ivsrt/impl/connection_pool.ipp>
 #include <ivsrt/impl/http_connection.ipp>
+#include <ivsrt/impl/proxy.ipp>
 #include <ivsrt/impl/dns.ipp>
 #include <ivsrt/impl/tls.ipp>
 #include <ivsrt/impl/aws_config.ipp>

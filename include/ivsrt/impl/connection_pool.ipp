@@ -9,7 +9,9 @@
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/error.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -117,6 +119,23 @@ class pool_impl {
     core_type core_;  // declared after tls_: its connections refer to it
 };
 
+// The cancellation of one request, whatever thread it is emitted from, delivered where the request
+// is: a queued request's timer is cancelled under the pool mutex; a connection step gets it on
+// the connection's strand, where its handlers run (never from the emitter's thread, which would
+// race with them). Steps check `requested` between them, so none is lost.
+struct request_cancellation {
+    std::mutex mutex;
+    boost::asio::cancellation_type requested = boost::asio::cancellation_type::none;
+    std::optional<boost::asio::any_io_executor> strand;  // while connection steps run
+    boost::asio::cancellation_signal signal;  // the steps' slot; emitted on `strand` only
+    pool_waiter* queued = nullptr;            // while queued; under the pool mutex
+
+    bool cancelled() {
+        std::lock_guard lock(mutex);
+        return requested != boost::asio::cancellation_type::none;
+    }
+};
+
 // A request queued for a connection. Owned by its request operation; the pool only points to it
 // while it is queued, and everything here is guarded by the pool mutex.
 struct pool_waiter {
@@ -125,6 +144,7 @@ struct pool_waiter {
     pool_impl::core_type::waiter_handle handle{};
     bool queued = false;
     bool granted = false;
+    request_cancellation* cancel = nullptr;  // its `queued` points here while this lives
     pool_impl::node_ptr node;  // when granted: an idle node, or null for a new connection
 };
 
@@ -180,6 +200,7 @@ class pool_wait {
     ~pool_wait() {
         if (!w_) return;
         std::lock_guard lock(pool_->mutex());
+        if (w_->cancel) w_->cancel->queued = nullptr;
         if (w_->queued) pool_->core().cancel_wait(w_->handle);
         if (w_->granted) pool_->release_locked(std::move(w_->node), true);
     }
@@ -192,9 +213,40 @@ class pool_wait {
     std::unique_ptr<pool_waiter> w_;
 };
 
+// Installed in the request's own cancellation slot.
+struct relay_cancellation {
+    std::shared_ptr<request_cancellation> c;
+    std::shared_ptr<pool_impl> pool;
+
+    void operator()(boost::asio::cancellation_type type) const {
+        if (type == boost::asio::cancellation_type::none) return;
+        std::optional<boost::asio::any_io_executor> strand;
+        {
+            std::lock_guard lock(c->mutex);
+            c->requested = type;
+            strand = c->strand;
+        }
+        {
+            std::lock_guard lock(pool->mutex());
+            if (c->queued) c->queued->timer.cancel();
+        }
+        if (!strand) return;
+        boost::asio::dispatch(*strand, [c = c, type] {
+            bool emit;
+            {
+                std::lock_guard lock(c->mutex);
+                emit = c->strand.has_value();
+            }
+            if (emit) c->signal.emit(type);
+        });
+    }
+};
+
 #include <boost/asio/yield.hpp>
 
 // One async_request: lease, connect if needed, exchange, the one stale-connection retry, release.
+// The connection steps run on the connection's strand; the request completes on the caller's
+// executor.
 struct pool_request_op : boost::asio::coroutine {
     using clock = std::chrono::steady_clock;
 
@@ -206,10 +258,14 @@ struct pool_request_op : boost::asio::coroutine {
     std::optional<pool_wait> wait;
     pool_impl::endpoints endpoints;
     bool reused = false;
+    bool connected = false;  // the leased node's connection is established
+    bool on_strand = false;  // running on the leased connection's strand
     clock::time_point queued_at{};
     clock::time_point connect_deadline{};
     boost::system::error_code error;
     exchange_info info;
+    std::shared_ptr<request_cancellation> cancel;
+    boost::asio::cancellation_slot caller_slot;  // holds a relay_cancellation, when connected
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec, boost::system::error_code cause,
@@ -230,14 +286,15 @@ struct pool_request_op : boost::asio::coroutine {
                     if ((*wait)->granted) {
                         boost::asio::post(pool->executor(), std::move(self));
                     } else {
-                        (*wait)->timer.async_wait(std::move(self));
+                        (*wait)->timer.async_wait(boost::asio::bind_cancellation_slot(
+                            boost::asio::cancellation_slot(), std::move(self)));
                     }
                 }
                 info.queue_wait = clock::now() - queued_at;
                 if (!take_grant()) {
-                    error = cancelled(self) || closed() ? errc::cancelled : errc::timeout;
+                    error = cancel->cancelled() || closed() ? errc::cancelled : errc::timeout;
                     info.cause = ec;
-                } else if (cancelled(self)) {
+                } else if (cancel->cancelled()) {
                     // Granted and cancelled at the same time: pass the slot on unused.
                     lease.give_back(true);
                     error = errc::cancelled;
@@ -252,9 +309,22 @@ struct pool_request_op : boost::asio::coroutine {
                 reused = false;
             }
 
+            connected = lease.node != nullptr;
             while (!error) {
-                if (!lease.node) {
-                    lease.node = pool->make_node();
+                if (!lease.node) lease.node = pool->make_node();
+                if (!on_strand) {
+                    // Onto the connection's strand before its first step.
+                    yield boost::asio::dispatch(boost::asio::bind_executor(
+                        lease.node->conn.get_executor(), std::move(self)));
+                    on_strand = true;
+                    std::lock_guard lock(cancel->mutex);
+                    cancel->strand = lease.node->conn.get_executor();
+                }
+                if (cancel->cancelled()) {
+                    error = errc::cancelled;
+                    break;
+                }
+                if (!connected) {
                     yield start_resolve(self);
                     if (ec) {
                         error = ec;
@@ -265,6 +335,11 @@ struct pool_request_op : boost::asio::coroutine {
                         if (ec == errc::connection) pool->dns().forget();
                         error = ec;
                         info.cause = lease.node->conn.cause();
+                        break;
+                    }
+                    connected = true;
+                    if (cancel->cancelled()) {
+                        error = errc::cancelled;
                         break;
                     }
                 }
@@ -289,11 +364,16 @@ struct pool_request_op : boost::asio::coroutine {
                 break;
             }
 
+            {
+                std::lock_guard lock(cancel->mutex);
+                cancel->strand.reset();  // no more emissions onto the strand
+            }
             if (lease.held()) {
                 lease.give_back(!error && lease.node && lease.node->conn.reusable());
             }
             // Connection steps ran on the connection's strand; complete on the caller's executor.
             yield boost::asio::dispatch(std::move(self));
+            if (caller_slot.is_connected()) caller_slot.clear();
             self.complete(error, info);
         }
     }
@@ -307,6 +387,10 @@ struct pool_request_op : boost::asio::coroutine {
         }
         info.stale_retry = true;
         reused = false;
+        connected = false;
+        on_strand = false;  // the new connection has a strand of its own
+        std::lock_guard lock(cancel->mutex);
+        cancel->strand.reset();
     }
 
     // Resolving and connecting share one deadline: the connect timeout, or the attempt's if
@@ -315,8 +399,10 @@ struct pool_request_op : boost::asio::coroutine {
     void start_resolve(Self& self) {
         connect_deadline = std::min(deadline, clock::now() + pool->config().connect_timeout);
         auto ex = lease.node->conn.get_executor();
+        auto slot = cancel->signal.slot();
         pool->dns().async_resolve(ex, connect_deadline,
-                                  boost::asio::bind_executor(ex, std::move(self)));
+                                  boost::asio::bind_cancellation_slot(
+                                      slot, boost::asio::bind_executor(ex, std::move(self))));
     }
 
     template <class Self>
@@ -325,20 +411,20 @@ struct pool_request_op : boost::asio::coroutine {
         auto ex = conn.get_executor();
         const auto eps = std::move(endpoints);
         const std::string& host = pool->host();
+        auto slot = cancel->signal.slot();
         conn.async_connect(eps, host, connect_deadline,
-                           boost::asio::bind_executor(ex, std::move(self)));
+                           boost::asio::bind_cancellation_slot(
+                               slot, boost::asio::bind_executor(ex, std::move(self))));
     }
 
     template <class Self>
     void start_exchange(Self& self) {
         http_connection& conn = lease.node->conn;
         auto ex = conn.get_executor();
-        conn.async_exchange(*req, *res, deadline, boost::asio::bind_executor(ex, std::move(self)));
-    }
-
-    template <class Self>
-    static bool cancelled(Self& self) {
-        return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+        auto slot = cancel->signal.slot();
+        conn.async_exchange(*req, *res, deadline,
+                            boost::asio::bind_cancellation_slot(
+                                slot, boost::asio::bind_executor(ex, std::move(self))));
     }
 
     bool closed() const {
@@ -361,6 +447,8 @@ struct pool_request_op : boost::asio::coroutine {
             return true;
         }
         wait.emplace(*pool);
+        (*wait)->cancel = cancel.get();
+        cancel->queued = wait->get();
         (*wait)->timer.expires_at(deadline);
         (*wait)->handle = pool->core().enqueue(wait->get());
         (*wait)->queued = true;
@@ -371,6 +459,7 @@ struct pool_request_op : boost::asio::coroutine {
     bool take_grant() {
         std::lock_guard lock(pool->mutex());
         pool_waiter& w = **wait;
+        cancel->queued = nullptr;
         if (w.granted) {
             w.granted = false;
             reused = w.node != nullptr;
@@ -379,6 +468,7 @@ struct pool_request_op : boost::asio::coroutine {
         }
         pool->core().cancel_wait(w.handle);
         w.queued = false;
+        cancel->queued = nullptr;
         return false;
     }
 };
@@ -415,9 +505,32 @@ IVSRT_DECL void connection_pool::start_request(const std::shared_ptr<detail::poo
                                                const request_type* req, response_type* res,
                                                clock::time_point deadline,
                                                request_handler handler) {
-    boost::asio::async_compose<request_handler, request_signature>(
-        detail::pool_request_op{{}, impl, req, res, deadline, {}, {}, {}, false, {}, {}, {}, {}},
-        handler, impl->executor());
+    // The caller's cancellation goes through a relay installed here, never through the composed
+    // operation's own slot: that one is reset at each step, on whichever thread resumes it.
+    auto cancel = std::make_shared<detail::request_cancellation>();
+    auto slot = handler.get_cancellation_slot();
+    if (slot.is_connected()) slot.template emplace<detail::relay_cancellation>(cancel, impl);
+    auto unbound =
+        boost::asio::bind_cancellation_slot(boost::asio::cancellation_slot(), std::move(handler));
+    boost::asio::async_compose<decltype(unbound), request_signature>(
+        detail::pool_request_op{{},
+                                impl,
+                                req,
+                                res,
+                                deadline,
+                                {},
+                                {},
+                                {},
+                                false,
+                                false,
+                                false,
+                                {},
+                                {},
+                                {},
+                                {},
+                                std::move(cancel),
+                                slot},
+        unbound, impl->executor());
 }
 
 }  // namespace ivsrt
