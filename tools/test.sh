@@ -75,7 +75,7 @@ tsan() {
         -DCMAKE_CXX_FLAGS="-O0 -g -fsanitize=thread" -DIVSRT_BUILD_EXAMPLES=OFF \
         -DIVSRT_BUILD_BENCHMARKS=OFF -DIVSRT_BUILD_TOOLS=OFF &&
         cmake --build "$out/tsan" -j "$jobs" --target "${tests[@]}" &&
-        TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+        TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$src/tools/tsan.supp" \
             ctest --test-dir "$out/tsan" --output-on-failure -j "$jobs" \
             -R "^($(IFS='|'; echo "${tests[*]}"))\$"
 }

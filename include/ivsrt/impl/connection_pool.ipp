@@ -144,7 +144,7 @@ struct pool_waiter {
     pool_impl::core_type::waiter_handle handle{};
     bool queued = false;
     bool granted = false;
-    request_cancellation* cancel = nullptr;  // its `queued` points here while this lives
+    std::shared_ptr<request_cancellation> cancel;  // its `queued` points here while this lives
     pool_impl::node_ptr node;  // when granted: an idle node, or null for a new connection
 };
 
@@ -215,6 +215,8 @@ class pool_wait {
 
 // Installed in the request's own cancellation slot.
 struct relay_cancellation {
+    relay_cancellation(std::shared_ptr<request_cancellation> r, std::shared_ptr<pool_impl> p)
+        : c(std::move(r)), pool(std::move(p)) {}
     std::shared_ptr<request_cancellation> c;
     std::shared_ptr<pool_impl> pool;
 
@@ -447,7 +449,7 @@ struct pool_request_op : boost::asio::coroutine {
             return true;
         }
         wait.emplace(*pool);
-        (*wait)->cancel = cancel.get();
+        (*wait)->cancel = cancel;
         cancel->queued = wait->get();
         (*wait)->timer.expires_at(deadline);
         (*wait)->handle = pool->core().enqueue(wait->get());
