@@ -470,7 +470,6 @@ struct pool_request_op : boost::asio::coroutine {
         }
         pool->core().cancel_wait(w.handle);
         w.queued = false;
-        cancel->queued = nullptr;
         return false;
     }
 };

@@ -225,19 +225,26 @@ inline std::string proxy_for(const provider_options& options, const std::string&
                                   u->host_address(), std::to_string(url_port(*u)));
 }
 
-// A form-encoded STS request (the Query protocol) of `body` to `url`.
-inline http_fetch_request sts_request(std::string url, std::string body,
-                                      const provider_options& options) {
+// A request of a credential provider to an AWS service (STS, IAM Identity Center): the STS
+// timeout, the CA bundle, the resolver and the proxy of `options`.
+inline http_fetch_request service_request(std::string url, const provider_options& options) {
     http_fetch_request request;
-    request.method = boost::beast::http::verb::post;
     request.url = std::move(url);
-    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    request.body = std::move(body);
-    request.headers.emplace_back("Accept", "application/xml");
     request.timeout = options.sts_timeout;
     request.ca_bundle = options.ca_bundle.value_or("");
     request.resolver = options.resolver;
     request.proxy = proxy_for(options, request.url);
+    return request;
+}
+
+// A form-encoded STS request (the Query protocol) of `body` to `url`.
+inline http_fetch_request sts_request(std::string url, std::string body,
+                                      const provider_options& options) {
+    http_fetch_request request = service_request(std::move(url), options);
+    request.method = boost::beast::http::verb::post;
+    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
+    request.body = std::move(body);
+    request.headers.emplace_back("Accept", "application/xml");
     return request;
 }
 
@@ -445,19 +452,15 @@ inline asio::awaitable<fetch_outcome> sso_credentials(sso_profile p,
         std::string refreshed;
         if (!p.session.empty() && !refresh.empty() && !client_id.empty() &&
             !client_secret.empty() && (!registration || *registration > now)) {
-            http_fetch_request request;
+            http_fetch_request request = service_request(
+                sso_endpoint(options.sso_oidc_endpoint, "oidc", p.region) + "/token", options);
             request.method = boost::beast::http::verb::post;
-            request.url = sso_endpoint(options.sso_oidc_endpoint, "oidc", p.region) + "/token";
             request.content_type = "application/json";
             request.body =
                 boost::json::serialize(boost::json::object{{"grantType", "refresh_token"},
                                                            {"clientId", client_id},
                                                            {"clientSecret", client_secret},
                                                            {"refreshToken", refresh}});
-            request.timeout = options.sts_timeout;
-            request.ca_bundle = options.ca_bundle.value_or("");
-            request.resolver = options.resolver;
-            request.proxy = proxy_for(options, request.url);
             const auto response = co_await http_fetch(request, options.http_attempts);
             boost::system::error_code ec;
             const boost::json::value doc = boost::json::parse(response.body, ec);
@@ -489,15 +492,12 @@ inline asio::awaitable<fetch_outcome> sso_credentials(sso_profile p,
     }
 
     auto encode = [](std::string_view v) { return percent_encode(v, unreserved_chars); };
-    http_fetch_request request;
-    request.url = sso_endpoint(options.sso_portal_endpoint, "portal.sso", p.region) +
-                  "/federation/credentials?account_id=" + encode(p.account_id) +
-                  "&role_name=" + encode(p.role_name);
+    http_fetch_request request =
+        service_request(sso_endpoint(options.sso_portal_endpoint, "portal.sso", p.region) +
+                            "/federation/credentials?account_id=" + encode(p.account_id) +
+                            "&role_name=" + encode(p.role_name),
+                        options);
     request.headers.emplace_back("x-amz-sso_bearer_token", token);
-    request.timeout = options.sts_timeout;
-    request.ca_bundle = options.ca_bundle.value_or("");
-    request.resolver = options.resolver;
-    request.proxy = proxy_for(options, request.url);
     const auto response = co_await http_fetch(request, options.http_attempts);
     const std::string call =
         name + ": GetRoleCredentials for role " + p.role_name + " in account " + p.account_id;
