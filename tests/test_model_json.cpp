@@ -445,3 +445,56 @@ BOOST_AUTO_TEST_CASE(decoding_replaces_the_previous_value) {
     BOOST_TEST(result.stage->arn == "new");
     BOOST_TEST(!result.stage->name.has_value());
 }
+
+// Keys and strings are compared and stored unescaped, whatever their length: the parser hands
+// long or escaped text over in parts.
+BOOST_AUTO_TEST_CASE(escaped_and_long_text_decodes_whole) {
+    BOOST_TEST(decode<model::get_stage_result>(R"({"st\u0061ge":{"\u0061rn":"a\"b\u00e9\n"}})")
+                   .stage->arn == "a\"b\xc3\xa9\n");
+    std::string long_value;
+    for (int i = 0; i < 3000; ++i) long_value += "x\\\"y\\u00e9";
+    std::string expected;
+    for (int i = 0; i < 3000; ++i) expected += "x\"y\xc3\xa9";
+    const auto result =
+        decode<model::get_stage_result>(R"({"stage":{"arn":")" + long_value + R"(","name":"n"}})");
+    BOOST_TEST(result.stage->arn == expected);
+    BOOST_TEST(*result.stage->name == "n");
+    BOOST_TEST(decode_error<model::get_stage_result>("{\"stage\":{\"arn\":\"\xff\"}}")
+                   .starts_with("invalid JSON: "));
+}
+
+// As with a JSON object of Boost.JSON or JavaScript, a repeated key takes its last value, whole.
+BOOST_AUTO_TEST_CASE(a_repeated_key_takes_its_last_value) {
+    const auto result = decode<model::get_stage_result>(
+        R"({"stage":{"arn":"a","name":"n"},"stage":{"arn":"b","arn":"c"}})");
+    BOOST_TEST(result.stage->arn == "c");
+    BOOST_TEST(!result.stage->name.has_value());
+    const auto tags = decode<model::get_stage_result>(
+        R"({"stage":{"tags":{"a":"1","b":"2","a":"3"},"name":"n","name":null}})");
+    BOOST_TEST((*tags.stage->tags == std::map<std::string, std::string>{{"a", "3"}, {"b", "2"}}));
+    BOOST_TEST(!tags.stage->name.has_value());
+}
+
+// Numbers: any JSON number for a double, only integers within 32 bits for an integer; values
+// beyond int64 and nesting beyond 32 levels are refused.
+BOOST_AUTO_TEST_CASE(numbers_and_depth) {
+    const auto video = decode<model::get_encoder_configuration_result>(
+        R"({"encoderConfiguration":{"video":{"framerate":2.5e1,"bitrate":-2147483648}}})");
+    BOOST_TEST(*video.encoder_configuration->video->framerate == 25.0);
+    BOOST_TEST(*video.encoder_configuration->video->bitrate == -2147483648);
+    BOOST_TEST(*decode<model::get_encoder_configuration_result>(
+                    R"({"encoderConfiguration":{"video":{"framerate":18446744073709551615}}})")
+                    .encoder_configuration->video->framerate == 18446744073709551615.0);
+    BOOST_TEST(decode_error<model::get_encoder_configuration_result>(
+                   R"({"encoderConfiguration":{"video":{"bitrate":-2147483649}}})") ==
+               "encoderConfiguration.video.bitrate: expected a 32-bit integer");
+    BOOST_TEST(decode_error<model::get_encoder_configuration_result>(
+                   R"({"encoderConfiguration":{"video":{"bitrate":true}}})") ==
+               "encoderConfiguration.video.bitrate: expected a 32-bit integer");
+    const std::string deep = std::string(40, '[') + std::string(40, ']');
+    BOOST_TEST(decode_error<model::get_stage_result>(R"({"x":)" + deep + "}")
+                   .starts_with("invalid JSON: "));
+    const std::string skipped = std::string(20, '[') + "{\"a\":{}}" + std::string(20, ']');
+    BOOST_TEST(decode<model::get_stage_result>(R"({"x":)" + skipped + R"(,"stage":{"arn":"a"}})")
+                   .stage->arn == "a");
+}

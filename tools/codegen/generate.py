@@ -459,12 +459,6 @@ def all_struct_names(model):
 
 
 def emit_json_header(model):
-    decls = []
-    for name in all_struct_names(model):
-        cpp = model.cpp_name(name)
-        decls += [f"IVSRT_DECL void to_json(const {cpp}& value, std::string& out);",
-                  f"IVSRT_DECL bool from_json(std::string_view json, {cpp}& out, std::string& error);",
-                  ""]
     intro = [
         "// JSON of every structure, as the service sends and accepts it (restJson1). to_json appends",
         "// compact JSON to `out`: set members only, under the model's names, members bound to the",
@@ -473,42 +467,56 @@ def emit_json_header(model):
         "// fails with its JSON path in `error` (\"stage.tags.team: expected a string\"). A missing",
         "// required member is an error when decoding a request (server side) and left at its default",
         "// when decoding anything else (client side, so that a change of the service does not break",
-        "// old clients).",
+        "// old clients). Both are templates over the tables below: a program compiles the codec only",
+        "// for the structures it uses (with IVSRT_SEPARATE_COMPILATION, once in the library).",
+        "",
+        "template <detail::json_structure T>",
+        "void to_json(const T& value, std::string& out) {",
+        "    detail::encode(value, out);",
+        "}",
+        "",
+        "template <detail::json_structure T>",
+        "bool from_json(std::string_view json, T& out, std::string& error) {",
+        "    return detail::decode(json, out, error);",
+        "}",
+        "",
+        "namespace detail {",
+        "",
+        "// The body members of each structure: JSON names and C++ members, in the model's order.",
+        "",
     ]
-    return api_header(model, set(), {"string", "string_view"}, intro, decls, "json.ipp")
+    body = list(intro)
+    names = all_struct_names(model)
+    for name in names:
+        cpp = model.cpp_name(name)
+        members = model.body_members(name)
+        body += ["template <>", f"struct json_shape<{cpp}> {{",
+                 f"    static constexpr std::array<std::string_view, {len(members)}> keys{{"
+                 + ", ".join(f'"{m.json}"' for m in members) + "};",
+                 "    using members = json_members<" + ", ".join(f"&{cpp}::{m.cpp}" for m in members) + ">;",
+                 "};", ""]
+    body += ["}  // namespace detail", "", "#ifdef IVSRT_SEPARATE_COMPILATION",
+             "// Compiled once, in the library."]
+    for name in names:
+        cpp = model.cpp_name(name)
+        body += [f"extern template void to_json(const {cpp}&, std::string&);",
+                 f"extern template bool from_json(std::string_view, {cpp}&, std::string&);"]
+    body += ["#endif", ""]
+    text = header({"ivsrt/detail/config.hpp", "ivsrt/model/operations.hpp",
+                   "ivsrt/model_support/json_shape.hpp"}, {"array", "string", "string_view"}, body)
+    return text + ("\n#ifndef IVSRT_SEPARATE_COMPILATION\n"
+                   "#include <ivsrt/model_support/detail/json_codec.hpp>\n#endif\n")
 
 
 def emit_json_impl(model):
-    lines = [BANNER, "#pragma once", "", "#include <ivsrt/model/json.hpp>",
-             "#include <ivsrt/model_support/detail/json_codec.hpp>", "", "namespace ivsrt::model::detail {", ""]
-    for name in model.topological_structs():
-        cpp = model.cpp_name(name)
-        members = model.body_members(name)
-        if members:
-            lines += [f"IVSRT_DECL void write(json_writer& w, const {cpp}& v) {{", "    object_writer o{w};"]
-            lines += [f"    o.member(\"{m.json}\", v.{m.cpp});" for m in members]
-            lines += ["    o.end();", "}", ""]
-            lines += [f"IVSRT_DECL bool read(const boost::json::value& json, {cpp}& out, json_reader& r) {{",
-                      "    const boost::json::object* o = r.object(json);", "    if (!o) return false;"]
-            lines += [f"    if (!r.member(*o, \"{m.json}\", out.{m.cpp})) return false;" for m in members]
-            lines += ["    return true;", "}", ""]
-        else:
-            lines += [f"IVSRT_DECL void write(json_writer& w, const {cpp}&) {{ w.out += \"{{}}\"; }}", "",
-                      f"IVSRT_DECL bool read(const boost::json::value& json, {cpp}&, json_reader& r) {{",
-                      "    return r.object(json) != nullptr;", "}", ""]
-    lines += ["}  // namespace ivsrt::model::detail", "", "namespace ivsrt::model {", ""]
+    lines = [BANNER, "#pragma once", "", "// The codec of every structure, compiled once (IVSRT_SEPARATE_COMPILATION).",
+             "", "#include <ivsrt/model/json.hpp>",
+             "#include <ivsrt/model_support/detail/json_codec.hpp>", "", "namespace ivsrt::model {", ""]
     for name in all_struct_names(model):
         cpp = model.cpp_name(name)
-        missing = "reject" if model.io.get(name, (None, None))[1] == "request" else "default_value"
-        lines += [
-            f"IVSRT_DECL void to_json(const {cpp}& value, std::string& out) {{ detail::encode(value, out); }}",
-            "",
-            f"IVSRT_DECL bool from_json(std::string_view json, {cpp}& out, std::string& error) {{",
-            f"    return detail::decode(json, out, error, detail::missing_required::{missing});",
-            "}",
-            "",
-        ]
-    lines += ["}  // namespace ivsrt::model", ""]
+        lines += [f"template void to_json(const {cpp}&, std::string&);",
+                  f"template bool from_json(std::string_view, {cpp}&, std::string&);"]
+    lines += ["", "}  // namespace ivsrt::model", ""]
     return "\n".join(lines)
 
 

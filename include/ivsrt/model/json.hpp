@@ -3,7 +3,9 @@
 
 #include <ivsrt/detail/config.hpp>
 #include <ivsrt/model/operations.hpp>
+#include <ivsrt/model_support/json_shape.hpp>
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -16,429 +18,1262 @@ namespace ivsrt::model {
 // fails with its JSON path in `error` ("stage.tags.team: expected a string"). A missing
 // required member is an error when decoding a request (server side) and left at its default
 // when decoding anything else (client side, so that a change of the service does not break
-// old clients).
-
-IVSRT_DECL void to_json(const auto_participant_recording_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, auto_participant_recording_configuration& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const channel_destination_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, channel_destination_configuration& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const composition& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, composition& out, std::string& error);
-
-IVSRT_DECL void to_json(const composition_recording_hls_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, composition_recording_hls_configuration& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const composition_summary& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, composition_summary& out, std::string& error);
-
-IVSRT_DECL void to_json(const composition_thumbnail_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, composition_thumbnail_configuration& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const destination& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, destination& out, std::string& error);
-
-IVSRT_DECL void to_json(const destination_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, destination_configuration& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const destination_detail& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, destination_detail& out, std::string& error);
-
-IVSRT_DECL void to_json(const destination_summary& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, destination_summary& out, std::string& error);
-
-IVSRT_DECL void to_json(const encoder_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, encoder_configuration& out, std::string& error);
-
-IVSRT_DECL void to_json(const encoder_configuration_summary& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, encoder_configuration_summary& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const event& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, event& out, std::string& error);
-
-IVSRT_DECL void to_json(const exchanged_participant_token& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, exchanged_participant_token& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const grid_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, grid_configuration& out, std::string& error);
-
-IVSRT_DECL void to_json(const ingest_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, ingest_configuration& out, std::string& error);
-
-IVSRT_DECL void to_json(const ingest_configuration_summary& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, ingest_configuration_summary& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const layout_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, layout_configuration& out, std::string& error);
-
-IVSRT_DECL void to_json(const participant& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, participant& out, std::string& error);
-
-IVSRT_DECL void to_json(const participant_recording_hls_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, participant_recording_hls_configuration& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const participant_replica& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, participant_replica& out, std::string& error);
-
-IVSRT_DECL void to_json(const participant_summary& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, participant_summary& out, std::string& error);
-
-IVSRT_DECL void to_json(const participant_thumbnail_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, participant_thumbnail_configuration& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const participant_token& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, participant_token& out, std::string& error);
-
-IVSRT_DECL void to_json(const participant_token_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, participant_token_configuration& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const pip_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, pip_configuration& out, std::string& error);
-
-IVSRT_DECL void to_json(const public_key& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, public_key& out, std::string& error);
-
-IVSRT_DECL void to_json(const public_key_summary& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, public_key_summary& out, std::string& error);
-
-IVSRT_DECL void to_json(const recording_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, recording_configuration& out, std::string& error);
-
-IVSRT_DECL void to_json(const redundant_ingest_credential& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, redundant_ingest_credential& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const s3_destination_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, s3_destination_configuration& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const s3_detail& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, s3_detail& out, std::string& error);
-
-IVSRT_DECL void to_json(const s3_storage_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, s3_storage_configuration& out, std::string& error);
-
-IVSRT_DECL void to_json(const stage& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, stage& out, std::string& error);
-
-IVSRT_DECL void to_json(const stage_endpoints& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, stage_endpoints& out, std::string& error);
-
-IVSRT_DECL void to_json(const stage_session& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, stage_session& out, std::string& error);
-
-IVSRT_DECL void to_json(const stage_session_summary& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, stage_session_summary& out, std::string& error);
-
-IVSRT_DECL void to_json(const stage_summary& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, stage_summary& out, std::string& error);
-
-IVSRT_DECL void to_json(const storage_configuration& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, storage_configuration& out, std::string& error);
-
-IVSRT_DECL void to_json(const storage_configuration_summary& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, storage_configuration_summary& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const video& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, video& out, std::string& error);
-
-IVSRT_DECL void to_json(const create_encoder_configuration_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, create_encoder_configuration_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const create_encoder_configuration_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, create_encoder_configuration_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const create_ingest_configuration_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, create_ingest_configuration_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const create_ingest_configuration_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, create_ingest_configuration_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const create_participant_token_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, create_participant_token_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const create_participant_token_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, create_participant_token_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const create_stage_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, create_stage_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const create_stage_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, create_stage_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const create_storage_configuration_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, create_storage_configuration_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const create_storage_configuration_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, create_storage_configuration_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const delete_encoder_configuration_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, delete_encoder_configuration_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const delete_encoder_configuration_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, delete_encoder_configuration_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const delete_ingest_configuration_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, delete_ingest_configuration_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const delete_ingest_configuration_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, delete_ingest_configuration_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const delete_public_key_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, delete_public_key_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const delete_public_key_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, delete_public_key_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const delete_stage_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, delete_stage_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const delete_stage_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, delete_stage_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const delete_storage_configuration_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, delete_storage_configuration_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const delete_storage_configuration_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, delete_storage_configuration_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const disconnect_participant_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, disconnect_participant_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const disconnect_participant_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, disconnect_participant_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const get_composition_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_composition_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const get_composition_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_composition_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const get_encoder_configuration_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_encoder_configuration_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const get_encoder_configuration_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_encoder_configuration_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const get_ingest_configuration_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_ingest_configuration_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const get_ingest_configuration_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_ingest_configuration_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const get_participant_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_participant_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const get_participant_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_participant_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const get_public_key_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_public_key_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const get_public_key_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_public_key_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const get_stage_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_stage_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const get_stage_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_stage_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const get_stage_session_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_stage_session_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const get_stage_session_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_stage_session_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const get_storage_configuration_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_storage_configuration_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const get_storage_configuration_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, get_storage_configuration_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const import_public_key_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, import_public_key_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const import_public_key_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, import_public_key_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const list_compositions_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_compositions_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_compositions_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_compositions_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const list_encoder_configurations_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_encoder_configurations_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_encoder_configurations_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_encoder_configurations_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_ingest_configurations_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_ingest_configurations_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_ingest_configurations_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_ingest_configurations_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_participant_events_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_participant_events_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_participant_events_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_participant_events_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_participant_replicas_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_participant_replicas_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_participant_replicas_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_participant_replicas_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_participants_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_participants_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_participants_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_participants_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const list_public_keys_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_public_keys_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const list_public_keys_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_public_keys_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const list_stage_sessions_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_stage_sessions_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_stage_sessions_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_stage_sessions_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_stages_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_stages_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const list_stages_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_stages_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const list_storage_configurations_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_storage_configurations_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_storage_configurations_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_storage_configurations_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_tags_for_resource_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_tags_for_resource_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const list_tags_for_resource_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, list_tags_for_resource_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const start_composition_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, start_composition_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const start_composition_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, start_composition_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const start_participant_replication_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, start_participant_replication_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const start_participant_replication_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, start_participant_replication_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const stop_composition_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, stop_composition_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const stop_composition_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, stop_composition_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const stop_participant_replication_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, stop_participant_replication_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const stop_participant_replication_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, stop_participant_replication_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const tag_resource_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, tag_resource_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const tag_resource_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, tag_resource_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const untag_resource_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, untag_resource_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const untag_resource_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, untag_resource_result& out, std::string& error);
-
-IVSRT_DECL void to_json(const update_ingest_configuration_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, update_ingest_configuration_request& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const update_ingest_configuration_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, update_ingest_configuration_result& out,
-                          std::string& error);
-
-IVSRT_DECL void to_json(const update_stage_request& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, update_stage_request& out, std::string& error);
-
-IVSRT_DECL void to_json(const update_stage_result& value, std::string& out);
-IVSRT_DECL bool from_json(std::string_view json, update_stage_result& out, std::string& error);
+// old clients). Both are templates over the tables below: a program compiles the codec only
+// for the structures it uses (with IVSRT_SEPARATE_COMPILATION, once in the library).
+
+template <detail::json_structure T>
+void to_json(const T& value, std::string& out) {
+    detail::encode(value, out);
+}
+
+template <detail::json_structure T>
+bool from_json(std::string_view json, T& out, std::string& error) {
+    return detail::decode(json, out, error);
+}
+
+namespace detail {
+
+// The body members of each structure: JSON names and C++ members, in the model's order.
+
+template <>
+struct json_shape<auto_participant_recording_configuration> {
+    static constexpr std::array<std::string_view, 6> keys{
+        "storageConfigurationArn",         "mediaTypes",       "thumbnailConfiguration",
+        "recordingReconnectWindowSeconds", "hlsConfiguration", "recordParticipantReplicas"};
+    using members =
+        json_members<&auto_participant_recording_configuration::storage_configuration_arn,
+                     &auto_participant_recording_configuration::media_types,
+                     &auto_participant_recording_configuration::thumbnail_configuration,
+                     &auto_participant_recording_configuration::recording_reconnect_window_seconds,
+                     &auto_participant_recording_configuration::hls_configuration,
+                     &auto_participant_recording_configuration::record_participant_replicas>;
+};
+
+template <>
+struct json_shape<channel_destination_configuration> {
+    static constexpr std::array<std::string_view, 2> keys{"channelArn", "encoderConfigurationArn"};
+    using members = json_members<&channel_destination_configuration::channel_arn,
+                                 &channel_destination_configuration::encoder_configuration_arn>;
+};
+
+template <>
+struct json_shape<composition> {
+    static constexpr std::array<std::string_view, 8> keys{
+        "arn", "stageArn", "state", "layout", "destinations", "tags", "startTime", "endTime"};
+    using members =
+        json_members<&composition::arn, &composition::stage_arn, &composition::state,
+                     &composition::layout, &composition::destinations, &composition::tags,
+                     &composition::start_time, &composition::end_time>;
+};
+
+template <>
+struct json_shape<composition_recording_hls_configuration> {
+    static constexpr std::array<std::string_view, 1> keys{"targetSegmentDurationSeconds"};
+    using members =
+        json_members<&composition_recording_hls_configuration::target_segment_duration_seconds>;
+};
+
+template <>
+struct json_shape<composition_summary> {
+    static constexpr std::array<std::string_view, 7> keys{
+        "arn", "stageArn", "destinations", "state", "tags", "startTime", "endTime"};
+    using members = json_members<&composition_summary::arn, &composition_summary::stage_arn,
+                                 &composition_summary::destinations, &composition_summary::state,
+                                 &composition_summary::tags, &composition_summary::start_time,
+                                 &composition_summary::end_time>;
+};
+
+template <>
+struct json_shape<composition_thumbnail_configuration> {
+    static constexpr std::array<std::string_view, 2> keys{"targetIntervalSeconds", "storage"};
+    using members = json_members<&composition_thumbnail_configuration::target_interval_seconds,
+                                 &composition_thumbnail_configuration::storage>;
+};
+
+template <>
+struct json_shape<destination> {
+    static constexpr std::array<std::string_view, 6> keys{"id",      "state",         "startTime",
+                                                          "endTime", "configuration", "detail"};
+    using members =
+        json_members<&destination::id, &destination::state, &destination::start_time,
+                     &destination::end_time, &destination::configuration, &destination::detail>;
+};
+
+template <>
+struct json_shape<destination_configuration> {
+    static constexpr std::array<std::string_view, 3> keys{"name", "channel", "s3"};
+    using members =
+        json_members<&destination_configuration::name, &destination_configuration::channel,
+                     &destination_configuration::s3>;
+};
+
+template <>
+struct json_shape<destination_detail> {
+    static constexpr std::array<std::string_view, 1> keys{"s3"};
+    using members = json_members<&destination_detail::s3>;
+};
+
+template <>
+struct json_shape<destination_summary> {
+    static constexpr std::array<std::string_view, 4> keys{"id", "state", "startTime", "endTime"};
+    using members = json_members<&destination_summary::id, &destination_summary::state,
+                                 &destination_summary::start_time, &destination_summary::end_time>;
+};
+
+template <>
+struct json_shape<encoder_configuration> {
+    static constexpr std::array<std::string_view, 4> keys{"arn", "name", "video", "tags"};
+    using members = json_members<&encoder_configuration::arn, &encoder_configuration::name,
+                                 &encoder_configuration::video, &encoder_configuration::tags>;
+};
+
+template <>
+struct json_shape<encoder_configuration_summary> {
+    static constexpr std::array<std::string_view, 3> keys{"arn", "name", "tags"};
+    using members =
+        json_members<&encoder_configuration_summary::arn, &encoder_configuration_summary::name,
+                     &encoder_configuration_summary::tags>;
+};
+
+template <>
+struct json_shape<event> {
+    static constexpr std::array<std::string_view, 10> keys{"name",
+                                                           "participantId",
+                                                           "eventTime",
+                                                           "remoteParticipantId",
+                                                           "errorCode",
+                                                           "destinationStageArn",
+                                                           "destinationSessionId",
+                                                           "replica",
+                                                           "previousToken",
+                                                           "newToken"};
+    using members = json_members<&event::name, &event::participant_id, &event::event_time,
+                                 &event::remote_participant_id, &event::error_code,
+                                 &event::destination_stage_arn, &event::destination_session_id,
+                                 &event::replica, &event::previous_token, &event::new_token>;
+};
+
+template <>
+struct json_shape<exchanged_participant_token> {
+    static constexpr std::array<std::string_view, 4> keys{"capabilities", "attributes", "userId",
+                                                          "expirationTime"};
+    using members = json_members<
+        &exchanged_participant_token::capabilities, &exchanged_participant_token::attributes,
+        &exchanged_participant_token::user_id, &exchanged_participant_token::expiration_time>;
+};
+
+template <>
+struct json_shape<grid_configuration> {
+    static constexpr std::array<std::string_view, 6> keys{"featuredParticipantAttribute",
+                                                          "omitStoppedVideo",
+                                                          "videoAspectRatio",
+                                                          "videoFillMode",
+                                                          "gridGap",
+                                                          "participantOrderAttribute"};
+    using members =
+        json_members<&grid_configuration::featured_participant_attribute,
+                     &grid_configuration::omit_stopped_video,
+                     &grid_configuration::video_aspect_ratio, &grid_configuration::video_fill_mode,
+                     &grid_configuration::grid_gap,
+                     &grid_configuration::participant_order_attribute>;
+};
+
+template <>
+struct json_shape<ingest_configuration> {
+    static constexpr std::array<std::string_view, 12> keys{
+        "name",          "arn",   "ingestProtocol", "streamKey",       "stageArn",
+        "participantId", "state", "userId",         "redundantIngest", "redundantIngestCredentials",
+        "attributes",    "tags"};
+    using members =
+        json_members<&ingest_configuration::name, &ingest_configuration::arn,
+                     &ingest_configuration::ingest_protocol, &ingest_configuration::stream_key,
+                     &ingest_configuration::stage_arn, &ingest_configuration::participant_id,
+                     &ingest_configuration::state, &ingest_configuration::user_id,
+                     &ingest_configuration::redundant_ingest,
+                     &ingest_configuration::redundant_ingest_credentials,
+                     &ingest_configuration::attributes, &ingest_configuration::tags>;
+};
+
+template <>
+struct json_shape<ingest_configuration_summary> {
+    static constexpr std::array<std::string_view, 8> keys{
+        "name",          "arn",   "ingestProtocol", "stageArn",
+        "participantId", "state", "userId",         "redundantIngest"};
+    using members = json_members<
+        &ingest_configuration_summary::name, &ingest_configuration_summary::arn,
+        &ingest_configuration_summary::ingest_protocol, &ingest_configuration_summary::stage_arn,
+        &ingest_configuration_summary::participant_id, &ingest_configuration_summary::state,
+        &ingest_configuration_summary::user_id, &ingest_configuration_summary::redundant_ingest>;
+};
+
+template <>
+struct json_shape<layout_configuration> {
+    static constexpr std::array<std::string_view, 2> keys{"grid", "pip"};
+    using members = json_members<&layout_configuration::grid, &layout_configuration::pip>;
+};
+
+template <>
+struct json_shape<participant> {
+    static constexpr std::array<std::string_view, 22> keys{"participantId",
+                                                           "userId",
+                                                           "state",
+                                                           "firstJoinTime",
+                                                           "attributes",
+                                                           "published",
+                                                           "ispName",
+                                                           "osName",
+                                                           "osVersion",
+                                                           "browserName",
+                                                           "browserVersion",
+                                                           "sdkVersion",
+                                                           "recordingS3BucketName",
+                                                           "recordingS3Prefix",
+                                                           "recordingState",
+                                                           "protocol",
+                                                           "replicationType",
+                                                           "replicationState",
+                                                           "sourceStageArn",
+                                                           "sourceSessionId",
+                                                           "redundantIngest",
+                                                           "ingestConfigurationArn"};
+    using members =
+        json_members<&participant::participant_id, &participant::user_id, &participant::state,
+                     &participant::first_join_time, &participant::attributes,
+                     &participant::published, &participant::isp_name, &participant::os_name,
+                     &participant::os_version, &participant::browser_name,
+                     &participant::browser_version, &participant::sdk_version,
+                     &participant::recording_s3_bucket_name, &participant::recording_s3_prefix,
+                     &participant::recording_state, &participant::protocol,
+                     &participant::replication_type, &participant::replication_state,
+                     &participant::source_stage_arn, &participant::source_session_id,
+                     &participant::redundant_ingest, &participant::ingest_configuration_arn>;
+};
+
+template <>
+struct json_shape<participant_recording_hls_configuration> {
+    static constexpr std::array<std::string_view, 1> keys{"targetSegmentDurationSeconds"};
+    using members =
+        json_members<&participant_recording_hls_configuration::target_segment_duration_seconds>;
+};
+
+template <>
+struct json_shape<participant_replica> {
+    static constexpr std::array<std::string_view, 6> keys{
+        "sourceStageArn",      "participantId",        "sourceSessionId",
+        "destinationStageArn", "destinationSessionId", "replicationState"};
+    using members = json_members<
+        &participant_replica::source_stage_arn, &participant_replica::participant_id,
+        &participant_replica::source_session_id, &participant_replica::destination_stage_arn,
+        &participant_replica::destination_session_id, &participant_replica::replication_state>;
+};
+
+template <>
+struct json_shape<participant_summary> {
+    static constexpr std::array<std::string_view, 12> keys{
+        "participantId",  "userId",          "state",           "firstJoinTime",
+        "published",      "recordingState",  "replicationType", "replicationState",
+        "sourceStageArn", "sourceSessionId", "redundantIngest", "ingestConfigurationArn"};
+    using members = json_members<
+        &participant_summary::participant_id, &participant_summary::user_id,
+        &participant_summary::state, &participant_summary::first_join_time,
+        &participant_summary::published, &participant_summary::recording_state,
+        &participant_summary::replication_type, &participant_summary::replication_state,
+        &participant_summary::source_stage_arn, &participant_summary::source_session_id,
+        &participant_summary::redundant_ingest, &participant_summary::ingest_configuration_arn>;
+};
+
+template <>
+struct json_shape<participant_thumbnail_configuration> {
+    static constexpr std::array<std::string_view, 3> keys{"targetIntervalSeconds", "storage",
+                                                          "recordingMode"};
+    using members = json_members<&participant_thumbnail_configuration::target_interval_seconds,
+                                 &participant_thumbnail_configuration::storage,
+                                 &participant_thumbnail_configuration::recording_mode>;
+};
+
+template <>
+struct json_shape<participant_token> {
+    static constexpr std::array<std::string_view, 7> keys{
+        "participantId", "token",        "userId",        "attributes",
+        "duration",      "capabilities", "expirationTime"};
+    using members = json_members<&participant_token::participant_id, &participant_token::token,
+                                 &participant_token::user_id, &participant_token::attributes,
+                                 &participant_token::duration, &participant_token::capabilities,
+                                 &participant_token::expiration_time>;
+};
+
+template <>
+struct json_shape<participant_token_configuration> {
+    static constexpr std::array<std::string_view, 4> keys{"duration", "userId", "attributes",
+                                                          "capabilities"};
+    using members = json_members<&participant_token_configuration::duration,
+                                 &participant_token_configuration::user_id,
+                                 &participant_token_configuration::attributes,
+                                 &participant_token_configuration::capabilities>;
+};
+
+template <>
+struct json_shape<pip_configuration> {
+    static constexpr std::array<std::string_view, 11> keys{"featuredParticipantAttribute",
+                                                           "omitStoppedVideo",
+                                                           "videoFillMode",
+                                                           "gridGap",
+                                                           "pipParticipantAttribute",
+                                                           "pipBehavior",
+                                                           "pipOffset",
+                                                           "pipPosition",
+                                                           "pipWidth",
+                                                           "pipHeight",
+                                                           "participantOrderAttribute"};
+    using members =
+        json_members<&pip_configuration::featured_participant_attribute,
+                     &pip_configuration::omit_stopped_video, &pip_configuration::video_fill_mode,
+                     &pip_configuration::grid_gap, &pip_configuration::pip_participant_attribute,
+                     &pip_configuration::pip_behavior, &pip_configuration::pip_offset,
+                     &pip_configuration::pip_position, &pip_configuration::pip_width,
+                     &pip_configuration::pip_height,
+                     &pip_configuration::participant_order_attribute>;
+};
+
+template <>
+struct json_shape<public_key> {
+    static constexpr std::array<std::string_view, 5> keys{"arn", "name", "publicKeyMaterial",
+                                                          "fingerprint", "tags"};
+    using members =
+        json_members<&public_key::arn, &public_key::name, &public_key::public_key_material,
+                     &public_key::fingerprint, &public_key::tags>;
+};
+
+template <>
+struct json_shape<public_key_summary> {
+    static constexpr std::array<std::string_view, 3> keys{"arn", "name", "tags"};
+    using members = json_members<&public_key_summary::arn, &public_key_summary::name,
+                                 &public_key_summary::tags>;
+};
+
+template <>
+struct json_shape<recording_configuration> {
+    static constexpr std::array<std::string_view, 2> keys{"hlsConfiguration", "format"};
+    using members =
+        json_members<&recording_configuration::hls_configuration, &recording_configuration::format>;
+};
+
+template <>
+struct json_shape<redundant_ingest_credential> {
+    static constexpr std::array<std::string_view, 2> keys{"participantId", "streamKey"};
+    using members = json_members<&redundant_ingest_credential::participant_id,
+                                 &redundant_ingest_credential::stream_key>;
+};
+
+template <>
+struct json_shape<s3_destination_configuration> {
+    static constexpr std::array<std::string_view, 4> keys{
+        "storageConfigurationArn", "encoderConfigurationArns", "recordingConfiguration",
+        "thumbnailConfigurations"};
+    using members = json_members<&s3_destination_configuration::storage_configuration_arn,
+                                 &s3_destination_configuration::encoder_configuration_arns,
+                                 &s3_destination_configuration::recording_configuration,
+                                 &s3_destination_configuration::thumbnail_configurations>;
+};
+
+template <>
+struct json_shape<s3_detail> {
+    static constexpr std::array<std::string_view, 1> keys{"recordingPrefix"};
+    using members = json_members<&s3_detail::recording_prefix>;
+};
+
+template <>
+struct json_shape<s3_storage_configuration> {
+    static constexpr std::array<std::string_view, 1> keys{"bucketName"};
+    using members = json_members<&s3_storage_configuration::bucket_name>;
+};
+
+template <>
+struct json_shape<stage> {
+    static constexpr std::array<std::string_view, 6> keys{
+        "arn",      "name", "activeSessionId", "tags", "autoParticipantRecordingConfiguration",
+        "endpoints"};
+    using members =
+        json_members<&stage::arn, &stage::name, &stage::active_session_id, &stage::tags,
+                     &stage::auto_participant_recording_configuration, &stage::endpoints>;
+};
+
+template <>
+struct json_shape<stage_endpoints> {
+    static constexpr std::array<std::string_view, 4> keys{"events", "whip", "rtmp", "rtmps"};
+    using members = json_members<&stage_endpoints::events, &stage_endpoints::whip,
+                                 &stage_endpoints::rtmp, &stage_endpoints::rtmps>;
+};
+
+template <>
+struct json_shape<stage_session> {
+    static constexpr std::array<std::string_view, 3> keys{"sessionId", "startTime", "endTime"};
+    using members = json_members<&stage_session::session_id, &stage_session::start_time,
+                                 &stage_session::end_time>;
+};
+
+template <>
+struct json_shape<stage_session_summary> {
+    static constexpr std::array<std::string_view, 3> keys{"sessionId", "startTime", "endTime"};
+    using members =
+        json_members<&stage_session_summary::session_id, &stage_session_summary::start_time,
+                     &stage_session_summary::end_time>;
+};
+
+template <>
+struct json_shape<stage_summary> {
+    static constexpr std::array<std::string_view, 4> keys{"arn", "name", "activeSessionId", "tags"};
+    using members = json_members<&stage_summary::arn, &stage_summary::name,
+                                 &stage_summary::active_session_id, &stage_summary::tags>;
+};
+
+template <>
+struct json_shape<storage_configuration> {
+    static constexpr std::array<std::string_view, 4> keys{"arn", "name", "s3", "tags"};
+    using members = json_members<&storage_configuration::arn, &storage_configuration::name,
+                                 &storage_configuration::s3, &storage_configuration::tags>;
+};
+
+template <>
+struct json_shape<storage_configuration_summary> {
+    static constexpr std::array<std::string_view, 4> keys{"arn", "name", "s3", "tags"};
+    using members =
+        json_members<&storage_configuration_summary::arn, &storage_configuration_summary::name,
+                     &storage_configuration_summary::s3, &storage_configuration_summary::tags>;
+};
+
+template <>
+struct json_shape<video> {
+    static constexpr std::array<std::string_view, 4> keys{"width", "height", "framerate",
+                                                          "bitrate"};
+    using members = json_members<&video::width, &video::height, &video::framerate, &video::bitrate>;
+};
+
+template <>
+struct json_shape<create_encoder_configuration_request> {
+    static constexpr std::array<std::string_view, 3> keys{"name", "video", "tags"};
+    using members = json_members<&create_encoder_configuration_request::name,
+                                 &create_encoder_configuration_request::video,
+                                 &create_encoder_configuration_request::tags>;
+};
+
+template <>
+struct json_shape<create_encoder_configuration_result> {
+    static constexpr std::array<std::string_view, 1> keys{"encoderConfiguration"};
+    using members = json_members<&create_encoder_configuration_result::encoder_configuration>;
+};
+
+template <>
+struct json_shape<create_ingest_configuration_request> {
+    static constexpr std::array<std::string_view, 8> keys{
+        "name",           "stageArn",       "userId",          "attributes",
+        "ingestProtocol", "insecureIngest", "redundantIngest", "tags"};
+    using members = json_members<&create_ingest_configuration_request::name,
+                                 &create_ingest_configuration_request::stage_arn,
+                                 &create_ingest_configuration_request::user_id,
+                                 &create_ingest_configuration_request::attributes,
+                                 &create_ingest_configuration_request::ingest_protocol,
+                                 &create_ingest_configuration_request::insecure_ingest,
+                                 &create_ingest_configuration_request::redundant_ingest,
+                                 &create_ingest_configuration_request::tags>;
+};
+
+template <>
+struct json_shape<create_ingest_configuration_result> {
+    static constexpr std::array<std::string_view, 1> keys{"ingestConfiguration"};
+    using members = json_members<&create_ingest_configuration_result::ingest_configuration>;
+};
+
+template <>
+struct json_shape<create_participant_token_request> {
+    static constexpr std::array<std::string_view, 5> keys{"stageArn", "duration", "userId",
+                                                          "attributes", "capabilities"};
+    using members = json_members<
+        &create_participant_token_request::stage_arn, &create_participant_token_request::duration,
+        &create_participant_token_request::user_id, &create_participant_token_request::attributes,
+        &create_participant_token_request::capabilities>;
+};
+
+template <>
+struct json_shape<create_participant_token_result> {
+    static constexpr std::array<std::string_view, 1> keys{"participantToken"};
+    using members = json_members<&create_participant_token_result::participant_token>;
+};
+
+template <>
+struct json_shape<create_stage_request> {
+    static constexpr std::array<std::string_view, 4> keys{
+        "name", "participantTokenConfigurations", "tags", "autoParticipantRecordingConfiguration"};
+    using members = json_members<&create_stage_request::name,
+                                 &create_stage_request::participant_token_configurations,
+                                 &create_stage_request::tags,
+                                 &create_stage_request::auto_participant_recording_configuration>;
+};
+
+template <>
+struct json_shape<create_stage_result> {
+    static constexpr std::array<std::string_view, 2> keys{"stage", "participantTokens"};
+    using members =
+        json_members<&create_stage_result::stage, &create_stage_result::participant_tokens>;
+};
+
+template <>
+struct json_shape<create_storage_configuration_request> {
+    static constexpr std::array<std::string_view, 3> keys{"name", "s3", "tags"};
+    using members = json_members<&create_storage_configuration_request::name,
+                                 &create_storage_configuration_request::s3,
+                                 &create_storage_configuration_request::tags>;
+};
+
+template <>
+struct json_shape<create_storage_configuration_result> {
+    static constexpr std::array<std::string_view, 1> keys{"storageConfiguration"};
+    using members = json_members<&create_storage_configuration_result::storage_configuration>;
+};
+
+template <>
+struct json_shape<delete_encoder_configuration_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&delete_encoder_configuration_request::arn>;
+};
+
+template <>
+struct json_shape<delete_encoder_configuration_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<delete_ingest_configuration_request> {
+    static constexpr std::array<std::string_view, 2> keys{"arn", "force"};
+    using members = json_members<&delete_ingest_configuration_request::arn,
+                                 &delete_ingest_configuration_request::force>;
+};
+
+template <>
+struct json_shape<delete_ingest_configuration_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<delete_public_key_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&delete_public_key_request::arn>;
+};
+
+template <>
+struct json_shape<delete_public_key_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<delete_stage_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&delete_stage_request::arn>;
+};
+
+template <>
+struct json_shape<delete_stage_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<delete_storage_configuration_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&delete_storage_configuration_request::arn>;
+};
+
+template <>
+struct json_shape<delete_storage_configuration_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<disconnect_participant_request> {
+    static constexpr std::array<std::string_view, 3> keys{"stageArn", "participantId", "reason"};
+    using members = json_members<&disconnect_participant_request::stage_arn,
+                                 &disconnect_participant_request::participant_id,
+                                 &disconnect_participant_request::reason>;
+};
+
+template <>
+struct json_shape<disconnect_participant_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<get_composition_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&get_composition_request::arn>;
+};
+
+template <>
+struct json_shape<get_composition_result> {
+    static constexpr std::array<std::string_view, 1> keys{"composition"};
+    using members = json_members<&get_composition_result::composition>;
+};
+
+template <>
+struct json_shape<get_encoder_configuration_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&get_encoder_configuration_request::arn>;
+};
+
+template <>
+struct json_shape<get_encoder_configuration_result> {
+    static constexpr std::array<std::string_view, 1> keys{"encoderConfiguration"};
+    using members = json_members<&get_encoder_configuration_result::encoder_configuration>;
+};
+
+template <>
+struct json_shape<get_ingest_configuration_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&get_ingest_configuration_request::arn>;
+};
+
+template <>
+struct json_shape<get_ingest_configuration_result> {
+    static constexpr std::array<std::string_view, 1> keys{"ingestConfiguration"};
+    using members = json_members<&get_ingest_configuration_result::ingest_configuration>;
+};
+
+template <>
+struct json_shape<get_participant_request> {
+    static constexpr std::array<std::string_view, 3> keys{"stageArn", "sessionId", "participantId"};
+    using members =
+        json_members<&get_participant_request::stage_arn, &get_participant_request::session_id,
+                     &get_participant_request::participant_id>;
+};
+
+template <>
+struct json_shape<get_participant_result> {
+    static constexpr std::array<std::string_view, 1> keys{"participant"};
+    using members = json_members<&get_participant_result::participant>;
+};
+
+template <>
+struct json_shape<get_public_key_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&get_public_key_request::arn>;
+};
+
+template <>
+struct json_shape<get_public_key_result> {
+    static constexpr std::array<std::string_view, 1> keys{"publicKey"};
+    using members = json_members<&get_public_key_result::public_key>;
+};
+
+template <>
+struct json_shape<get_stage_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&get_stage_request::arn>;
+};
+
+template <>
+struct json_shape<get_stage_result> {
+    static constexpr std::array<std::string_view, 1> keys{"stage"};
+    using members = json_members<&get_stage_result::stage>;
+};
+
+template <>
+struct json_shape<get_stage_session_request> {
+    static constexpr std::array<std::string_view, 2> keys{"stageArn", "sessionId"};
+    using members =
+        json_members<&get_stage_session_request::stage_arn, &get_stage_session_request::session_id>;
+};
+
+template <>
+struct json_shape<get_stage_session_result> {
+    static constexpr std::array<std::string_view, 1> keys{"stageSession"};
+    using members = json_members<&get_stage_session_result::stage_session>;
+};
+
+template <>
+struct json_shape<get_storage_configuration_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&get_storage_configuration_request::arn>;
+};
+
+template <>
+struct json_shape<get_storage_configuration_result> {
+    static constexpr std::array<std::string_view, 1> keys{"storageConfiguration"};
+    using members = json_members<&get_storage_configuration_result::storage_configuration>;
+};
+
+template <>
+struct json_shape<import_public_key_request> {
+    static constexpr std::array<std::string_view, 3> keys{"publicKeyMaterial", "name", "tags"};
+    using members =
+        json_members<&import_public_key_request::public_key_material,
+                     &import_public_key_request::name, &import_public_key_request::tags>;
+};
+
+template <>
+struct json_shape<import_public_key_result> {
+    static constexpr std::array<std::string_view, 1> keys{"publicKey"};
+    using members = json_members<&import_public_key_result::public_key>;
+};
+
+template <>
+struct json_shape<list_compositions_request> {
+    static constexpr std::array<std::string_view, 4> keys{
+        "filterByStageArn", "filterByEncoderConfigurationArn", "nextToken", "maxResults"};
+    using members = json_members<&list_compositions_request::filter_by_stage_arn,
+                                 &list_compositions_request::filter_by_encoder_configuration_arn,
+                                 &list_compositions_request::next_token,
+                                 &list_compositions_request::max_results>;
+};
+
+template <>
+struct json_shape<list_compositions_result> {
+    static constexpr std::array<std::string_view, 2> keys{"compositions", "nextToken"};
+    using members = json_members<&list_compositions_result::compositions,
+                                 &list_compositions_result::next_token>;
+};
+
+template <>
+struct json_shape<list_encoder_configurations_request> {
+    static constexpr std::array<std::string_view, 2> keys{"nextToken", "maxResults"};
+    using members = json_members<&list_encoder_configurations_request::next_token,
+                                 &list_encoder_configurations_request::max_results>;
+};
+
+template <>
+struct json_shape<list_encoder_configurations_result> {
+    static constexpr std::array<std::string_view, 2> keys{"encoderConfigurations", "nextToken"};
+    using members = json_members<&list_encoder_configurations_result::encoder_configurations,
+                                 &list_encoder_configurations_result::next_token>;
+};
+
+template <>
+struct json_shape<list_ingest_configurations_request> {
+    static constexpr std::array<std::string_view, 4> keys{"filterByStageArn", "filterByState",
+                                                          "nextToken", "maxResults"};
+    using members = json_members<&list_ingest_configurations_request::filter_by_stage_arn,
+                                 &list_ingest_configurations_request::filter_by_state,
+                                 &list_ingest_configurations_request::next_token,
+                                 &list_ingest_configurations_request::max_results>;
+};
+
+template <>
+struct json_shape<list_ingest_configurations_result> {
+    static constexpr std::array<std::string_view, 2> keys{"ingestConfigurations", "nextToken"};
+    using members = json_members<&list_ingest_configurations_result::ingest_configurations,
+                                 &list_ingest_configurations_result::next_token>;
+};
+
+template <>
+struct json_shape<list_participant_events_request> {
+    static constexpr std::array<std::string_view, 5> keys{"stageArn", "sessionId", "participantId",
+                                                          "nextToken", "maxResults"};
+    using members = json_members<&list_participant_events_request::stage_arn,
+                                 &list_participant_events_request::session_id,
+                                 &list_participant_events_request::participant_id,
+                                 &list_participant_events_request::next_token,
+                                 &list_participant_events_request::max_results>;
+};
+
+template <>
+struct json_shape<list_participant_events_result> {
+    static constexpr std::array<std::string_view, 2> keys{"events", "nextToken"};
+    using members = json_members<&list_participant_events_result::events,
+                                 &list_participant_events_result::next_token>;
+};
+
+template <>
+struct json_shape<list_participant_replicas_request> {
+    static constexpr std::array<std::string_view, 4> keys{"sourceStageArn", "participantId",
+                                                          "nextToken", "maxResults"};
+    using members = json_members<&list_participant_replicas_request::source_stage_arn,
+                                 &list_participant_replicas_request::participant_id,
+                                 &list_participant_replicas_request::next_token,
+                                 &list_participant_replicas_request::max_results>;
+};
+
+template <>
+struct json_shape<list_participant_replicas_result> {
+    static constexpr std::array<std::string_view, 2> keys{"replicas", "nextToken"};
+    using members = json_members<&list_participant_replicas_result::replicas,
+                                 &list_participant_replicas_result::next_token>;
+};
+
+template <>
+struct json_shape<list_participants_request> {
+    static constexpr std::array<std::string_view, 8> keys{
+        "stageArn",      "sessionId", "filterByUserId", "filterByPublished",
+        "filterByState", "nextToken", "maxResults",     "filterByRecordingState"};
+    using members =
+        json_members<&list_participants_request::stage_arn, &list_participants_request::session_id,
+                     &list_participants_request::filter_by_user_id,
+                     &list_participants_request::filter_by_published,
+                     &list_participants_request::filter_by_state,
+                     &list_participants_request::next_token,
+                     &list_participants_request::max_results,
+                     &list_participants_request::filter_by_recording_state>;
+};
+
+template <>
+struct json_shape<list_participants_result> {
+    static constexpr std::array<std::string_view, 2> keys{"participants", "nextToken"};
+    using members = json_members<&list_participants_result::participants,
+                                 &list_participants_result::next_token>;
+};
+
+template <>
+struct json_shape<list_public_keys_request> {
+    static constexpr std::array<std::string_view, 2> keys{"nextToken", "maxResults"};
+    using members =
+        json_members<&list_public_keys_request::next_token, &list_public_keys_request::max_results>;
+};
+
+template <>
+struct json_shape<list_public_keys_result> {
+    static constexpr std::array<std::string_view, 2> keys{"publicKeys", "nextToken"};
+    using members =
+        json_members<&list_public_keys_result::public_keys, &list_public_keys_result::next_token>;
+};
+
+template <>
+struct json_shape<list_stage_sessions_request> {
+    static constexpr std::array<std::string_view, 3> keys{"stageArn", "nextToken", "maxResults"};
+    using members = json_members<&list_stage_sessions_request::stage_arn,
+                                 &list_stage_sessions_request::next_token,
+                                 &list_stage_sessions_request::max_results>;
+};
+
+template <>
+struct json_shape<list_stage_sessions_result> {
+    static constexpr std::array<std::string_view, 2> keys{"stageSessions", "nextToken"};
+    using members = json_members<&list_stage_sessions_result::stage_sessions,
+                                 &list_stage_sessions_result::next_token>;
+};
+
+template <>
+struct json_shape<list_stages_request> {
+    static constexpr std::array<std::string_view, 2> keys{"nextToken", "maxResults"};
+    using members =
+        json_members<&list_stages_request::next_token, &list_stages_request::max_results>;
+};
+
+template <>
+struct json_shape<list_stages_result> {
+    static constexpr std::array<std::string_view, 2> keys{"stages", "nextToken"};
+    using members = json_members<&list_stages_result::stages, &list_stages_result::next_token>;
+};
+
+template <>
+struct json_shape<list_storage_configurations_request> {
+    static constexpr std::array<std::string_view, 2> keys{"nextToken", "maxResults"};
+    using members = json_members<&list_storage_configurations_request::next_token,
+                                 &list_storage_configurations_request::max_results>;
+};
+
+template <>
+struct json_shape<list_storage_configurations_result> {
+    static constexpr std::array<std::string_view, 2> keys{"storageConfigurations", "nextToken"};
+    using members = json_members<&list_storage_configurations_result::storage_configurations,
+                                 &list_storage_configurations_result::next_token>;
+};
+
+template <>
+struct json_shape<list_tags_for_resource_request> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<list_tags_for_resource_result> {
+    static constexpr std::array<std::string_view, 1> keys{"tags"};
+    using members = json_members<&list_tags_for_resource_result::tags>;
+};
+
+template <>
+struct json_shape<start_composition_request> {
+    static constexpr std::array<std::string_view, 5> keys{"stageArn", "idempotencyToken", "layout",
+                                                          "destinations", "tags"};
+    using members =
+        json_members<&start_composition_request::stage_arn,
+                     &start_composition_request::idempotency_token,
+                     &start_composition_request::layout, &start_composition_request::destinations,
+                     &start_composition_request::tags>;
+};
+
+template <>
+struct json_shape<start_composition_result> {
+    static constexpr std::array<std::string_view, 1> keys{"composition"};
+    using members = json_members<&start_composition_result::composition>;
+};
+
+template <>
+struct json_shape<start_participant_replication_request> {
+    static constexpr std::array<std::string_view, 5> keys{"sourceStageArn", "destinationStageArn",
+                                                          "participantId", "reconnectWindowSeconds",
+                                                          "attributes"};
+    using members = json_members<&start_participant_replication_request::source_stage_arn,
+                                 &start_participant_replication_request::destination_stage_arn,
+                                 &start_participant_replication_request::participant_id,
+                                 &start_participant_replication_request::reconnect_window_seconds,
+                                 &start_participant_replication_request::attributes>;
+};
+
+template <>
+struct json_shape<start_participant_replication_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<stop_composition_request> {
+    static constexpr std::array<std::string_view, 1> keys{"arn"};
+    using members = json_members<&stop_composition_request::arn>;
+};
+
+template <>
+struct json_shape<stop_composition_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<stop_participant_replication_request> {
+    static constexpr std::array<std::string_view, 3> keys{"sourceStageArn", "destinationStageArn",
+                                                          "participantId"};
+    using members = json_members<&stop_participant_replication_request::source_stage_arn,
+                                 &stop_participant_replication_request::destination_stage_arn,
+                                 &stop_participant_replication_request::participant_id>;
+};
+
+template <>
+struct json_shape<stop_participant_replication_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<tag_resource_request> {
+    static constexpr std::array<std::string_view, 1> keys{"tags"};
+    using members = json_members<&tag_resource_request::tags>;
+};
+
+template <>
+struct json_shape<tag_resource_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<untag_resource_request> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<untag_resource_result> {
+    static constexpr std::array<std::string_view, 0> keys{};
+    using members = json_members<>;
+};
+
+template <>
+struct json_shape<update_ingest_configuration_request> {
+    static constexpr std::array<std::string_view, 3> keys{"arn", "stageArn", "redundantIngest"};
+    using members = json_members<&update_ingest_configuration_request::arn,
+                                 &update_ingest_configuration_request::stage_arn,
+                                 &update_ingest_configuration_request::redundant_ingest>;
+};
+
+template <>
+struct json_shape<update_ingest_configuration_result> {
+    static constexpr std::array<std::string_view, 1> keys{"ingestConfiguration"};
+    using members = json_members<&update_ingest_configuration_result::ingest_configuration>;
+};
+
+template <>
+struct json_shape<update_stage_request> {
+    static constexpr std::array<std::string_view, 3> keys{"arn", "name",
+                                                          "autoParticipantRecordingConfiguration"};
+    using members = json_members<&update_stage_request::arn, &update_stage_request::name,
+                                 &update_stage_request::auto_participant_recording_configuration>;
+};
+
+template <>
+struct json_shape<update_stage_result> {
+    static constexpr std::array<std::string_view, 1> keys{"stage"};
+    using members = json_members<&update_stage_result::stage>;
+};
+
+}  // namespace detail
+
+#ifdef IVSRT_SEPARATE_COMPILATION
+// Compiled once, in the library.
+extern template void to_json(const auto_participant_recording_configuration&, std::string&);
+extern template bool from_json(std::string_view, auto_participant_recording_configuration&,
+                               std::string&);
+extern template void to_json(const channel_destination_configuration&, std::string&);
+extern template bool from_json(std::string_view, channel_destination_configuration&, std::string&);
+extern template void to_json(const composition&, std::string&);
+extern template bool from_json(std::string_view, composition&, std::string&);
+extern template void to_json(const composition_recording_hls_configuration&, std::string&);
+extern template bool from_json(std::string_view, composition_recording_hls_configuration&,
+                               std::string&);
+extern template void to_json(const composition_summary&, std::string&);
+extern template bool from_json(std::string_view, composition_summary&, std::string&);
+extern template void to_json(const composition_thumbnail_configuration&, std::string&);
+extern template bool from_json(std::string_view, composition_thumbnail_configuration&,
+                               std::string&);
+extern template void to_json(const destination&, std::string&);
+extern template bool from_json(std::string_view, destination&, std::string&);
+extern template void to_json(const destination_configuration&, std::string&);
+extern template bool from_json(std::string_view, destination_configuration&, std::string&);
+extern template void to_json(const destination_detail&, std::string&);
+extern template bool from_json(std::string_view, destination_detail&, std::string&);
+extern template void to_json(const destination_summary&, std::string&);
+extern template bool from_json(std::string_view, destination_summary&, std::string&);
+extern template void to_json(const encoder_configuration&, std::string&);
+extern template bool from_json(std::string_view, encoder_configuration&, std::string&);
+extern template void to_json(const encoder_configuration_summary&, std::string&);
+extern template bool from_json(std::string_view, encoder_configuration_summary&, std::string&);
+extern template void to_json(const event&, std::string&);
+extern template bool from_json(std::string_view, event&, std::string&);
+extern template void to_json(const exchanged_participant_token&, std::string&);
+extern template bool from_json(std::string_view, exchanged_participant_token&, std::string&);
+extern template void to_json(const grid_configuration&, std::string&);
+extern template bool from_json(std::string_view, grid_configuration&, std::string&);
+extern template void to_json(const ingest_configuration&, std::string&);
+extern template bool from_json(std::string_view, ingest_configuration&, std::string&);
+extern template void to_json(const ingest_configuration_summary&, std::string&);
+extern template bool from_json(std::string_view, ingest_configuration_summary&, std::string&);
+extern template void to_json(const layout_configuration&, std::string&);
+extern template bool from_json(std::string_view, layout_configuration&, std::string&);
+extern template void to_json(const participant&, std::string&);
+extern template bool from_json(std::string_view, participant&, std::string&);
+extern template void to_json(const participant_recording_hls_configuration&, std::string&);
+extern template bool from_json(std::string_view, participant_recording_hls_configuration&,
+                               std::string&);
+extern template void to_json(const participant_replica&, std::string&);
+extern template bool from_json(std::string_view, participant_replica&, std::string&);
+extern template void to_json(const participant_summary&, std::string&);
+extern template bool from_json(std::string_view, participant_summary&, std::string&);
+extern template void to_json(const participant_thumbnail_configuration&, std::string&);
+extern template bool from_json(std::string_view, participant_thumbnail_configuration&,
+                               std::string&);
+extern template void to_json(const participant_token&, std::string&);
+extern template bool from_json(std::string_view, participant_token&, std::string&);
+extern template void to_json(const participant_token_configuration&, std::string&);
+extern template bool from_json(std::string_view, participant_token_configuration&, std::string&);
+extern template void to_json(const pip_configuration&, std::string&);
+extern template bool from_json(std::string_view, pip_configuration&, std::string&);
+extern template void to_json(const public_key&, std::string&);
+extern template bool from_json(std::string_view, public_key&, std::string&);
+extern template void to_json(const public_key_summary&, std::string&);
+extern template bool from_json(std::string_view, public_key_summary&, std::string&);
+extern template void to_json(const recording_configuration&, std::string&);
+extern template bool from_json(std::string_view, recording_configuration&, std::string&);
+extern template void to_json(const redundant_ingest_credential&, std::string&);
+extern template bool from_json(std::string_view, redundant_ingest_credential&, std::string&);
+extern template void to_json(const s3_destination_configuration&, std::string&);
+extern template bool from_json(std::string_view, s3_destination_configuration&, std::string&);
+extern template void to_json(const s3_detail&, std::string&);
+extern template bool from_json(std::string_view, s3_detail&, std::string&);
+extern template void to_json(const s3_storage_configuration&, std::string&);
+extern template bool from_json(std::string_view, s3_storage_configuration&, std::string&);
+extern template void to_json(const stage&, std::string&);
+extern template bool from_json(std::string_view, stage&, std::string&);
+extern template void to_json(const stage_endpoints&, std::string&);
+extern template bool from_json(std::string_view, stage_endpoints&, std::string&);
+extern template void to_json(const stage_session&, std::string&);
+extern template bool from_json(std::string_view, stage_session&, std::string&);
+extern template void to_json(const stage_session_summary&, std::string&);
+extern template bool from_json(std::string_view, stage_session_summary&, std::string&);
+extern template void to_json(const stage_summary&, std::string&);
+extern template bool from_json(std::string_view, stage_summary&, std::string&);
+extern template void to_json(const storage_configuration&, std::string&);
+extern template bool from_json(std::string_view, storage_configuration&, std::string&);
+extern template void to_json(const storage_configuration_summary&, std::string&);
+extern template bool from_json(std::string_view, storage_configuration_summary&, std::string&);
+extern template void to_json(const video&, std::string&);
+extern template bool from_json(std::string_view, video&, std::string&);
+extern template void to_json(const create_encoder_configuration_request&, std::string&);
+extern template bool from_json(std::string_view, create_encoder_configuration_request&,
+                               std::string&);
+extern template void to_json(const create_encoder_configuration_result&, std::string&);
+extern template bool from_json(std::string_view, create_encoder_configuration_result&,
+                               std::string&);
+extern template void to_json(const create_ingest_configuration_request&, std::string&);
+extern template bool from_json(std::string_view, create_ingest_configuration_request&,
+                               std::string&);
+extern template void to_json(const create_ingest_configuration_result&, std::string&);
+extern template bool from_json(std::string_view, create_ingest_configuration_result&, std::string&);
+extern template void to_json(const create_participant_token_request&, std::string&);
+extern template bool from_json(std::string_view, create_participant_token_request&, std::string&);
+extern template void to_json(const create_participant_token_result&, std::string&);
+extern template bool from_json(std::string_view, create_participant_token_result&, std::string&);
+extern template void to_json(const create_stage_request&, std::string&);
+extern template bool from_json(std::string_view, create_stage_request&, std::string&);
+extern template void to_json(const create_stage_result&, std::string&);
+extern template bool from_json(std::string_view, create_stage_result&, std::string&);
+extern template void to_json(const create_storage_configuration_request&, std::string&);
+extern template bool from_json(std::string_view, create_storage_configuration_request&,
+                               std::string&);
+extern template void to_json(const create_storage_configuration_result&, std::string&);
+extern template bool from_json(std::string_view, create_storage_configuration_result&,
+                               std::string&);
+extern template void to_json(const delete_encoder_configuration_request&, std::string&);
+extern template bool from_json(std::string_view, delete_encoder_configuration_request&,
+                               std::string&);
+extern template void to_json(const delete_encoder_configuration_result&, std::string&);
+extern template bool from_json(std::string_view, delete_encoder_configuration_result&,
+                               std::string&);
+extern template void to_json(const delete_ingest_configuration_request&, std::string&);
+extern template bool from_json(std::string_view, delete_ingest_configuration_request&,
+                               std::string&);
+extern template void to_json(const delete_ingest_configuration_result&, std::string&);
+extern template bool from_json(std::string_view, delete_ingest_configuration_result&, std::string&);
+extern template void to_json(const delete_public_key_request&, std::string&);
+extern template bool from_json(std::string_view, delete_public_key_request&, std::string&);
+extern template void to_json(const delete_public_key_result&, std::string&);
+extern template bool from_json(std::string_view, delete_public_key_result&, std::string&);
+extern template void to_json(const delete_stage_request&, std::string&);
+extern template bool from_json(std::string_view, delete_stage_request&, std::string&);
+extern template void to_json(const delete_stage_result&, std::string&);
+extern template bool from_json(std::string_view, delete_stage_result&, std::string&);
+extern template void to_json(const delete_storage_configuration_request&, std::string&);
+extern template bool from_json(std::string_view, delete_storage_configuration_request&,
+                               std::string&);
+extern template void to_json(const delete_storage_configuration_result&, std::string&);
+extern template bool from_json(std::string_view, delete_storage_configuration_result&,
+                               std::string&);
+extern template void to_json(const disconnect_participant_request&, std::string&);
+extern template bool from_json(std::string_view, disconnect_participant_request&, std::string&);
+extern template void to_json(const disconnect_participant_result&, std::string&);
+extern template bool from_json(std::string_view, disconnect_participant_result&, std::string&);
+extern template void to_json(const get_composition_request&, std::string&);
+extern template bool from_json(std::string_view, get_composition_request&, std::string&);
+extern template void to_json(const get_composition_result&, std::string&);
+extern template bool from_json(std::string_view, get_composition_result&, std::string&);
+extern template void to_json(const get_encoder_configuration_request&, std::string&);
+extern template bool from_json(std::string_view, get_encoder_configuration_request&, std::string&);
+extern template void to_json(const get_encoder_configuration_result&, std::string&);
+extern template bool from_json(std::string_view, get_encoder_configuration_result&, std::string&);
+extern template void to_json(const get_ingest_configuration_request&, std::string&);
+extern template bool from_json(std::string_view, get_ingest_configuration_request&, std::string&);
+extern template void to_json(const get_ingest_configuration_result&, std::string&);
+extern template bool from_json(std::string_view, get_ingest_configuration_result&, std::string&);
+extern template void to_json(const get_participant_request&, std::string&);
+extern template bool from_json(std::string_view, get_participant_request&, std::string&);
+extern template void to_json(const get_participant_result&, std::string&);
+extern template bool from_json(std::string_view, get_participant_result&, std::string&);
+extern template void to_json(const get_public_key_request&, std::string&);
+extern template bool from_json(std::string_view, get_public_key_request&, std::string&);
+extern template void to_json(const get_public_key_result&, std::string&);
+extern template bool from_json(std::string_view, get_public_key_result&, std::string&);
+extern template void to_json(const get_stage_request&, std::string&);
+extern template bool from_json(std::string_view, get_stage_request&, std::string&);
+extern template void to_json(const get_stage_result&, std::string&);
+extern template bool from_json(std::string_view, get_stage_result&, std::string&);
+extern template void to_json(const get_stage_session_request&, std::string&);
+extern template bool from_json(std::string_view, get_stage_session_request&, std::string&);
+extern template void to_json(const get_stage_session_result&, std::string&);
+extern template bool from_json(std::string_view, get_stage_session_result&, std::string&);
+extern template void to_json(const get_storage_configuration_request&, std::string&);
+extern template bool from_json(std::string_view, get_storage_configuration_request&, std::string&);
+extern template void to_json(const get_storage_configuration_result&, std::string&);
+extern template bool from_json(std::string_view, get_storage_configuration_result&, std::string&);
+extern template void to_json(const import_public_key_request&, std::string&);
+extern template bool from_json(std::string_view, import_public_key_request&, std::string&);
+extern template void to_json(const import_public_key_result&, std::string&);
+extern template bool from_json(std::string_view, import_public_key_result&, std::string&);
+extern template void to_json(const list_compositions_request&, std::string&);
+extern template bool from_json(std::string_view, list_compositions_request&, std::string&);
+extern template void to_json(const list_compositions_result&, std::string&);
+extern template bool from_json(std::string_view, list_compositions_result&, std::string&);
+extern template void to_json(const list_encoder_configurations_request&, std::string&);
+extern template bool from_json(std::string_view, list_encoder_configurations_request&,
+                               std::string&);
+extern template void to_json(const list_encoder_configurations_result&, std::string&);
+extern template bool from_json(std::string_view, list_encoder_configurations_result&, std::string&);
+extern template void to_json(const list_ingest_configurations_request&, std::string&);
+extern template bool from_json(std::string_view, list_ingest_configurations_request&, std::string&);
+extern template void to_json(const list_ingest_configurations_result&, std::string&);
+extern template bool from_json(std::string_view, list_ingest_configurations_result&, std::string&);
+extern template void to_json(const list_participant_events_request&, std::string&);
+extern template bool from_json(std::string_view, list_participant_events_request&, std::string&);
+extern template void to_json(const list_participant_events_result&, std::string&);
+extern template bool from_json(std::string_view, list_participant_events_result&, std::string&);
+extern template void to_json(const list_participant_replicas_request&, std::string&);
+extern template bool from_json(std::string_view, list_participant_replicas_request&, std::string&);
+extern template void to_json(const list_participant_replicas_result&, std::string&);
+extern template bool from_json(std::string_view, list_participant_replicas_result&, std::string&);
+extern template void to_json(const list_participants_request&, std::string&);
+extern template bool from_json(std::string_view, list_participants_request&, std::string&);
+extern template void to_json(const list_participants_result&, std::string&);
+extern template bool from_json(std::string_view, list_participants_result&, std::string&);
+extern template void to_json(const list_public_keys_request&, std::string&);
+extern template bool from_json(std::string_view, list_public_keys_request&, std::string&);
+extern template void to_json(const list_public_keys_result&, std::string&);
+extern template bool from_json(std::string_view, list_public_keys_result&, std::string&);
+extern template void to_json(const list_stage_sessions_request&, std::string&);
+extern template bool from_json(std::string_view, list_stage_sessions_request&, std::string&);
+extern template void to_json(const list_stage_sessions_result&, std::string&);
+extern template bool from_json(std::string_view, list_stage_sessions_result&, std::string&);
+extern template void to_json(const list_stages_request&, std::string&);
+extern template bool from_json(std::string_view, list_stages_request&, std::string&);
+extern template void to_json(const list_stages_result&, std::string&);
+extern template bool from_json(std::string_view, list_stages_result&, std::string&);
+extern template void to_json(const list_storage_configurations_request&, std::string&);
+extern template bool from_json(std::string_view, list_storage_configurations_request&,
+                               std::string&);
+extern template void to_json(const list_storage_configurations_result&, std::string&);
+extern template bool from_json(std::string_view, list_storage_configurations_result&, std::string&);
+extern template void to_json(const list_tags_for_resource_request&, std::string&);
+extern template bool from_json(std::string_view, list_tags_for_resource_request&, std::string&);
+extern template void to_json(const list_tags_for_resource_result&, std::string&);
+extern template bool from_json(std::string_view, list_tags_for_resource_result&, std::string&);
+extern template void to_json(const start_composition_request&, std::string&);
+extern template bool from_json(std::string_view, start_composition_request&, std::string&);
+extern template void to_json(const start_composition_result&, std::string&);
+extern template bool from_json(std::string_view, start_composition_result&, std::string&);
+extern template void to_json(const start_participant_replication_request&, std::string&);
+extern template bool from_json(std::string_view, start_participant_replication_request&,
+                               std::string&);
+extern template void to_json(const start_participant_replication_result&, std::string&);
+extern template bool from_json(std::string_view, start_participant_replication_result&,
+                               std::string&);
+extern template void to_json(const stop_composition_request&, std::string&);
+extern template bool from_json(std::string_view, stop_composition_request&, std::string&);
+extern template void to_json(const stop_composition_result&, std::string&);
+extern template bool from_json(std::string_view, stop_composition_result&, std::string&);
+extern template void to_json(const stop_participant_replication_request&, std::string&);
+extern template bool from_json(std::string_view, stop_participant_replication_request&,
+                               std::string&);
+extern template void to_json(const stop_participant_replication_result&, std::string&);
+extern template bool from_json(std::string_view, stop_participant_replication_result&,
+                               std::string&);
+extern template void to_json(const tag_resource_request&, std::string&);
+extern template bool from_json(std::string_view, tag_resource_request&, std::string&);
+extern template void to_json(const tag_resource_result&, std::string&);
+extern template bool from_json(std::string_view, tag_resource_result&, std::string&);
+extern template void to_json(const untag_resource_request&, std::string&);
+extern template bool from_json(std::string_view, untag_resource_request&, std::string&);
+extern template void to_json(const untag_resource_result&, std::string&);
+extern template bool from_json(std::string_view, untag_resource_result&, std::string&);
+extern template void to_json(const update_ingest_configuration_request&, std::string&);
+extern template bool from_json(std::string_view, update_ingest_configuration_request&,
+                               std::string&);
+extern template void to_json(const update_ingest_configuration_result&, std::string&);
+extern template bool from_json(std::string_view, update_ingest_configuration_result&, std::string&);
+extern template void to_json(const update_stage_request&, std::string&);
+extern template bool from_json(std::string_view, update_stage_request&, std::string&);
+extern template void to_json(const update_stage_result&, std::string&);
+extern template bool from_json(std::string_view, update_stage_result&, std::string&);
+#endif
 
 }  // namespace ivsrt::model
 
 #ifndef IVSRT_SEPARATE_COMPILATION
-#include <ivsrt/model/impl/json.ipp>
+#include <ivsrt/model_support/detail/json_codec.hpp>
 #endif
