@@ -578,7 +578,7 @@ class profile_provider final : public fetching_provider {
 
         for (const char* key :
              {"sso_session", "sso_start_url", "sso_account_id", "sso_role_name"}) {
-            if (const auto* p = get(key)) {
+            if (get(key) != nullptr) {
                 sso_profile sso;
                 if (auto problem = sso_settings(config, get, at, name, sso)) {
                     co_return fetch_outcome::failure(std::move(*problem));
