@@ -445,13 +445,30 @@ class call {
         // A cancellation that arrives between two steps reaches no operation: each step checks.
         cancellation_ = co_await asio::this_coro::cancellation_state;
         asio::steady_timer timer(co_await asio::this_coro::executor);
+        // The steps that usually need no waiting (pacing off, no adaptive rate limit, credentials
+        // cached) run inline: a nested coroutine only where there is something to wait for.
         // (No co_await inside &&, || or ?: in this file: g++ 12 miscompiles those.)
-        if (!co_await pace(timer)) co_return std::move(failure_);
+        deadline_ = steady::now() + client_.call_timeout;
+        if (client_.shared_pacing || client_.buckets[op().index]) {
+            if (!co_await pace(timer)) co_return std::move(failure_);
+        } else if (!proceed()) {
+            co_return std::move(failure_);
+        }
         retry_state retry(client_.retry);
         for (;;) {
-            if (!co_await sign(timer, retry)) co_return std::move(failure_);
+            const auto rate_wait = retry.before_attempt(client_.now());
+            std::shared_ptr<const credentials> creds;
+            if (rate_wait.count() == 0) creds = client_.credentials.try_get();
+            if (creds) {
+                if (!sign_with(*creds, retry)) co_return std::move(failure_);
+            } else if (!co_await sign(timer, retry, rate_wait)) {
+                co_return std::move(failure_);
+            }
             attempt a;
-            co_await send(retry, a);
+            const auto attempt_deadline = start_attempt(retry, a);
+            auto [ec, info] = co_await client_.pool.async_request(
+                wire_.message(), a.response, attempt_deadline, asio::as_tuple(asio::use_awaitable));
+            end_attempt(ec, info, a);
             const retry_decision decision = classify(retry, a);
             if (decision.attempt.error == errc{}) {
                 co_return call_outcome{{}, std::move(a.response.body())};
@@ -467,13 +484,11 @@ class call {
   private:
     const operation_info& op() const noexcept { return wire_.operation(); }
 
-    // Step: wait for the operation's pacing turn (when pacing is on). Starts the call's clock.
+    // Step: wait for the operation's pacing turn (when pacing is on).
     asio::awaitable<bool> pace(asio::steady_timer& timer) {
         const auto start = steady::now();
-        deadline_ = start + client_.call_timeout;
         if (client_.shared_pacing) co_return co_await pace_shared(timer);
         pacing_bucket* bucket = client_.buckets[op().index];
-        if (!bucket) co_return proceed();
         // async_wait_turn sets the timer only when the turn is in the future.
         timer.expires_at(steady::time_point::min());
         auto [ec] = co_await async_wait_turn(*bucket, timer, deadline_,
@@ -512,26 +527,32 @@ class call {
         return stop(errc::cancelled, "cancelled while waiting for the pacing turn");
     }
 
-    // Step: wait for the adaptive rate limiter, get credentials and sign the wire request.
-    asio::awaitable<bool> sign(asio::steady_timer& timer, retry_state& retry) {
-        if (auto wait = retry.before_attempt(client_.now()); wait.count() > 0) {
-            if (!co_await sleep(timer, wait, "waiting for the adaptive rate limiter")) {
+    // Step, when there is something to wait for: the adaptive rate limiter's `rate_wait`, then
+    // credentials not cached; then sign the wire request.
+    asio::awaitable<bool> sign(asio::steady_timer& timer, retry_state& retry,
+                               std::chrono::nanoseconds rate_wait) {
+        if (rate_wait.count() > 0) {
+            if (!co_await sleep(timer, rate_wait, "waiting for the adaptive rate limiter")) {
                 co_return false;
             }
         }
-        std::shared_ptr<const credentials> creds = co_await get_credentials(timer);
-        if (!creds || !proceed()) co_return false;
+        std::shared_ptr<const credentials> creds = client_.credentials.try_get();
+        if (!creds) creds = co_await fetch_credentials(timer);
+        if (!creds) co_return false;
         co_return sign_with(*creds, retry);
     }
 
-    // Step: one exchange through the pool, bounded by the attempt and call deadlines.
-    asio::awaitable<void> send(const retry_state& retry, attempt& a) {
+    // Step: one exchange through the pool, bounded by the attempt and call deadlines. Before
+    // it: numbers the attempt and returns its deadline.
+    steady::time_point start_attempt(const retry_state& retry, attempt& a) {
         a.number = retry.attempt();
         emit({.kind = client_event_kind::attempt_start, .attempt = a.number});
         a.started = steady::now();
-        const auto attempt_deadline = std::min(deadline_, a.started + client_.attempt_timeout);
-        auto [ec, info] = co_await client_.pool.async_request(
-            wire_.message(), a.response, attempt_deadline, asio::as_tuple(asio::use_awaitable));
+        return std::min(deadline_, a.started + client_.attempt_timeout);
+    }
+
+    // After it: what the response or the failure says.
+    void end_attempt(error_code ec, const exchange_info& info, attempt& a) {
         a.info = info;
         if (info.queue_wait.count() > 0) {
             emit({.kind = client_event_kind::pool_wait,
@@ -545,7 +566,7 @@ class call {
                                                                   : errc::connection;
             o.response_started = info.response_started;
             o.certificate_refused = ec == errc::tls && info.cause.category() == x509_category();
-            co_return;
+            return;
         }
         o.http_status = a.response.result_int();
         if (!is_success(o.http_status)) {
@@ -678,23 +699,19 @@ class call {
         co_return proceed();
     }
 
-    // The credentials to sign with: at once when the provider has them cached, else fetched,
-    // bounded by the call's deadline and its cancellation.
-    asio::awaitable<std::shared_ptr<const credentials>> get_credentials(asio::steady_timer& timer) {
-        std::shared_ptr<const credentials> creds = client_.credentials.try_get();
-        if (!creds) creds = co_await fetch_credentials(timer);
-        if (creds && client_.on_event) {
-            std::size_t id = std::hash<std::string>{}(creds->access_key_id);
-            if (creds->expiration) {
-                id ^= std::hash<std::int64_t>{}(creds->expiration->time_since_epoch().count());
-            }
-            if (client_.credentials_id.exchange(id, std::memory_order_relaxed) != id) {
-                emit({.kind = client_event_kind::credentials_refreshed, .detail = creds->provider});
-            }
+    // Reports new credentials (another key, or a refresh) to the event hook.
+    void note_credentials(const credentials& creds) {
+        if (!client_.on_event) return;
+        std::size_t id = std::hash<std::string>{}(creds.access_key_id);
+        if (creds.expiration) {
+            id ^= std::hash<std::int64_t>{}(creds.expiration->time_since_epoch().count());
         }
-        co_return creds;
+        if (client_.credentials_id.exchange(id, std::memory_order_relaxed) != id) {
+            emit({.kind = client_event_kind::credentials_refreshed, .detail = creds.provider});
+        }
     }
 
+    // Credentials not cached: fetched, bounded by the call's deadline and its cancellation.
     asio::awaitable<std::shared_ptr<const credentials>> fetch_credentials(
         asio::steady_timer& timer) {
         using namespace asio::experimental::awaitable_operators;
@@ -724,7 +741,10 @@ class call {
         co_return std::make_shared<const credentials>(std::move(creds));
     }
 
+    // Signs the wire request with `creds` (a cancellation that came meanwhile ends the call).
     bool sign_with(const credentials& creds, retry_state& retry) {
+        note_credentials(creds);
+        if (!proceed()) return false;
         std::array<sigv4::header, 2> headers;
         const sigv4::request_view view = wire_.signing_view(headers);
         // Per-thread scratch: its buffers keep their capacity, so signing does not allocate.
