@@ -8,7 +8,6 @@
 /// structure from that. A template, so a program compiles the codec only for the structures it
 /// encodes or decodes. (Kept cheap to parse: no std::tuple.)
 
-#include <array>
 #include <string>
 #include <string_view>
 

@@ -279,26 +279,6 @@ class tape_builder {
     std::size_t depth_ = 0;
 };
 
-// Parses `text`, one JSON document and nothing after it, into `tape`. A template, so that the
-// parser is compiled only where something is decoded; not inlined, so that it is compiled once
-// for all structures.
-template <class Tape>
-BOOST_NOINLINE bool parse_tape(std::string_view text, Tape& tape, std::string& error) {
-    if (text.size() >= std::numeric_limits<std::uint32_t>::max()) {  // the tape's offsets
-        error = "invalid JSON: larger than 4 GiB";
-        return false;
-    }
-    boost::system::error_code ec;
-    boost::json::basic_parser<tape_builder> parser(boost::json::parse_options{}, tape, text.size());
-    const std::size_t n = parser.write_some(false, text.data(), text.size(), ec);
-    if (!ec && n < text.size()) ec = boost::json::error::extra_data;
-    if (ec) {
-        error = "invalid JSON: " + ec.message();
-        return false;
-    }
-    return true;
-}
-
 // What a missing required member means: an error for a server reading a request, a default
 // value for a client reading a response (Smithy's "client error correction", so that a service
 // that stops sending a member does not break old clients).
@@ -525,13 +505,27 @@ bool read(json_reader& r, T& out) {
     return read_members(r, &out, member_readers<T>);
 }
 
-// What decode() does for every structure, compiled once: parse, then read the root with `read`.
+// What decode() does for every structure: parse `text` (one JSON document, nothing after it)
+// into a tape, then read the root from it with `read`. A template, so that the parser is
+// compiled only where something is decoded; not inlined, so that it is compiled once for all
+// structures.
 template <class Tape = json_tape>
 BOOST_NOINLINE bool decode_document(std::string_view text, void* out,
                                     bool (*read)(json_reader&, void*), missing_required missing,
                                     std::string& error) {
+    if (text.size() >= std::numeric_limits<std::uint32_t>::max()) {  // the tape's offsets
+        error = "invalid JSON: larger than 4 GiB";
+        return false;
+    }
     Tape tape;
-    if (!parse_tape(text, tape, error)) return false;
+    boost::system::error_code ec;
+    boost::json::basic_parser<tape_builder> parser(boost::json::parse_options{}, tape, text.size());
+    const std::size_t n = parser.write_some(false, text.data(), text.size(), ec);
+    if (!ec && n < text.size()) ec = boost::json::error::extra_data;
+    if (ec) {
+        error = "invalid JSON: " + ec.message();
+        return false;
+    }
     json_reader reader(tape, missing);
     if (!read(reader, out)) {
         error = reader.message();
