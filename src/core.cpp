@@ -1,7 +1,7 @@
 // ivsrt's out-of-line code for the tests, examples, benchmarks and tools of this repository,
-// compiled once (IVSRT_SEPARATE_COMPILATION is set by the build) in five translation units so
-// that both cores work on it: core (this file), model, transport, credentials and client. They
-// include exactly the files <ivsrt/src.hpp> includes (tools/test.sh checks it).
+// compiled once (IVSRT_SEPARATE_COMPILATION is set by the build) in six translation units so
+// that both cores work on it: core (this file), model, transport, sigv4, credentials and client.
+// They include exactly the files <ivsrt/src.hpp> includes (tools/test.sh checks it).
 #include <ivsrt.hpp>
 
 #include <ivsrt/impl/error.ipp>

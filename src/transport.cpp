@@ -1,8 +1,7 @@
-// ivsrt's out-of-line code, part transport: signing, connections, tokens (see core.cpp; the
-// credential providers are in credentials.cpp).
+// ivsrt's out-of-line code, part transport: connections and tokens (see core.cpp; signing is
+// in sigv4.cpp, the credential providers in credentials.cpp).
 #include <ivsrt.hpp>
 
-#include <ivsrt/impl/sigv4.ipp>
 #include <ivsrt/impl/connection_pool.ipp>
 #include <ivsrt/impl/http_connection.ipp>
 #include <ivsrt/impl/proxy.ipp>
