@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ivsrt/detail/config.hpp>
+#include <ivsrt/detail/handler_memory.hpp>
 #include <ivsrt/detail/proxy.hpp>
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/error.hpp>
@@ -106,6 +107,11 @@ class http_connection {
     bool resumed_session() const noexcept { return resumed_; }
     // The transport error behind the last failure.
     const boost::system::error_code& cause() const noexcept { return cause_; }
+    // Memory for the handlers of this connection's operations (see handler_memory.hpp): a caller
+    // binds it to its handler, so that the type-erased handler is not allocated either.
+    handler_allocator<void> allocator() const noexcept {
+        return handler_allocator<void>(memory_.get());
+    }
 
   private:
     // Both operations are compiled once, whatever the caller's completion token: behind the
@@ -133,6 +139,7 @@ class http_connection {
     std::string write_buffer_;          // the serialized request, reused by every exchange
     std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
     boost::system::error_code cause_;
+    handler_memory_ptr memory_{new handler_memory};
     bool reusable_ = false;
     bool resumed_ = false;
     unsigned interim_ = 0;  // 1xx responses skipped in this exchange

@@ -9,6 +9,7 @@
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/error.hpp>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -424,9 +425,11 @@ struct pool_request_op : boost::asio::coroutine {
         http_connection& conn = lease.node->conn;
         auto ex = conn.get_executor();
         auto slot = cancel->signal.slot();
-        conn.async_exchange(*req, *res, deadline,
-                            boost::asio::bind_cancellation_slot(
-                                slot, boost::asio::bind_executor(ex, std::move(self))));
+        conn.async_exchange(
+            *req, *res, deadline,
+            boost::asio::bind_allocator(
+                conn.allocator(), boost::asio::bind_cancellation_slot(
+                                      slot, boost::asio::bind_executor(ex, std::move(self)))));
     }
 
     bool closed() const {

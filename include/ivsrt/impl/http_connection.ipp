@@ -3,6 +3,7 @@
 
 #include <ivsrt/detail/http_connection.hpp>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
@@ -211,7 +212,8 @@ struct http_connection::exchange_op : boost::asio::coroutine {
 IVSRT_DECL void http_connection::start_connect(const endpoints& to, const std::string& host,
                                                clock::time_point deadline,
                                                completion_handler handler) {
-    auto bound = boost::asio::bind_executor(get_executor(), std::move(handler));
+    auto bound = boost::asio::bind_allocator(
+        allocator(), boost::asio::bind_executor(get_executor(), std::move(handler)));
     boost::asio::async_compose<decltype(bound), void(boost::system::error_code)>(
         connect_op{{}, *this, to, host, deadline, {}}, bound, tcp());
 }
@@ -219,7 +221,8 @@ IVSRT_DECL void http_connection::start_connect(const endpoints& to, const std::s
 IVSRT_DECL void http_connection::start_exchange(const string_request& req, string_response& res,
                                                 clock::time_point deadline,
                                                 completion_handler handler) {
-    auto bound = boost::asio::bind_executor(get_executor(), std::move(handler));
+    auto bound = boost::asio::bind_allocator(
+        allocator(), boost::asio::bind_executor(get_executor(), std::move(handler)));
     boost::asio::async_compose<decltype(bound), void(boost::system::error_code)>(
         exchange_op{{}, *this, req, res, deadline}, bound, tcp());
 }
