@@ -3,7 +3,8 @@
 #   1. find_package(ivsrt CONFIG) on a tree installed with CMake, headers only (also checks the
 #      pkg-config file),
 #   2. FetchContent (GIT_REPOSITORY, which adds ivsrt with add_subdirectory),
-#   3. a Meson subproject from a wrap-git file.
+#   3. a Meson subproject from a wrap-git file, with the library compiled once
+#      (dependency('ivsrt-compiled')).
 # 2 and 3 fetch the repository's HEAD commit: what is committed, not the work tree.
 #   4. with a build tree that has the tools (the second argument): its install, the library
 #      compiled once (ivsrt::compiled, pkg-config ivsrt-compiled) and the embeddable emulator
@@ -53,8 +54,9 @@ revision = $commit
 
 [provide]
 ivsrt = ivsrt_dep
+ivsrt-compiled = ivsrt_compiled_dep
 WRAP
-meson setup "$work/ms" "$work/meson-src" >/dev/null
+meson setup --buildtype=plain "$work/ms" "$work/meson-src" >/dev/null
 meson compile -C "$work/ms" >/dev/null
 "$work/ms/consumer"
 if [ -z "$built" ]; then
