@@ -11,8 +11,10 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace model = ivsrt::model;
 namespace json = boost::json;
@@ -423,6 +425,38 @@ BOOST_AUTO_TEST_CASE(wrong_types_are_rejected_with_their_path) {
     BOOST_TEST(decode_error<model::get_stage_result>("[]") == "expected an object");
     BOOST_TEST(decode_error<model::get_stage_result>("{").starts_with("invalid JSON: "));
     BOOST_TEST(decode_error<model::get_stage_result>("{} x").starts_with("invalid JSON: "));
+}
+
+// A double decodes to the correctly rounded value of its text (as strtod gives it), so that what
+// decodes encodes to text that decodes to the same value; beyond a double's range it is refused.
+// (Found by fuzz_result_decode: a 130-digit framerate missed by a unit in the last place.)
+BOOST_AUTO_TEST_CASE(doubles_are_correctly_rounded_and_within_range) {
+    const std::vector<std::string> texts = {
+        std::string(120, '6') + "299.7",
+        "0.1",
+        "29.97",
+        "1.7976931348623157e308",
+        "4.9406564584124654e-324",
+        "123456789012345678901234567890e-10",
+        "9007199254740993",
+        "2.2250738585072011e-308",
+    };
+    for (const auto& text : texts) {
+        const auto decoded = decode<model::get_encoder_configuration_result>(
+            R"({"encoderConfiguration":{"video":{"framerate":)" + text + "}}}");
+        const double framerate = *decoded.encoder_configuration->video->framerate;
+        BOOST_TEST(framerate == std::strtod(text.c_str(), nullptr), text);
+        std::string json;
+        model::to_json(decoded, json);
+        BOOST_TEST((decode<model::get_encoder_configuration_result>(json) == decoded), text);
+    }
+    for (const char* text : {"1e400", "-1e400"}) {
+        BOOST_TEST(
+            decode_error<model::get_encoder_configuration_result>(
+                std::string(R"({"encoderConfiguration":{"video":{"framerate":)") + text + "}}}") ==
+            "encoderConfiguration.video.framerate: number out of range for "
+            "a double");
+    }
 }
 
 // A server reading a request rejects a missing required member; a client reading a response

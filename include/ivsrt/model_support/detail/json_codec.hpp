@@ -204,6 +204,7 @@ class tape_builder {
 
     std::pmr::vector<tape_entry>& entries;
     std::pmr::string& chars;
+    std::string number;  // the parts of a number split across inputs
 
     using error_code = boost::system::error_code;
     using string_view = boost::json::string_view;
@@ -220,16 +221,34 @@ class tape_builder {
     bool on_string(string_view s, std::size_t n, error_code&) {
         return text(json_token::string, s, n);
     }
-    bool on_number_part(string_view, error_code&) { return true; }
+    bool on_number_part(string_view s, error_code&) {
+        number.append(s.data(), s.size());
+        return true;
+    }
     bool on_int64(std::int64_t i, string_view, error_code&) {
+        number.clear();
         entries.push_back({.kind = json_token::int64, .bits = static_cast<std::uint64_t>(i)});
         return true;
     }
     bool on_uint64(std::uint64_t u, string_view, error_code&) {
+        number.clear();
         entries.push_back({.kind = json_token::uint64, .bits = u});
         return true;
     }
-    bool on_double(double d, string_view, error_code&) {
+    bool on_double(double d, string_view s, error_code&) {
+        // Boost.JSON's conversion can miss by a unit in the last place (long mantissas, large
+        // exponents); std::from_chars rounds correctly, so that a decoded value encodes to text
+        // that decodes to the same value. Beyond a double's range, Boost.JSON's value stays
+        // (infinity, which read() refuses, or a value rounded towards zero).
+        std::string_view text(s.data(), s.size());
+        if (!number.empty()) {
+            number.append(s.data(), s.size());
+            text = number;
+        }
+        double exact = 0;
+        const auto result = std::from_chars(text.data(), text.data() + text.size(), exact);
+        if (result.ec == std::errc() && result.ptr == text.data() + text.size()) d = exact;
+        number.clear();
         entries.push_back({.kind = json_token::real, .bits = std::bit_cast<std::uint64_t>(d)});
         return true;
     }
@@ -371,6 +390,7 @@ inline bool read(json_reader& r, std::int32_t& out) {
 inline bool read(json_reader& r, double& out) {
     const tape_entry& e = r.next();
     if (e.kind == json_token::real) {
+        if (!std::isfinite(e.real())) return r.fail("number out of range for a double");
         out = e.real();
     } else if (e.kind == json_token::int64) {
         out = static_cast<double>(e.int64());
