@@ -73,6 +73,15 @@ IVSRT_DECL void serialize_request(const string_request& req, std::string& out,
     out.append(req.body());
 }
 
+// A cancellation emitted between two steps of an operation (the last one had completed, the next
+// had not started) aborts no step: the operation sees it when it resumes, and stops there.
+template <class Self>
+void stop_if_cancelled(Self& self, boost::system::error_code& ec) {
+    if (!ec && self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none) {
+        ec = boost::asio::error::operation_aborted;
+    }
+}
+
 #include <boost/asio/yield.hpp>
 
 struct http_connection::connect_op : boost::asio::coroutine {
@@ -95,6 +104,7 @@ struct http_connection::connect_op : boost::asio::coroutine {
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec = {}) {
+        stop_if_cancelled(self, ec);
         reenter(*this) {
             conn.tcp().expires_at(deadline);
             yield start_connect(self);
@@ -162,6 +172,7 @@ struct http_connection::exchange_op : boost::asio::coroutine {
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec = {}, std::size_t = 0) {
         namespace http = boost::beast::http;
+        stop_if_cancelled(self, ec);
         reenter(*this) {
             conn.reusable_ = false;
             conn.interim_ = 0;
