@@ -1,7 +1,7 @@
 // Tests for detail::http_connection and detail::tls_client_context: error classification, and
 // TLS verification against a CA generated in the test (trusted, untrusted, wrong host name),
 // with the verification switched off, and session resumption; the memory of a connection's
-// handlers (detail::handler_memory).
+// handlers (detail::handler_memory); a cancellation that falls between two steps of an exchange.
 #define BOOST_TEST_MODULE test_http_connection
 #include <boost/test/unit_test.hpp>
 
@@ -11,6 +11,8 @@
 #include "common/test_tls.hpp"
 
 #include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -291,4 +293,36 @@ BOOST_AUTO_TEST_CASE(connection_owned_by_its_pending_handler_is_freed_with_it) {
     }  // the io_context destroys the pending read, its handler, and with it the connection
     BOOST_TEST(watch.expired());
     BOOST_TEST(!completed);
+}
+
+// The request's write completes as the exchange starts (the socket takes it at once) and its
+// completion waits in the queue; a cancellation emitted then reaches no running step. The exchange
+// must still stop when it resumes, not go on to wait for an answer the peer never sends.
+BOOST_AUTO_TEST_CASE(cancellation_between_two_steps_stops_the_exchange) {
+    asio::io_context ioc;
+    asio::ip::tcp::acceptor listener(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    asio::ip::tcp::socket peer(ioc);  // accepts and never answers
+    listener.async_accept(peer, [](boost::system::error_code) {});
+    const ivsrt::detail::http_connection::endpoints endpoints{listener.local_endpoint()};
+    ivsrt::detail::http_connection conn(ioc.get_executor(), nullptr);
+    const auto deadline = steady::now() + std::chrono::seconds(30);
+    bool connected = false;
+    conn.async_connect(endpoints, "localhost", deadline,
+                       [&](boost::system::error_code ec) { connected = !ec; });
+    for (int i = 0; i < 100 && !connected; ++i) ioc.run_one();
+    BOOST_REQUIRE(connected);
+
+    ivsrt::detail::string_request req{http::verb::post, "/", 11};
+    req.set(http::field::host, "localhost");
+    req.prepare_payload();
+    ivsrt::detail::string_response res;
+    asio::cancellation_signal cancel;
+    std::optional<boost::system::error_code> result;
+    conn.async_exchange(req, res, deadline,
+                        asio::bind_cancellation_slot(
+                            cancel.slot(), [&](boost::system::error_code ec) { result = ec; }));
+    cancel.emit(asio::cancellation_type::terminal);
+    for (int i = 0; i < 100 && !result; ++i) ioc.poll();
+    BOOST_REQUIRE(result.has_value());
+    BOOST_TEST((*result == ivsrt::errc::cancelled), result->message());
 }

@@ -120,6 +120,8 @@ class http_connection {
     using completion_handler = boost::asio::any_completion_handler<void(boost::system::error_code)>;
     struct connect_op;
     struct exchange_op;
+    template <class Op>
+    void start(Op op, completion_handler handler);
     IVSRT_DECL void start_connect(const endpoints& to, const std::string& host,
                                   clock::time_point deadline, completion_handler handler);
     IVSRT_DECL void start_exchange(const string_request& req, string_response& res,

@@ -76,10 +76,12 @@ IVSRT_DECL void serialize_request(const string_request& req, std::string& out,
 // A cancellation emitted between two steps of an operation (the last one had completed, the next
 // had not started) aborts no step: the operation sees it when it resumes, and stops there.
 template <class Self>
+bool was_cancelled(Self& self) {
+    return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+}
+template <class Self>
 void stop_if_cancelled(Self& self, boost::system::error_code& ec) {
-    if (!ec && self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none) {
-        ec = boost::asio::error::operation_aborted;
-    }
+    if (!ec && was_cancelled(self)) ec = boost::asio::error::operation_aborted;
 }
 
 #include <boost/asio/yield.hpp>
@@ -157,9 +159,7 @@ struct http_connection::connect_op : boost::asio::coroutine {
             const long verify = SSL_get_verify_result(conn.tls_->native_handle());
             if (verify != X509_V_OK) conn.cause_ = {static_cast<int>(verify), x509_category()};
         }
-        const bool cancelled =
-            self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
-        self.complete(classify_io_error(ec, phase, cancelled));
+        self.complete(classify_io_error(ec, phase, was_cancelled(self)));
     }
 };
 
@@ -212,30 +212,32 @@ struct http_connection::exchange_op : boost::asio::coroutine {
     template <class Self>
     void fail(Self& self, boost::system::error_code ec) {
         conn.cause_ = ec;
-        const bool cancelled =
-            self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
-        self.complete(classify_io_error(ec, io_phase::exchange, cancelled));
+        self.complete(classify_io_error(ec, io_phase::exchange, was_cancelled(self)));
     }
 };
 
 #include <boost/asio/unyield.hpp>
 
+// Runs `op` with its intermediate steps and its completion on this connection's executor, and
+// their memory taken from the connection's blocks.
+template <class Op>
+void http_connection::start(Op op, completion_handler handler) {
+    auto bound = boost::asio::bind_allocator(
+        allocator(), boost::asio::bind_executor(get_executor(), std::move(handler)));
+    boost::asio::async_compose<decltype(bound), void(boost::system::error_code)>(std::move(op),
+                                                                                 bound, tcp());
+}
+
 IVSRT_DECL void http_connection::start_connect(const endpoints& to, const std::string& host,
                                                clock::time_point deadline,
                                                completion_handler handler) {
-    auto bound = boost::asio::bind_allocator(
-        allocator(), boost::asio::bind_executor(get_executor(), std::move(handler)));
-    boost::asio::async_compose<decltype(bound), void(boost::system::error_code)>(
-        connect_op{{}, *this, to, host, deadline, {}}, bound, tcp());
+    start(connect_op{{}, *this, to, host, deadline, {}}, std::move(handler));
 }
 
 IVSRT_DECL void http_connection::start_exchange(const string_request& req, string_response& res,
                                                 clock::time_point deadline,
                                                 completion_handler handler) {
-    auto bound = boost::asio::bind_allocator(
-        allocator(), boost::asio::bind_executor(get_executor(), std::move(handler)));
-    boost::asio::async_compose<decltype(bound), void(boost::system::error_code)>(
-        exchange_op{{}, *this, req, res, deadline}, bound, tcp());
+    start(exchange_op{{}, *this, req, res, deadline}, std::move(handler));
 }
 
 IVSRT_DECL http_connection::http_connection(const boost::asio::any_io_executor& ex,
