@@ -17,6 +17,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -131,6 +132,21 @@ class http_connection {
     IVSRT_DECL void start_response();  // a fresh parser with the limits
     // After a complete response: true for an interim 1xx to skip; sets `ec` for a 101.
     IVSRT_DECL bool interim(boost::system::error_code& ec);
+    // Feeds the buffered bytes to `parser`. True when the response (or its head) needs more
+    // bytes than are buffered; false when it is complete or `ec` is set (bad bytes, full buffer).
+    IVSRT_DECL bool parse_buffered(boost::beast::http::basic_parser<false>& parser, bool head_only,
+                                   boost::system::error_code& ec);
+    // Where the next read goes: what the buffer has free, within its bound, up to 64 KiB.
+    std::size_t read_space_size() const noexcept {
+        return std::min<std::size_t>(
+            std::max<std::size_t>(512, buffer_.capacity() - buffer_.size()),
+            std::min<std::size_t>(64 * 1024, buffer_.max_size() - buffer_.size()));
+    }
+    boost::asio::mutable_buffer read_space() { return buffer_.prepare(read_space_size()); }
+    // After a read of `bytes`: keeps them; an end of stream completes a response delimited by
+    // the close, or is an error.
+    IVSRT_DECL void on_read(boost::beast::http::basic_parser<false>& parser, std::size_t bytes,
+                            boost::system::error_code& ec);
 
     tls_client_context* tls_context_;
     const proxy_route* proxy_;

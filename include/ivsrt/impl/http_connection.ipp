@@ -10,7 +10,6 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/read.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -93,6 +92,7 @@ struct http_connection::connect_op : boost::asio::coroutine {
     clock::time_point deadline;
     using tunnel_answer = boost::beast::http::response_parser<boost::beast::http::empty_body>;
     std::unique_ptr<tunnel_answer> tunnel;  // the proxy's answer to CONNECT
+    std::size_t bytes_read = 0;
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec,
@@ -100,7 +100,8 @@ struct http_connection::connect_op : boost::asio::coroutine {
         (*this)(self, ec);
     }
     template <class Self>
-    void operator()(Self& self, boost::system::error_code ec, std::size_t) {
+    void operator()(Self& self, boost::system::error_code ec, std::size_t bytes) {
+        bytes_read = bytes;
         (*this)(self, ec);
     }
 
@@ -120,8 +121,11 @@ struct http_connection::connect_op : boost::asio::coroutine {
                 tunnel = std::make_unique<tunnel_answer>();
                 tunnel->skip(true);  // a 2xx answer to CONNECT has no body
                 tunnel->header_limit(8 * 1024);
-                yield boost::beast::http::async_read_header(conn.tcp(), conn.buffer_, *tunnel,
-                                                            std::move(self));
+                while (conn.parse_buffered(*tunnel, true, ec)) {
+                    yield conn.tcp().async_read_some(conn.read_space(), std::move(self));
+                    conn.on_read(*tunnel, bytes_read, ec);
+                    if (ec) return fail(self, ec, io_phase::connect);
+                }
                 if (ec) return fail(self, ec, io_phase::connect);
                 if (const unsigned status = tunnel->get().result_int();
                     status < 200 || status > 299) {
@@ -170,8 +174,7 @@ struct http_connection::exchange_op : boost::asio::coroutine {
     clock::time_point deadline;
 
     template <class Self>
-    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t = 0) {
-        namespace http = boost::beast::http;
+    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t bytes = 0) {
         stop_if_cancelled(self, ec);
         reenter(*this) {
             conn.reusable_ = false;
@@ -189,12 +192,16 @@ struct http_connection::exchange_op : boost::asio::coroutine {
             }
             if (ec) return fail(self, ec);
             do {
-                if (conn.tls_) {
-                    yield http::async_read(*conn.tls_, conn.buffer_, *conn.parser_,
-                                           std::move(self));
-                } else {
-                    yield http::async_read(*conn.plain_, conn.buffer_, *conn.parser_,
-                                           std::move(self));
+                // Reads straight from the stream into the parser: Beast's read layers (two
+                // composed operations over this one) would cost time per call and code per stream.
+                while (conn.parse_buffered(*conn.parser_, false, ec)) {
+                    if (conn.tls_) {
+                        yield conn.tls_->async_read_some(conn.read_space(), std::move(self));
+                    } else {
+                        yield conn.plain_->async_read_some(conn.read_space(), std::move(self));
+                    }
+                    conn.on_read(*conn.parser_, bytes, ec);
+                    if (ec) return fail(self, ec);
                 }
                 if (ec) return fail(self, ec);
             } while (conn.interim(ec));
@@ -269,9 +276,48 @@ IVSRT_DECL http_connection::~http_connection() {
 
 IVSRT_DECL void http_connection::start_response() {
     parser_.emplace();
+    parser_->eager(true);  // the body as it arrives, not only the head
     parser_->header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(limits_.max_head, std::numeric_limits<std::uint32_t>::max())));
     parser_->body_limit(limits_.max_body);
+}
+
+IVSRT_DECL bool http_connection::parse_buffered(boost::beast::http::basic_parser<false>& parser,
+                                                bool head_only, boost::system::error_code& ec) {
+    namespace http = boost::beast::http;
+    while (!(head_only ? parser.is_header_done() : parser.is_done())) {
+        if (buffer_.size() != 0) {
+            const std::size_t used = parser.put(buffer_.data(), ec);
+            buffer_.consume(used);
+            if (ec == http::error::need_more) {
+                ec = {};
+            } else if (ec) {
+                return false;
+            } else if (used != 0) {
+                continue;
+            }
+        }
+        // A head or chunk line longer than the buffer holds: refused, not read without end.
+        if (read_space_size() == 0) {
+            ec = http::error::buffer_overflow;
+            return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+IVSRT_DECL void http_connection::on_read(boost::beast::http::basic_parser<false>& parser,
+                                         std::size_t bytes, boost::system::error_code& ec) {
+    buffer_.commit(bytes);
+    if (ec != boost::asio::error::eof) return;
+    if (parser.got_some()) {
+        // The end of a response delimited by the close, or else a truncated one.
+        ec = {};
+        parser.put_eof(ec);
+    } else {
+        ec = boost::beast::http::error::end_of_stream;
+    }
 }
 
 IVSRT_DECL bool http_connection::interim(boost::system::error_code& ec) {
