@@ -326,3 +326,48 @@ BOOST_AUTO_TEST_CASE(cancellation_between_two_steps_stops_the_exchange) {
     BOOST_REQUIRE(result.has_value());
     BOOST_TEST((*result == ivsrt::errc::cancelled), result->message());
 }
+
+// A response without Content-Length or chunks ends where the server closes: the end of stream
+// completes it (and the connection is not reused); a close before any byte is an error.
+BOOST_AUTO_TEST_CASE(response_delimited_by_the_close) {
+    for (const bool answer : {true, false}) {
+        asio::io_context ioc;
+        ivsrt::test::loopback_server server(
+            ioc.get_executor(),
+            [answer](ivsrt::test::server_connection& c) -> asio::awaitable<void> {
+                http::request<http::string_body> req;
+                if (!co_await c.read(req)) co_return;
+                if (answer) co_await c.write_raw("HTTP/1.1 200 OK\r\n\r\nuntil the close");
+                c.close();
+            });
+        ivsrt::detail::http_connection conn(ioc.get_executor(), nullptr);
+        const ivsrt::detail::http_connection::endpoints endpoints{
+            {asio::ip::make_address("127.0.0.1"), server.port()}};
+        ivsrt::detail::string_request req{http::verb::post, "/", 11};
+        req.set(http::field::host, "localhost");
+        req.prepare_payload();
+        ivsrt::detail::string_response res;
+        const auto deadline = steady::now() + std::chrono::seconds(30);
+        std::optional<boost::system::error_code> result;
+        conn.async_connect(endpoints, "localhost", deadline, [&](boost::system::error_code ec) {
+            if (ec) {
+                result = ec;
+                return server.stop();
+            }
+            conn.async_exchange(req, res, deadline, [&](boost::system::error_code ec2) {
+                result = ec2;
+                server.stop();
+            });
+        });
+        for (int i = 0; i < 1000 && !result; ++i) ioc.run_one();
+        BOOST_REQUIRE(result.has_value());
+        if (answer) {
+            BOOST_TEST(!*result, result->message());
+            BOOST_TEST(res.body() == "until the close");
+            BOOST_TEST(!conn.reusable());
+        } else {
+            BOOST_TEST((*result == ivsrt::errc::connection), result->message());
+            BOOST_TEST((conn.cause() == http::error::end_of_stream), conn.cause().message());
+        }
+    }
+}
