@@ -371,3 +371,36 @@ BOOST_AUTO_TEST_CASE(response_delimited_by_the_close) {
         }
     }
 }
+
+// A peer that never completes the TCP handshake (its accept queue is full, so the kernel drops
+// our SYN): the deadline ends the connect with a timeout, and the endpoint after it is not tried.
+BOOST_AUTO_TEST_CASE(deadline_ends_a_connect_that_hangs) {
+    asio::io_context ioc;
+    asio::ip::tcp::acceptor full(ioc);
+    full.open(asio::ip::tcp::v4());
+    full.bind({asio::ip::make_address("127.0.0.1"), 0});
+    full.listen(0);  // never accepts
+    std::vector<asio::ip::tcp::socket> fillers;
+    for (int i = 0; i < 8; ++i) {
+        fillers.emplace_back(ioc).async_connect(full.local_endpoint(),
+                                                [](boost::system::error_code) {});
+    }
+    for (int i = 0; i < 8; ++i) ioc.poll();
+    asio::ip::tcp::acceptor open_listener(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    const ivsrt::detail::http_connection::endpoints endpoints{full.local_endpoint(),
+                                                              open_listener.local_endpoint()};
+    ivsrt::detail::http_connection conn(ioc.get_executor(), nullptr);
+    std::optional<boost::system::error_code> result;
+    conn.async_connect(endpoints, "localhost", steady::now() + std::chrono::milliseconds(200),
+                       [&](boost::system::error_code ec) { result = ec; });
+    for (int i = 0; i < 1000 && !result; ++i) ioc.run_one();
+    BOOST_REQUIRE(result.has_value());
+    BOOST_TEST((*result == ivsrt::errc::timeout), result->message());
+    BOOST_TEST((conn.cause() == boost::beast::error::timeout), conn.cause().message());
+    // The open listener saw no connection attempt.
+    open_listener.non_blocking(true);
+    asio::ip::tcp::socket accepted(ioc);
+    boost::system::error_code accept_error;
+    open_listener.accept(accepted, accept_error);
+    BOOST_TEST((accept_error == asio::error::would_block), accept_error.message());
+}

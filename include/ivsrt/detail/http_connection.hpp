@@ -12,14 +12,15 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,7 +67,7 @@ class http_connection {
     http_connection(const http_connection&) = delete;
     http_connection& operator=(const http_connection&) = delete;
 
-    boost::asio::any_io_executor get_executor() noexcept { return tcp().get_executor(); }
+    boost::asio::any_io_executor get_executor() noexcept { return socket().get_executor(); }
 
     // Connects to the first reachable endpoint and, for TLS, handshakes with SNI and
     // verification for `host`. Completes with void(error_code) by `deadline` at the latest.
@@ -128,7 +129,22 @@ class http_connection {
     IVSRT_DECL void start_exchange(const string_request& req, string_response& res,
                                    clock::time_point deadline, completion_handler handler);
 
-    boost::beast::tcp_stream& tcp() noexcept { return tls_ ? tls_->next_layer() : *plain_; }
+    using socket_type = boost::asio::ip::tcp::socket;
+    socket_type& socket() noexcept { return tls_ ? tls_->next_layer() : *plain_; }
+
+    // One timer per connection bounds each step (a connect or an exchange) by its deadline: when
+    // it expires first, the socket is closed, which ends whatever operation is pending, and the
+    // step fails with a timeout. A wait that outlives its step (cancelled, or expired as the
+    // step ended) finds the step counter moved on and does nothing.
+    struct deadline_watch {
+        http_connection* conn;
+        std::uint64_t step = 0;  // changes when a step starts or ends
+    };
+    struct deadline_handler;
+    IVSRT_DECL void watch(clock::time_point deadline);  // at the start of a step
+    IVSRT_DECL void unwatch();                          // at its end
+    // The step's error: a timeout when the deadline closed the socket under it.
+    boost::system::error_code step_error(boost::system::error_code ec) const noexcept;
     IVSRT_DECL void start_response();  // a fresh parser with the limits
     // After a complete response: true for an interim 1xx to skip; sets `ec` for a 101.
     IVSRT_DECL bool interim(boost::system::error_code& ec);
@@ -151,10 +167,13 @@ class http_connection {
     tls_client_context* tls_context_;
     const proxy_route* proxy_;
     http_limits limits_;
-    std::optional<boost::beast::tcp_stream> plain_;
-    std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> tls_;
-    boost::beast::flat_buffer buffer_;  // reused by every exchange; its size is bounded
-    std::string write_buffer_;          // the serialized request, reused by every exchange
+    std::optional<socket_type> plain_;
+    std::optional<boost::asio::ssl::stream<socket_type>> tls_;
+    boost::asio::steady_timer timer_;
+    std::shared_ptr<deadline_watch> watch_;  // shared with the timer's pending wait
+    bool timed_out_ = false;                 // the running step's deadline closed the socket
+    boost::beast::flat_buffer buffer_;       // reused by every exchange; its size is bounded
+    std::string write_buffer_;               // the serialized request, reused by every exchange
     std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
     boost::system::error_code cause_;
     handler_memory_ptr memory_{new handler_memory};

@@ -93,6 +93,7 @@ struct http_connection::connect_op : boost::asio::coroutine {
     using tunnel_answer = boost::beast::http::response_parser<boost::beast::http::empty_body>;
     std::unique_ptr<tunnel_answer> tunnel;  // the proxy's answer to CONNECT
     std::size_t bytes_read = 0;
+    std::size_t next = 0;  // the endpoint being tried
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec,
@@ -109,20 +110,29 @@ struct http_connection::connect_op : boost::asio::coroutine {
     void operator()(Self& self, boost::system::error_code ec = {}) {
         stop_if_cancelled(self, ec);
         reenter(*this) {
-            conn.tcp().expires_at(deadline);
-            yield start_connect(self);
+            conn.watch(deadline);
+            // The endpoints in turn until one accepts; the deadline bounds them all.
+            for (next = 0; next < to.size(); ++next) {
+                conn.socket().close(ec);
+                conn.socket().open(to[next].protocol(), ec);
+                if (ec) continue;
+                yield conn.socket().async_connect(to[next], std::move(self));
+                if (!ec || conn.timed_out_ || was_cancelled(self)) break;
+            }
+            if (!ec && next == to.size()) ec = boost::asio::error::host_not_found;
             if (ec) return fail(self, ec, io_phase::connect);
-            conn.tcp().socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
+            conn.socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
             if (conn.tls_ && conn.proxy_) {
                 // A tunnel to the origin through the proxy; TLS with the origin runs inside.
-                yield boost::asio::async_write(
-                    conn.tcp(), boost::asio::buffer(conn.proxy_->connect_request), std::move(self));
+                yield boost::asio::async_write(conn.socket(),
+                                               boost::asio::buffer(conn.proxy_->connect_request),
+                                               std::move(self));
                 if (ec) return fail(self, ec, io_phase::connect);
                 tunnel = std::make_unique<tunnel_answer>();
                 tunnel->skip(true);  // a 2xx answer to CONNECT has no body
                 tunnel->header_limit(8 * 1024);
                 while (conn.parse_buffered(*tunnel, true, ec)) {
-                    yield conn.tcp().async_read_some(conn.read_space(), std::move(self));
+                    yield conn.socket().async_read_some(conn.read_space(), std::move(self));
                     conn.on_read(*tunnel, bytes_read, ec);
                     if (ec) return fail(self, ec, io_phase::connect);
                 }
@@ -144,19 +154,15 @@ struct http_connection::connect_op : boost::asio::coroutine {
                 if (ec) return fail(self, ec, io_phase::handshake);
                 conn.resumed_ = conn.tls_context_->on_handshake(conn.tls_->native_handle());
             }
-            conn.tcp().expires_never();
+            conn.unwatch();
             self.complete({});
         }
     }
 
     template <class Self>
-    void start_connect(Self& self) {
-        const auto eps = std::move(to);  // read before `self` moves this object
-        conn.tcp().async_connect(eps, std::move(self));
-    }
-
-    template <class Self>
     void fail(Self& self, boost::system::error_code ec, io_phase phase) {
+        conn.unwatch();
+        ec = conn.step_error(ec);
         conn.cause_ = ec;
         if (phase == io_phase::handshake && conn.tls_) {
             // A refused certificate: keep the verification result, which says why.
@@ -180,7 +186,7 @@ struct http_connection::exchange_op : boost::asio::coroutine {
             conn.reusable_ = false;
             conn.interim_ = 0;
             conn.start_response();
-            conn.tcp().expires_at(deadline);
+            conn.watch(deadline);
             // One contiguous buffer, one write: cheaper than Beast's serializer.
             serialize_request(req, conn.write_buffer_, conn.tls_ ? nullptr : conn.proxy_);
             if (conn.tls_) {
@@ -206,9 +212,11 @@ struct http_connection::exchange_op : boost::asio::coroutine {
                 if (ec) return fail(self, ec);
             } while (conn.interim(ec));
             if (ec) return fail(self, ec);
-            conn.tcp().expires_never();
+            conn.unwatch();
             // Bytes after the response belong to no request: never read them as the next one's.
-            conn.reusable_ = conn.parser_->keep_alive() && conn.buffer_.size() == 0 &&
+            // (Nor after a deadline that expired as the response completed: it closed the socket.)
+            conn.reusable_ = !conn.timed_out_ && conn.parser_->keep_alive() &&
+                             conn.buffer_.size() == 0 &&
                              (!conn.tls_ || SSL_pending(conn.tls_->native_handle()) == 0);
             res = conn.parser_->release();
             conn.parser_.reset();
@@ -218,6 +226,8 @@ struct http_connection::exchange_op : boost::asio::coroutine {
 
     template <class Self>
     void fail(Self& self, boost::system::error_code ec) {
+        conn.unwatch();
+        ec = conn.step_error(ec);
         conn.cause_ = ec;
         self.complete(classify_io_error(ec, io_phase::exchange, was_cancelled(self)));
     }
@@ -232,7 +242,7 @@ void http_connection::start(Op op, completion_handler handler) {
     auto bound = boost::asio::bind_allocator(
         allocator(), boost::asio::bind_executor(get_executor(), std::move(handler)));
     boost::asio::async_compose<decltype(bound), void(boost::system::error_code)>(std::move(op),
-                                                                                 bound, tcp());
+                                                                                 bound, socket());
 }
 
 IVSRT_DECL void http_connection::start_connect(const endpoints& to, const std::string& host,
@@ -253,6 +263,8 @@ IVSRT_DECL http_connection::http_connection(const boost::asio::any_io_executor& 
     : tls_context_(tls),
       proxy_(proxy),
       limits_(limits),
+      timer_(ex),
+      watch_(std::make_shared<deadline_watch>(deadline_watch{this})),
       // Room for a head at its limit plus what follows it; a longer chunk-size line or an
       // endless chunk extension fills it and ends the read with buffer_overflow.
       buffer_(std::max<std::size_t>(limits.max_head, 1024) + 16 * 1024) {
@@ -280,6 +292,36 @@ IVSRT_DECL void http_connection::start_response() {
     parser_->header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(limits_.max_head, std::numeric_limits<std::uint32_t>::max())));
     parser_->body_limit(limits_.max_body);
+}
+
+struct http_connection::deadline_handler {
+    std::shared_ptr<deadline_watch> watch;
+    std::uint64_t step;
+
+    void operator()(boost::system::error_code ec) const {
+        if (ec || watch->step != step) return;  // cancelled, or its step has ended
+        http_connection& conn = *watch->conn;   // alive: a step is running
+        conn.timed_out_ = true;
+        conn.socket().close(ec);
+    }
+};
+
+IVSRT_DECL void http_connection::watch(clock::time_point deadline) {
+    timed_out_ = false;
+    const std::uint64_t step = ++watch_->step;
+    if (deadline == clock::time_point::max()) return;
+    timer_.expires_at(deadline);
+    timer_.async_wait(boost::asio::bind_allocator(allocator(), deadline_handler{watch_, step}));
+}
+
+IVSRT_DECL void http_connection::unwatch() {
+    ++watch_->step;
+    timer_.cancel();  // (Asio's timers report no error on cancel)
+}
+
+inline boost::system::error_code http_connection::step_error(
+    boost::system::error_code ec) const noexcept {
+    return timed_out_ ? boost::system::error_code(boost::beast::error::timeout) : ec;
 }
 
 IVSRT_DECL bool http_connection::parse_buffered(boost::beast::http::basic_parser<false>& parser,
@@ -336,10 +378,9 @@ IVSRT_DECL bool http_connection::interim(boost::system::error_code& ec) {
 IVSRT_DECL bool http_connection::idle_and_silent() noexcept {
     if (buffer_.size() != 0) return false;
     if (tls_ && SSL_pending(tls_->native_handle()) != 0) return false;
-    auto& socket = tcp().socket();
-    if (!socket.is_open()) return false;
+    if (!socket().is_open()) return false;
     char byte;
-    const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    const auto n = ::recv(socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
