@@ -404,3 +404,22 @@ BOOST_AUTO_TEST_CASE(deadline_ends_a_connect_that_hangs) {
     open_listener.accept(accepted, accept_error);
     BOOST_TEST((accept_error == asio::error::would_block), accept_error.message());
 }
+
+// A peer that accepts the TCP connection and never answers the TLS ClientHello: the deadline
+// closes the socket under the handshake, which ends as a timeout (not as a TLS failure).
+BOOST_AUTO_TEST_CASE(deadline_ends_a_tls_handshake_that_hangs) {
+    asio::io_context ioc;
+    asio::ip::tcp::acceptor listener(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    asio::ip::tcp::socket peer(ioc);  // reads nothing, writes nothing
+    listener.async_accept(peer, [](boost::system::error_code) {});
+    ivsrt::detail::tls_client_context tls(true, "");
+    ivsrt::detail::http_connection conn(ioc.get_executor(), &tls);
+    const ivsrt::detail::http_connection::endpoints endpoints{listener.local_endpoint()};
+    std::optional<boost::system::error_code> result;
+    conn.async_connect(endpoints, "localhost", steady::now() + std::chrono::milliseconds(200),
+                       [&](boost::system::error_code ec) { result = ec; });
+    for (int i = 0; i < 1000 && !result; ++i) ioc.run_one();
+    BOOST_REQUIRE(result.has_value());
+    BOOST_TEST((*result == ivsrt::errc::timeout), result->message());
+    BOOST_TEST((conn.cause() == boost::beast::error::timeout), conn.cause().message());
+}
