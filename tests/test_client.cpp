@@ -204,8 +204,26 @@ BOOST_FIXTURE_TEST_CASE(invalid_request_is_not_sent, client_fixture) {
     BOOST_TEST(server.accepted() == 0u);
 }
 
+// What a wire request sends, parsed back as a server would.
+http::request<http::string_body> sent(const ivsrt::detail::wire_request& wire) {
+    std::string bytes;
+    const ivsrt::detail::request_writer writer = wire.writer();
+    writer.write(writer.request, bytes, nullptr);
+    http::request_parser<http::string_body> parser;
+    parser.eager(true);
+    boost::system::error_code ec;
+    std::size_t used = 0;
+    for (int i = 0; i < 4 && !parser.is_done() && !ec; ++i) {
+        used += parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    }
+    BOOST_TEST(!ec, ec.message());
+    BOOST_TEST(parser.is_done());
+    BOOST_TEST(used == bytes.size());  // nothing after the message
+    return parser.release();
+}
+
 // A call's wire request: the signer sees the path, query, headers and body of the very message
-// that is sent.
+// that is sent; each attempt's headers replace the previous attempt's.
 BOOST_AUTO_TEST_CASE(wire_request_signs_what_it_sends) {
     ivsrt::endpoint endpoint;
     endpoint.authority = "example.com:8443";
@@ -217,33 +235,60 @@ BOOST_AUTO_TEST_CASE(wire_request_signs_what_it_sends) {
     ivsrt::sigv4::request_view view = del.signing_view(headers);
     const std::string path =
         "/base/tags/arn%3Aaws%3Aivs%3Aus-west-2%3A123456789012%3Astage%2FabcdABCDefgh";
+    auto message = sent(del);
     BOOST_TEST(view.method == "DELETE");
-    BOOST_TEST(del.message().method_string() == "DELETE");
+    BOOST_TEST(message.method_string() == "DELETE");
     BOOST_TEST(view.path == path);
-    BOOST_TEST(del.message().target() == path + "?tagKeys=team&tagKeys=x%2Fy");
+    BOOST_TEST(message.target() == path + "?tagKeys=team&tagKeys=x%2Fy");
     BOOST_TEST_REQUIRE(view.query.size() == 2u);
     BOOST_TEST(view.query[0].key == "tagKeys");
     BOOST_TEST(view.query[0].value == "team");
     BOOST_TEST(view.query[1].value == "x/y");
     BOOST_TEST_REQUIRE(view.headers.size() == 1u);  // no body, no content type
     BOOST_TEST(view.headers[0].name == "host");
-    BOOST_TEST(view.headers[0].value == del.message()["host"]);
-    BOOST_TEST(del.message()["host"] == "example.com:8443");
+    BOOST_TEST(view.headers[0].value == message["host"]);
+    BOOST_TEST(message["host"] == "example.com:8443");
+    BOOST_TEST(message["user-agent"] == "ua");
+    BOOST_TEST(message.count("content-length") == 0u);  // a DELETE without a body has none
     BOOST_TEST(view.body.empty());
 
     const model::create_stage_request create{.name = std::string("s")};
     ivsrt::detail::wire_request post(endpoint, "ua", ivsrt::detail::prepare_request(create));
     view = post.signing_view(headers);
+    message = sent(post);
     BOOST_TEST(view.path == "/base/CreateStage");
-    BOOST_TEST(post.message().target() == "/base/CreateStage");
+    BOOST_TEST(message.target() == "/base/CreateStage");
     BOOST_TEST(view.query.empty());
     BOOST_TEST_REQUIRE(view.headers.size() == 2u);
     BOOST_TEST(view.headers[1].name == "content-type");
-    BOOST_TEST(view.headers[1].value == post.message()["content-type"]);
-    BOOST_TEST(post.message()["content-type"] == "application/json");
-    BOOST_TEST(view.body.data() == post.message().body().data());
+    BOOST_TEST(view.headers[1].value == message["content-type"]);
+    BOOST_TEST(message["content-type"] == "application/json");
+    BOOST_TEST(message.body() == view.body);
     BOOST_TEST(json(std::string(view.body)) == json(R"({"name":"s"})"));
-    BOOST_TEST(post.message()["content-length"] == std::to_string(view.body.size()));
+    BOOST_TEST(message["content-length"] == std::to_string(view.body.size()));
+
+    // Two attempts, the first with a session token and the second without: the second sends
+    // its own signature and no token.
+    const ivsrt::sigv4::signer signer({.region = "us-west-2", .service = "ivs"});
+    ivsrt::sigv4::signing_result signing;
+    const ivsrt::credentials session{
+        .access_key_id = "AKIDEXAMPLE", .secret_access_key = "secret", .session_token = "token-1"};
+    signer.sign(view, session, std::chrono::system_clock::now(), signing);
+    post.set_attempt_fields(signing, "id-1", "attempt=1; max=3");
+    message = sent(post);
+    BOOST_TEST(message["x-amz-security-token"] == "token-1");
+    BOOST_TEST(message["authorization"] == signing.authorization);
+    BOOST_TEST(message["amz-sdk-request"] == "attempt=1; max=3");
+    const ivsrt::credentials keys{.access_key_id = "AKIDEXAMPLE", .secret_access_key = "secret"};
+    signer.sign(view, keys, std::chrono::system_clock::now(), signing);
+    post.set_attempt_fields(signing, "id-1", "attempt=2; max=3");
+    message = sent(post);
+    BOOST_TEST(message.count("x-amz-security-token") == 0u);
+    BOOST_TEST(message.count("authorization") == 1u);
+    BOOST_TEST(message["authorization"] == signing.authorization);
+    BOOST_TEST(message["amz-sdk-invocation-id"] == "id-1");
+    BOOST_TEST(message["amz-sdk-request"] == "attempt=2; max=3");
+    BOOST_TEST(message.body() == view.body);
 }
 
 // A request that fails validation completes at its initiation: posted to the handler's executor,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ivsrt/detail/config.hpp>
+#include <ivsrt/detail/request_writer.hpp>
 #include <ivsrt/pool_config.hpp>
 #include <ivsrt/pool_stats.hpp>
 #include <ivsrt/error.hpp>
@@ -72,8 +73,14 @@ class connection_pool {
     template <class Token = boost::asio::deferred_t>
     auto async_request(const request_type& req, response_type& res, clock::time_point deadline,
                        Token&& token = {}) {
+        return async_request(detail::writer_of(req), res, deadline, std::forward<Token>(token));
+    }
+    /// (Internal) The same for a request that writes itself (the client's, kept as text).
+    template <class Token = boost::asio::deferred_t>
+    auto async_request(detail::request_writer req, response_type& res, clock::time_point deadline,
+                       Token&& token = {}) {
         return boost::asio::async_initiate<Token, request_signature>(initiate_request{impl_}, token,
-                                                                     &req, &res, deadline);
+                                                                     req, &res, deadline);
     }
 
     /// Counters of the pool and its TLS handshakes.
@@ -91,13 +98,13 @@ class connection_pool {
     using request_handler = boost::asio::any_completion_handler<request_signature>;
 
     IVSRT_DECL static void start_request(const std::shared_ptr<detail::pool_impl>& impl,
-                                         const request_type* req, response_type* res,
+                                         detail::request_writer req, response_type* res,
                                          clock::time_point deadline, request_handler handler);
 
     struct initiate_request {
         std::shared_ptr<detail::pool_impl> impl;
         template <class Handler>
-        void operator()(Handler&& handler, const request_type* req, response_type* res,
+        void operator()(Handler&& handler, detail::request_writer req, response_type* res,
                         clock::time_point deadline) const {
             start_request(impl, req, res, deadline,
                           request_handler(std::forward<Handler>(handler)));

@@ -4,6 +4,7 @@
 #include <ivsrt/detail/config.hpp>
 #include <ivsrt/detail/handler_memory.hpp>
 #include <ivsrt/detail/proxy.hpp>
+#include <ivsrt/detail/request_writer.hpp>
 #include <ivsrt/detail/tls.hpp>
 #include <ivsrt/error.hpp>
 
@@ -28,7 +29,6 @@
 
 namespace ivsrt::detail {
 
-using string_request = boost::beast::http::request<boost::beast::http::string_body>;
 using string_response = boost::beast::http::response<boost::beast::http::string_body>;
 
 // Where an I/O failure happened, which decides how it is classified.
@@ -82,17 +82,23 @@ class http_connection {
             token, &to, &host, deadline);
     }
 
-    // Writes `req` and reads the response into `res`, by `deadline` at the latest: interim 1xx
-    // responses are skipped, 101 is invalid_response. Completes with void(error_code).
+    // Writes the request and reads the response into `res`, by `deadline` at the latest: interim
+    // 1xx responses are skipped, 101 is invalid_response. Completes with void(error_code). The
+    // request is written when the exchange starts; `res` must outlive it.
+    template <class Token>
+    auto async_exchange(request_writer req, string_response& res, clock::time_point deadline,
+                        Token&& token) {
+        return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+            [this](completion_handler handler, request_writer req, string_response* res,
+                   clock::time_point deadline) {
+                start_exchange(req, *res, deadline, std::move(handler));
+            },
+            token, req, &res, deadline);
+    }
     template <class Token>
     auto async_exchange(const string_request& req, string_response& res, clock::time_point deadline,
                         Token&& token) {
-        return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
-            [this](completion_handler handler, const string_request* req, string_response* res,
-                   clock::time_point deadline) {
-                start_exchange(*req, *res, deadline, std::move(handler));
-            },
-            token, &req, &res, deadline);
+        return async_exchange(writer_of(req), res, deadline, std::forward<Token>(token));
     }
 
     // After a failed exchange: whether any byte of the response had arrived.
@@ -126,7 +132,7 @@ class http_connection {
     void start(Op op, completion_handler handler);
     IVSRT_DECL void start_connect(const endpoints& to, const std::string& host,
                                   clock::time_point deadline, completion_handler handler);
-    IVSRT_DECL void start_exchange(const string_request& req, string_response& res,
+    IVSRT_DECL void start_exchange(request_writer req, string_response& res,
                                    clock::time_point deadline, completion_handler handler);
 
     using socket_type = boost::asio::ip::tcp::socket;
@@ -181,12 +187,6 @@ class http_connection {
     bool resumed_ = false;
     unsigned interim_ = 0;  // 1xx responses skipped in this exchange
 };
-
-// Writes `req` as HTTP/1.1 wire bytes into `out`: request line, fields as set, blank line, body.
-// The caller has set Content-Length (prepare_payload). Through a proxy to an http origin, the
-// target is in absolute form and Proxy-Authorization is added.
-IVSRT_DECL void serialize_request(const string_request& req, std::string& out,
-                                  const proxy_route* proxy = nullptr);
 
 }  // namespace ivsrt::detail
 

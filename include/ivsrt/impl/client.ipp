@@ -467,7 +467,7 @@ class call {
             attempt a;
             const auto attempt_deadline = start_attempt(retry, a);
             auto [ec, info] = co_await client_.pool.async_request(
-                wire_.message(), a.response, attempt_deadline, asio::as_tuple(asio::use_awaitable));
+                wire_.writer(), a.response, attempt_deadline, asio::as_tuple(asio::use_awaitable));
             end_attempt(ec, info, a);
             const retry_decision decision = classify(retry, a);
             if (decision.attempt.error == errc{}) {
@@ -757,10 +757,7 @@ class call {
             // The signer names the bad field (never its value).
             return stop(errc::credentials, e.what());
         }
-        auto& message = wire_.message();
-        for (const sigv4::header& h : signing.headers()) message.set(h.name, h.value);
-        message.set("amz-sdk-invocation-id", retry.invocation_id());
-        message.set("amz-sdk-request", retry.request_header());
+        wire_.set_attempt_fields(signing, retry.invocation_id(), retry.request_header());
         return true;
     }
 

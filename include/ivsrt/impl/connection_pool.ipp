@@ -254,7 +254,7 @@ struct pool_request_op : boost::asio::coroutine {
     using clock = std::chrono::steady_clock;
 
     std::shared_ptr<pool_impl> pool;
-    const string_request* req;
+    request_writer req;
     string_response* res;
     clock::time_point deadline;
     pool_lease lease;  // after `pool`: released before the pool reference is dropped
@@ -426,7 +426,7 @@ struct pool_request_op : boost::asio::coroutine {
         auto ex = conn.get_executor();
         auto slot = cancel->signal.slot();
         conn.async_exchange(
-            *req, *res, deadline,
+            req, *res, deadline,
             boost::asio::bind_allocator(
                 conn.allocator(), boost::asio::bind_cancellation_slot(
                                       slot, boost::asio::bind_executor(ex, std::move(self)))));
@@ -506,7 +506,7 @@ IVSRT_DECL const pool_config& connection_pool::config() const noexcept {
 }
 
 IVSRT_DECL void connection_pool::start_request(const std::shared_ptr<detail::pool_impl>& impl,
-                                               const request_type* req, response_type* res,
+                                               detail::request_writer req, response_type* res,
                                                clock::time_point deadline,
                                                request_handler handler) {
     // The caller's cancellation goes through a relay installed here, never through the composed

@@ -48,20 +48,25 @@ IVSRT_DECL const boost::system::error_category& proxy_category() noexcept {
     return instance;
 }
 
-IVSRT_DECL void serialize_request(const string_request& req, std::string& out,
-                                  const proxy_route* proxy) {
-    out.clear();
-    out.reserve(256 + req.body().size());
-    out.append(req.method_string());
+IVSRT_DECL void write_request_head(std::string& out, std::string_view method,
+                                   std::string_view target, const proxy_route* proxy) {
+    out.append(method);
     out += ' ';
     if (proxy) out.append(proxy->absolute_prefix);
-    out.append(req.target());
+    out.append(target);
     out.append(" HTTP/1.1\r\n");
     if (proxy && !proxy->authorization.empty()) {
         out.append("Proxy-Authorization: ");
         out.append(proxy->authorization);
         out.append("\r\n");
     }
+}
+
+IVSRT_DECL void serialize_request(const string_request& req, std::string& out,
+                                  const proxy_route* proxy) {
+    out.clear();
+    out.reserve(256 + req.body().size());
+    write_request_head(out, req.method_string(), req.target(), proxy);
     for (const auto& field : req) {
         out.append(field.name_string());
         out.append(": ");
@@ -175,7 +180,7 @@ struct http_connection::connect_op : boost::asio::coroutine {
 
 struct http_connection::exchange_op : boost::asio::coroutine {
     http_connection& conn;
-    const string_request& req;
+    request_writer req;
     string_response& res;
     clock::time_point deadline;
 
@@ -188,7 +193,7 @@ struct http_connection::exchange_op : boost::asio::coroutine {
             conn.start_response();
             conn.watch(deadline);
             // One contiguous buffer, one write: cheaper than Beast's serializer.
-            serialize_request(req, conn.write_buffer_, conn.tls_ ? nullptr : conn.proxy_);
+            req.write(req.request, conn.write_buffer_, conn.tls_ ? nullptr : conn.proxy_);
             if (conn.tls_) {
                 yield boost::asio::async_write(*conn.tls_, boost::asio::buffer(conn.write_buffer_),
                                                std::move(self));
@@ -251,7 +256,7 @@ IVSRT_DECL void http_connection::start_connect(const endpoints& to, const std::s
     start(connect_op{{}, *this, to, host, deadline, {}}, std::move(handler));
 }
 
-IVSRT_DECL void http_connection::start_exchange(const string_request& req, string_response& res,
+IVSRT_DECL void http_connection::start_exchange(request_writer req, string_response& res,
                                                 clock::time_point deadline,
                                                 completion_handler handler) {
     start(exchange_op{{}, *this, req, res, deadline}, std::move(handler));
