@@ -531,6 +531,38 @@ BOOST_FIXTURE_TEST_CASE(transient_errors_are_retried_with_backoff, client_fixtur
     BOOST_TEST(retry_delays() == expected, boost::test_tools::per_element());
 }
 
+// Credentials that change between two attempts, from session credentials to long-term keys:
+// the retry sends its own signature's headers only, not the first attempt's session token.
+BOOST_FIXTURE_TEST_CASE(each_attempt_sends_only_its_own_credentials, client_fixture) {
+    struct changing : ivsrt::credentials_provider::impl {
+        int calls = 0;
+        void async_get(ivsrt::credentials_diagnostics&,
+                       asio::any_completion_handler<ivsrt::credentials_signature>) override {
+            BOOST_FAIL("the credentials are always available at once");
+        }
+        std::shared_ptr<const ivsrt::credentials> try_get() override {
+            auto c = std::make_shared<ivsrt::credentials>();
+            c->access_key_id = "AKIDEXAMPLE";
+            c->secret_access_key = "secret";
+            if (calls++ == 0) c->session_token = "session-token-1";
+            return c;
+        }
+    };
+    service.responses.push_back(make_response(500, R"({"__type":"InternalServerException"})"));
+    service.responses.push_back(make_response(200, R"({"stage":{"arn":"a"}})"));
+    auto cfg = config();
+    cfg.credentials = ivsrt::credentials_provider(std::make_shared<changing>());
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    run([&]() -> asio::awaitable<void> {
+        auto r = co_await ivs.async_get_stage(get_stage);
+        BOOST_TEST(r.stage->arn == "a");
+    });
+    BOOST_TEST_REQUIRE(service.requests.size() == 2u);
+    BOOST_TEST(header(service.requests[0], "x-amz-security-token") == "session-token-1");
+    BOOST_TEST(service.requests[1].count("x-amz-security-token") == 0u);
+    BOOST_TEST(service.requests[1].count("authorization") == 1u);
+}
+
 BOOST_FIXTURE_TEST_CASE(max_attempts_then_the_last_error, client_fixture) {
     for (int i = 0; i < 3; ++i) {
         service.responses.push_back(make_response(
