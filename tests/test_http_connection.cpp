@@ -97,6 +97,18 @@ long verify_error(const boost::system::error_code& cause) {
     return cause.value();
 }
 
+// Connects `conn` by `deadline`, running `ioc` until the connect completes (bounded).
+boost::system::error_code connect(asio::io_context& ioc, ivsrt::detail::http_connection& conn,
+                                  const ivsrt::detail::http_connection::endpoints& endpoints,
+                                  steady::time_point deadline) {
+    std::optional<boost::system::error_code> result;
+    conn.async_connect(endpoints, "localhost", deadline,
+                       [&](boost::system::error_code ec) { result = ec; });
+    for (int i = 0; i < 1000 && !result; ++i) ioc.run_one();
+    BOOST_REQUIRE(result.has_value());
+    return *result;
+}
+
 struct test_pki {
     ivsrt::test::test_ca ca = ivsrt::test::make_test_ca("ivsrt connection test CA");
     ivsrt::test::test_cert localhost = ca.issue("localhost", "DNS:localhost,IP:127.0.0.1");
@@ -276,11 +288,7 @@ BOOST_AUTO_TEST_CASE(connection_owned_by_its_pending_handler_is_freed_with_it) {
         const ivsrt::detail::http_connection::endpoints endpoints{listener.local_endpoint()};
         auto conn = std::make_shared<ivsrt::detail::http_connection>(ioc.get_executor(), nullptr);
         const auto deadline = steady::now() + std::chrono::seconds(30);
-        bool connected = false;
-        conn->async_connect(endpoints, "localhost", deadline,
-                            [&](boost::system::error_code ec) { connected = !ec; });
-        for (int i = 0; i < 100 && !connected; ++i) ioc.run_one();
-        BOOST_REQUIRE(connected);
+        BOOST_REQUIRE(!connect(ioc, *conn, endpoints, deadline));
         // Bound to the connection's memory, as the pool binds it: the type-erased handler that
         // holds the connection lives in that memory too.
         auto handler = [conn, &completed](boost::system::error_code) { completed = true; };
@@ -306,11 +314,7 @@ BOOST_AUTO_TEST_CASE(cancellation_between_two_steps_stops_the_exchange) {
     const ivsrt::detail::http_connection::endpoints endpoints{listener.local_endpoint()};
     ivsrt::detail::http_connection conn(ioc.get_executor(), nullptr);
     const auto deadline = steady::now() + std::chrono::seconds(30);
-    bool connected = false;
-    conn.async_connect(endpoints, "localhost", deadline,
-                       [&](boost::system::error_code ec) { connected = !ec; });
-    for (int i = 0; i < 100 && !connected; ++i) ioc.run_one();
-    BOOST_REQUIRE(connected);
+    BOOST_REQUIRE(!connect(ioc, conn, endpoints, deadline));
 
     ivsrt::detail::string_request req{http::verb::post, "/", 11};
     req.set(http::field::host, "localhost");
@@ -390,12 +394,8 @@ BOOST_AUTO_TEST_CASE(deadline_ends_a_connect_that_hangs) {
     const ivsrt::detail::http_connection::endpoints endpoints{full.local_endpoint(),
                                                               open_listener.local_endpoint()};
     ivsrt::detail::http_connection conn(ioc.get_executor(), nullptr);
-    std::optional<boost::system::error_code> result;
-    conn.async_connect(endpoints, "localhost", steady::now() + std::chrono::milliseconds(200),
-                       [&](boost::system::error_code ec) { result = ec; });
-    for (int i = 0; i < 1000 && !result; ++i) ioc.run_one();
-    BOOST_REQUIRE(result.has_value());
-    BOOST_TEST((*result == ivsrt::errc::timeout), result->message());
+    const auto ec = connect(ioc, conn, endpoints, steady::now() + std::chrono::milliseconds(200));
+    BOOST_TEST((ec == ivsrt::errc::timeout), ec.message());
     BOOST_TEST((conn.cause() == boost::beast::error::timeout), conn.cause().message());
     // The open listener saw no connection attempt.
     open_listener.non_blocking(true);
@@ -415,11 +415,7 @@ BOOST_AUTO_TEST_CASE(deadline_ends_a_tls_handshake_that_hangs) {
     ivsrt::detail::tls_client_context tls(true, "");
     ivsrt::detail::http_connection conn(ioc.get_executor(), &tls);
     const ivsrt::detail::http_connection::endpoints endpoints{listener.local_endpoint()};
-    std::optional<boost::system::error_code> result;
-    conn.async_connect(endpoints, "localhost", steady::now() + std::chrono::milliseconds(200),
-                       [&](boost::system::error_code ec) { result = ec; });
-    for (int i = 0; i < 1000 && !result; ++i) ioc.run_one();
-    BOOST_REQUIRE(result.has_value());
-    BOOST_TEST((*result == ivsrt::errc::timeout), result->message());
+    const auto ec = connect(ioc, conn, endpoints, steady::now() + std::chrono::milliseconds(200));
+    BOOST_TEST((ec == ivsrt::errc::timeout), ec.message());
     BOOST_TEST((conn.cause() == boost::beast::error::timeout), conn.cause().message());
 }
