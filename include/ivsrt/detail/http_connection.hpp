@@ -14,6 +14,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -150,7 +151,9 @@ class http_connection {
     IVSRT_DECL void watch(clock::time_point deadline);  // at the start of a step
     IVSRT_DECL void unwatch();                          // at its end
     // The step's error: a timeout when the deadline closed the socket under it.
-    boost::system::error_code step_error(boost::system::error_code ec) const noexcept;
+    boost::system::error_code step_error(boost::system::error_code ec) const noexcept {
+        return timed_out_ ? boost::system::error_code(boost::beast::error::timeout) : ec;
+    }
     IVSRT_DECL void start_response();  // a fresh parser with the limits
     // After a complete response: true for an interim 1xx to skip; sets `ec` for a 101.
     IVSRT_DECL bool interim(boost::system::error_code& ec);

@@ -101,11 +101,6 @@ struct http_connection::connect_op : boost::asio::coroutine {
     std::size_t next = 0;  // the endpoint being tried
 
     template <class Self>
-    void operator()(Self& self, boost::system::error_code ec,
-                    const boost::asio::ip::tcp::endpoint&) {
-        (*this)(self, ec);
-    }
-    template <class Self>
     void operator()(Self& self, boost::system::error_code ec, std::size_t bytes) {
         bytes_read = bytes;
         (*this)(self, ec);
@@ -322,11 +317,6 @@ IVSRT_DECL void http_connection::watch(clock::time_point deadline) {
 IVSRT_DECL void http_connection::unwatch() {
     ++watch_->step;
     timer_.cancel();  // (Asio's timers report no error on cancel)
-}
-
-inline boost::system::error_code http_connection::step_error(
-    boost::system::error_code ec) const noexcept {
-    return timed_out_ ? boost::system::error_code(boost::beast::error::timeout) : ec;
 }
 
 IVSRT_DECL bool http_connection::parse_buffered(boost::beast::http::basic_parser<false>& parser,
