@@ -25,6 +25,11 @@ struct request_writer {
     void (*write)(const void* request, std::string& out, const proxy_route* proxy);
 };
 
+// Appends one header line, "Name: value\r\n".
+inline void append_field(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name).append(": ").append(value).append("\r\n");
+}
+
 // Appends the request line and, through a proxy to an http origin, the absolute-form target and
 // Proxy-Authorization.
 IVSRT_DECL void write_request_head(std::string& out, std::string_view method,

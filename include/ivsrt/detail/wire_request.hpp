@@ -35,21 +35,13 @@ inline std::string_view method_name(model::http_method m) noexcept {
     return "POST";
 }
 
-// Appends one header line, "Name: value\r\n".
-inline void append_field(std::string& out, std::string_view name, std::string_view value) {
-    out.append(name).append(": ").append(value).append("\r\n");
-}
-
 class wire_request {
   public:
     // The request's path and query go after the endpoint's base path, each encoded once; its
     // body moves here. `endpoint` must outlive this object.
     wire_request(const ivsrt::endpoint& endpoint, std::string_view user_agent,
                  prepared_request&& request)
-        : op_(request.op),
-          method_(method_name(op_->method)),
-          host_(endpoint.authority),
-          query_(std::move(request.query)) {
+        : op_(request.op), host_(endpoint.authority), query_(std::move(request.query)) {
         target_ = endpoint.base_path;
         target_ += request.path();
         path_size_ = target_.size();
@@ -90,7 +82,7 @@ class wire_request {
         headers[count++] = {"host", host_};
         if (op_->has_body) headers[count++] = {"content-type", json_content_type};
         return {
-            .method = method_,
+            .method = method_name(op_->method),
             .path = std::string_view(target_).substr(0, path_size_),
             .query = query_view_,
             .headers = std::span<const sigv4::header>(headers.data(), count),
@@ -121,12 +113,11 @@ class wire_request {
     void write(std::string& out, const proxy_route* proxy) const {
         out.clear();
         out.reserve(64 + target_.size() + fields_.size() + attempt_fields_.size() + body_.size());
-        write_request_head(out, method_, target_, proxy);
+        write_request_head(out, method_name(op_->method), target_, proxy);
         out.append(fields_).append(attempt_fields_).append("\r\n").append(body_);
     }
 
     const operation_info* op_;
-    std::string_view method_;
     std::string_view host_;                       // the endpoint's authority
     model::query_params query_;                   // decoded, in wire order
     std::vector<sigv4::query_param> query_view_;  // views of query_

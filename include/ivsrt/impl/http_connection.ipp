@@ -56,9 +56,7 @@ IVSRT_DECL void write_request_head(std::string& out, std::string_view method,
     out.append(target);
     out.append(" HTTP/1.1\r\n");
     if (proxy && !proxy->authorization.empty()) {
-        out.append("Proxy-Authorization: ");
-        out.append(proxy->authorization);
-        out.append("\r\n");
+        append_field(out, "Proxy-Authorization", proxy->authorization);
     }
 }
 
@@ -67,22 +65,17 @@ IVSRT_DECL void serialize_request(const string_request& req, std::string& out,
     out.clear();
     out.reserve(256 + req.body().size());
     write_request_head(out, req.method_string(), req.target(), proxy);
-    for (const auto& field : req) {
-        out.append(field.name_string());
-        out.append(": ");
-        out.append(field.value());
-        out.append("\r\n");
-    }
+    for (const auto& field : req) append_field(out, field.name_string(), field.value());
     out.append("\r\n");
     out.append(req.body());
 }
 
-// A cancellation emitted between two steps of an operation (the last one had completed, the next
-// had not started) aborts no step: the operation sees it when it resumes, and stops there.
 template <class Self>
 bool was_cancelled(Self& self) {
     return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
 }
+// A cancellation emitted between two steps of an operation (the last one had completed, the next
+// had not started) aborts no step: the operation sees it when it resumes, and stops there.
 template <class Self>
 void stop_if_cancelled(Self& self, boost::system::error_code& ec) {
     if (!ec && was_cancelled(self)) ec = boost::asio::error::operation_aborted;
