@@ -21,6 +21,7 @@
 
 #include <boost/asio/append.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 
@@ -36,11 +37,16 @@ namespace ivsrt {
 
 namespace detail {
 
-/// The async_next overloads of page_stream and item_stream. `Stream` names its completion
-/// `signature` and an `initiate` made from a `Stream*`.
-template <class Stream>
+/// The async_next overloads of page_stream and item_stream, which yield `Value`s. `Stream` names
+/// its completion `signature` and an `initiate` made from a `Stream*`.
+template <class Stream, class Value>
 class next_operations {
   public:
+    // Without a completion token: plain functions, defined below the class. With
+    // IVSRT_SEPARATE_COMPILATION they are compiled once in the library, not in every TU.
+    boost::asio::awaitable<std::optional<Value>> async_next();
+    boost::asio::awaitable<std::optional<Value>> async_next(diagnostics& diag);
+
     /// The next element, or an empty optional once the stream has ended.
     template <class CompletionToken = default_token_t>
     auto async_next(CompletionToken&& token = {}) {
@@ -60,11 +66,25 @@ class next_operations {
     }
 };
 
+template <class Stream, class Value>
+boost::asio::awaitable<std::optional<Value>> next_operations<Stream, Value>::async_next() {
+    default_token_t token;
+    return start(token, nullptr);
+}
+template <class Stream, class Value>
+boost::asio::awaitable<std::optional<Value>> next_operations<Stream, Value>::async_next(
+    diagnostics& diag) {
+    default_token_t token;
+    return start(token, &diag);
+}
+
 }  // namespace detail
 
 /// The pages of a paginated operation: async_next gives the next page.
 template <model::paginated_request Request>
-class page_stream : public detail::next_operations<page_stream<Request>> {
+class page_stream
+    : public detail::next_operations<page_stream<Request>,
+                                     typename model::operation_traits<Request>::result_type> {
   public:
     using request_type = Request;
     using page_type = typename model::operation_traits<Request>::result_type;
@@ -83,7 +103,7 @@ class page_stream : public detail::next_operations<page_stream<Request>> {
     const Request& next_request() const noexcept { return request_; }
 
   private:
-    friend detail::next_operations<page_stream>;
+    friend detail::next_operations<page_stream, page_type>;
     using traits = model::paginator_traits<Request>;
 
     template <class Handler>
@@ -155,7 +175,9 @@ class page_stream : public detail::next_operations<page_stream<Request>> {
 /// The items of a paginated operation, across its pages: async_next gives the next item,
 /// fetching a page when the current one is used up (skipping empty pages).
 template <model::paginated_request Request>
-class item_stream : public detail::next_operations<item_stream<Request>> {
+class item_stream
+    : public detail::next_operations<item_stream<Request>,
+                                     typename model::paginator_traits<Request>::item_type> {
   public:
     using request_type = Request;
     using item_type = typename model::paginator_traits<Request>::item_type;
@@ -170,7 +192,7 @@ class item_stream : public detail::next_operations<item_stream<Request>> {
     boost::asio::any_io_executor get_executor() const { return pages_.get_executor(); }
 
   private:
-    friend detail::next_operations<item_stream>;
+    friend detail::next_operations<item_stream, item_type>;
     using traits = model::paginator_traits<Request>;
     using page_type = typename page_stream<Request>::page_type;
 
@@ -228,5 +250,18 @@ class item_stream : public detail::next_operations<item_stream<Request>> {
     std::vector<item_type> items_;
     std::size_t pos_ = 0;
 };
+
+#ifdef IVSRT_SEPARATE_COMPILATION
+// The streams' async_next without a completion token is compiled in the library
+// (impl/operations.ipp).
+#define IVSRT_EXTERN_NEXT_OPERATIONS(Name, snake)                                      \
+    extern template class detail::next_operations<page_stream<model::snake##_request>, \
+                                                  model::snake##_result>;              \
+    extern template class detail::next_operations<                                     \
+        item_stream<model::snake##_request>,                                           \
+        model::paginator_traits<model::snake##_request>::item_type>;
+IVSRT_MODEL_PAGINATED_OPERATIONS(IVSRT_EXTERN_NEXT_OPERATIONS)
+#undef IVSRT_EXTERN_NEXT_OPERATIONS
+#endif
 
 }  // namespace ivsrt
