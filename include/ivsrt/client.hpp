@@ -33,7 +33,8 @@
 /// (the shared state lives until the last one ends). To end them instead, call shutdown() first.
 
 #include <ivsrt/client_config.hpp>
-#include <ivsrt/connection_pool.hpp>
+#include <ivsrt/pool_config.hpp>
+#include <ivsrt/pool_stats.hpp>
 #include <ivsrt/detail/call.hpp>
 #include <ivsrt/detail/config.hpp>
 #include <ivsrt/diagnostics.hpp>

@@ -1,7 +1,7 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/basic_endpoint.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
@@ -12,11 +12,18 @@
 #include <string>
 #include <vector>
 
+// Declared, not included: <boost/asio/ip/tcp.hpp> brings sockets, acceptors and iostreams into
+// every TU that includes the client. basic_endpoint<tcp> is ip::tcp::endpoint.
+namespace boost::asio::ip {
+class tcp;
+}  // namespace boost::asio::ip
+
 namespace ivsrt {
 
-/// Receives the addresses of a host, or the lookup's error. May be called on any thread, once.
-using resolve_callback =
-    std::function<void(boost::system::error_code, std::vector<boost::asio::ip::tcp::endpoint>)>;
+/// Receives the addresses of a host (ip::tcp::endpoint), or the lookup's error. May be called on
+/// any thread, once.
+using resolve_callback = std::function<void(
+    boost::system::error_code, std::vector<boost::asio::ip::basic_endpoint<boost::asio::ip::tcp>>)>;
 /// Looks up `host` (a name or an address literal) for `port` and calls the callback when done; it
 /// must not block for long. The pool bounds the wait by its deadlines, whatever the resolver does.
 using host_resolver =

@@ -5,6 +5,7 @@
 // layers of DESIGN.md (pacing, retry loop, credentials, signing, pool exchange, error mapping).
 
 #include <ivsrt/client.hpp>
+#include <ivsrt/connection_pool.hpp>
 #include <ivsrt/detail/client_errors.hpp>
 #include <ivsrt/detail/executors.hpp>
 #include <ivsrt/detail/http_text.hpp>
