@@ -1,7 +1,6 @@
 // ivsrt's out-of-line code for the tests, examples, benchmarks and tools of this repository,
-// compiled once (IVSRT_SEPARATE_COMPILATION is set by the build) in seven translation units so
-// that both cores work on it: core (this file), model, transport, sigv4, credentials, client and
-// operations.
+// compiled once (IVSRT_SEPARATE_COMPILATION is set by the build) in six translation units so
+// that both cores work on it: core (this file), model, transport, sigv4, credentials and client.
 // They include exactly the files <ivsrt/src.hpp> includes (tools/test.sh checks it).
 #include <ivsrt.hpp>
 

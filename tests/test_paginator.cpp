@@ -15,7 +15,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
@@ -253,6 +255,41 @@ BOOST_FIXTURE_TEST_CASE(cancelled_page_is_fetched_again, client_fixture) {
         BOOST_TEST(!pages.done());
         auto last = co_await pages.async_next();
         BOOST_TEST(last->stages.at(0).arn == "b");
+    });
+    BOOST_TEST_REQUIRE(service.requests.size() == 3u);
+    BOOST_TEST(json(service.requests[2].body()) == json(R"({"nextToken":"t1"})"));
+}
+
+// The same with the default token, cancelled through the coroutine that awaits it: the items
+// stream throws, stays open, and asks for the same page again.
+BOOST_FIXTURE_TEST_CASE(cancelled_default_token_page_is_fetched_again, client_fixture) {
+    asio::cancellation_signal signal;
+    service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
+    service.responses.push_back(make_response(0, ""));
+    service.responses.push_back(make_response(200, stages_page({"b"}, "")));
+    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
+    ivsrt::client ivs(ioc.get_executor(), config());
+    run([&]() -> asio::awaitable<void> {
+        auto items = ivs.list_stages_items({});
+        const auto a = co_await items.async_next();
+        boost::system::error_code ec;
+        auto second = [&]() -> asio::awaitable<void> {
+            try {
+                co_await items.async_next();
+            } catch (const ivsrt::error_with_diagnostics& e) {
+                ec = e.code();
+            }
+        };
+        const auto ex = co_await asio::this_coro::executor;
+        co_await asio::co_spawn(ex, second(),
+                                asio::bind_cancellation_slot(signal.slot(), asio::use_awaitable));
+        BOOST_TEST(ec == errc::cancelled);
+        BOOST_TEST(!items.done());
+        const auto b = co_await items.async_next();
+        const auto end = co_await items.async_next();
+        BOOST_TEST(a->arn == "a");
+        BOOST_TEST(b->arn == "b");
+        BOOST_TEST(!end.has_value());
     });
     BOOST_TEST_REQUIRE(service.requests.size() == 3u);
     BOOST_TEST(json(service.requests[2].body()) == json(R"({"nextToken":"t1"})"));

@@ -23,6 +23,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
@@ -359,6 +360,51 @@ BOOST_FIXTURE_TEST_CASE(default_token_throws_error_with_diagnostics, client_fixt
             BOOST_TEST(std::string(e.what()).find("Stage not found") != std::string::npos);
         }
     });
+}
+
+// A success whose body does not decode throws too, with the reason.
+BOOST_FIXTURE_TEST_CASE(default_token_throws_on_an_undecodable_body, client_fixture) {
+    service.responses.push_back(make_response(200, R"({"stage": 7})"));
+    ivsrt::client ivs(ioc.get_executor(), config());
+    run([&]() -> asio::awaitable<void> {
+        std::optional<ivsrt::error_with_diagnostics> error;
+        try {
+            co_await ivs.async_get_stage(get_stage);
+        } catch (const ivsrt::error_with_diagnostics& e) {
+            error.emplace(e);
+        }
+        BOOST_TEST_REQUIRE(error.has_value());
+        BOOST_TEST(error->code() == errc::invalid_response);
+        BOOST_TEST(error->get_diagnostics().message() ==
+                   "unexpected response body: stage: expected an object");
+    });
+}
+
+// A default-token call is cancelled with the coroutine that awaits it (here through co_spawn's
+// completion token), and throws that.
+BOOST_FIXTURE_TEST_CASE(default_token_calls_are_cancelled_with_their_coroutine, client_fixture) {
+    asio::cancellation_signal signal;
+    service.responses.push_back(make_response(0, ""));  // held until the client closes
+    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
+    ivsrt::client ivs(ioc.get_executor(), config());
+    run([&]() -> asio::awaitable<void> {
+        ivsrt::diagnostics diag;
+        std::optional<ivsrt::error_with_diagnostics> error;
+        auto call = [&]() -> asio::awaitable<void> {
+            try {
+                co_await ivs.async_get_stage(get_stage, diag);
+            } catch (const ivsrt::error_with_diagnostics& e) {
+                error.emplace(e);
+            }
+        };
+        const auto ex = co_await asio::this_coro::executor;
+        co_await asio::co_spawn(ex, call(),
+                                asio::bind_cancellation_slot(signal.slot(), asio::use_awaitable));
+        BOOST_TEST_REQUIRE(error.has_value());
+        BOOST_TEST(error->code() == errc::cancelled);
+        BOOST_TEST(diag.message() == error->get_diagnostics().message());
+    });
+    BOOST_TEST(service.requests.size() == 1u);
 }
 
 // The wrapped handler's cancellation slot is kept: a terminal cancel ends the call, and the

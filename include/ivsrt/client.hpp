@@ -114,12 +114,6 @@ class client : public detail::operation_methods<client> {
     std::shared_ptr<detail::client_impl> impl_;
 };
 
-#ifdef IVSRT_SEPARATE_COMPILATION
-// The named operations without a completion token are compiled in the library
-// (impl/operations.ipp).
-extern template class detail::operation_methods<client>;
-#endif
-
 }  // namespace ivsrt
 
 #ifndef IVSRT_SEPARATE_COMPILATION

@@ -30,6 +30,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -37,16 +39,11 @@ namespace ivsrt {
 
 namespace detail {
 
-/// The async_next overloads of page_stream and item_stream, which yield `Value`s. `Stream` names
-/// its completion `signature` and an `initiate` made from a `Stream*`.
-template <class Stream, class Value>
+/// The async_next overloads of page_stream and item_stream. `Stream` names its completion
+/// `signature` and an `initiate` made from a `Stream*`.
+template <class Stream>
 class next_operations {
   public:
-    // Without a completion token: plain functions, defined below the class. With
-    // IVSRT_SEPARATE_COMPILATION they are compiled once in the library, not in every TU.
-    boost::asio::awaitable<std::optional<Value>> async_next();
-    boost::asio::awaitable<std::optional<Value>> async_next(diagnostics& diag);
-
     /// The next element, or an empty optional once the stream has ended.
     template <class CompletionToken = default_token_t>
     auto async_next(CompletionToken&& token = {}) {
@@ -59,32 +56,27 @@ class next_operations {
     }
 
   private:
+    // The default token takes the stream's coroutine form (await_next), which builds on the
+    // library's one non-template call (detail::await_call); other tokens take its initiation.
     template <class CompletionToken>
     auto start(CompletionToken& token, diagnostics* diag) {
-        return boost::asio::async_initiate<CompletionToken, typename Stream::signature>(
-            typename Stream::initiate{static_cast<Stream*>(this)}, token, diag);
+        if constexpr (std::is_same_v<std::decay_t<CompletionToken>, default_token_t>) {
+            return static_cast<Stream*>(this)->await_next(diag);
+        } else {
+            return boost::asio::async_initiate<CompletionToken, typename Stream::signature>(
+                typename Stream::initiate{static_cast<Stream*>(this)}, token, diag);
+        }
     }
 };
-
-template <class Stream, class Value>
-boost::asio::awaitable<std::optional<Value>> next_operations<Stream, Value>::async_next() {
-    default_token_t token;
-    return start(token, nullptr);
-}
-template <class Stream, class Value>
-boost::asio::awaitable<std::optional<Value>> next_operations<Stream, Value>::async_next(
-    diagnostics& diag) {
-    default_token_t token;
-    return start(token, &diag);
-}
 
 }  // namespace detail
 
 /// The pages of a paginated operation: async_next gives the next page.
 template <model::paginated_request Request>
-class page_stream
-    : public detail::next_operations<page_stream<Request>,
-                                     typename model::operation_traits<Request>::result_type> {
+class item_stream;
+
+template <model::paginated_request Request>
+class page_stream : public detail::next_operations<page_stream<Request>> {
   public:
     using request_type = Request;
     using page_type = typename model::operation_traits<Request>::result_type;
@@ -103,7 +95,8 @@ class page_stream
     const Request& next_request() const noexcept { return request_; }
 
   private:
-    friend detail::next_operations<page_stream, page_type>;
+    friend detail::next_operations<page_stream>;
+    friend item_stream<Request>;
     using traits = model::paginator_traits<Request>;
 
     template <class Handler>
@@ -115,16 +108,47 @@ class page_stream
 
         void operator()(boost::system::error_code ec, page_type page) && {
             std::optional<page_type> out;
-            if (ec) {
-                self->done_ = ec != errc::cancelled && ec != errc::timeout;
-            } else if (self->accept(page, diag)) {
-                out.emplace(std::move(page));
-            } else {
-                ec = errc::invalid_response;
-            }
+            ec = self->settle(ec, page, diag, out);
             std::move(handler)(ec, std::move(out));
         }
     };
+
+    boost::asio::awaitable<std::optional<page_type>> await_next(diagnostics* diag) {
+        std::optional<page_type> out;
+        if (done_) co_return out;
+        page_target target{this, &out};
+        co_await detail::await_call(impl_, detail::prepare_request(request_), diag, &finish_page,
+                                    &target);
+        co_return out;
+    }
+
+    // await_next's target, and its detail::call_finisher.
+    struct page_target {
+        page_stream* self;
+        std::optional<page_type>* out;
+    };
+    static boost::system::error_code finish_page(boost::system::error_code ec,
+                                                 std::string_view body, void* target,
+                                                 diagnostics& diag) {
+        auto& [self, out] = *static_cast<page_target*>(target);
+        page_type page{};
+        if (!ec) ec = detail::parse_result(body, page, &diag);
+        return self->settle(ec, page, &diag, *out);
+    }
+
+    // What a call for a page comes to: the page (or the call's error), and whether the stream
+    // goes on.
+    boost::system::error_code settle(boost::system::error_code ec, page_type& page,
+                                     diagnostics* diag, std::optional<page_type>& out) {
+        if (ec) {
+            done_ = ec != errc::cancelled && ec != errc::timeout;
+        } else if (accept(page, diag)) {
+            out.emplace(std::move(page));
+        } else {
+            ec = errc::invalid_response;
+        }
+        return ec;
+    }
 
     // Exposes the client's executor, as Asio's initiations do.
     struct initiate {
@@ -175,9 +199,7 @@ class page_stream
 /// The items of a paginated operation, across its pages: async_next gives the next item,
 /// fetching a page when the current one is used up (skipping empty pages).
 template <model::paginated_request Request>
-class item_stream
-    : public detail::next_operations<item_stream<Request>,
-                                     typename model::paginator_traits<Request>::item_type> {
+class item_stream : public detail::next_operations<item_stream<Request>> {
   public:
     using request_type = Request;
     using item_type = typename model::paginator_traits<Request>::item_type;
@@ -192,11 +214,23 @@ class item_stream
     boost::asio::any_io_executor get_executor() const { return pages_.get_executor(); }
 
   private:
-    friend detail::next_operations<item_stream, item_type>;
+    friend detail::next_operations<item_stream>;
     using traits = model::paginator_traits<Request>;
     using page_type = typename page_stream<Request>::page_type;
 
     using error_code = boost::system::error_code;
+
+    boost::asio::awaitable<std::optional<item_type>> await_next(diagnostics* diag) {
+        while (pos_ == items_.size() && !pages_.done()) {
+            std::optional<page_type> page = co_await pages_.await_next(diag);
+            if (page) {
+                items_ = std::move((*page).*(traits::items));
+                pos_ = 0;
+            }
+        }
+        if (pos_ == items_.size()) co_return std::nullopt;
+        co_return std::move(items_[pos_++]);
+    }
 
     struct next_op {
         item_stream* self;
@@ -250,18 +284,5 @@ class item_stream
     std::vector<item_type> items_;
     std::size_t pos_ = 0;
 };
-
-#ifdef IVSRT_SEPARATE_COMPILATION
-// The streams' async_next without a completion token is compiled in the library
-// (impl/operations.ipp).
-#define IVSRT_EXTERN_NEXT_OPERATIONS(Name, snake)                                      \
-    extern template class detail::next_operations<page_stream<model::snake##_request>, \
-                                                  model::snake##_result>;              \
-    extern template class detail::next_operations<                                     \
-        item_stream<model::snake##_request>,                                           \
-        model::paginator_traits<model::snake##_request>::item_type>;
-IVSRT_MODEL_PAGINATED_OPERATIONS(IVSRT_EXTERN_NEXT_OPERATIONS)
-#undef IVSRT_EXTERN_NEXT_OPERATIONS
-#endif
 
 }  // namespace ivsrt

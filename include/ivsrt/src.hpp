@@ -28,7 +28,6 @@
 #include <ivsrt/impl/credential_providers.ipp>
 #include <ivsrt/impl/credentials_cache.ipp>
 #include <ivsrt/impl/client.ipp>
-#include <ivsrt/impl/operations.ipp>
 #include <ivsrt/impl/jwt.ipp>
 #include <ivsrt/impl/participant_token.ipp>
 #include <ivsrt/model_support/impl/common.ipp>

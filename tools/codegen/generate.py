@@ -350,14 +350,6 @@ def emit_operations(model):
     ]
     lines += [f"    X({op['name']}, {snake(op['name'])}) \\" for op in model.ops]
     lines[-1] = lines[-1][:-2]
-    lines += [
-        "",
-        "// The paginated operations (those with paginator_traits), in the same form.",
-        "#define IVSRT_MODEL_PAGINATED_OPERATIONS(X) \\",
-    ]
-    lines += [f"    X({op['name']}, {snake(op['name'])}) \\" for op in model.ops
-              if op["name"] in model.paginators]
-    lines[-1] = lines[-1][:-2]
     return "\n".join(lines) + "\n"
 
 
@@ -381,29 +373,21 @@ def emit_operation_methods(model):
         "#include <ivsrt/diagnostics.hpp>",
         "#include <ivsrt/model/operations.hpp>",
         "#include <ivsrt/with_diagnostics.hpp>", "",
-        "#include <boost/asio/awaitable.hpp>", "",
         "#include <utility>", "",
         "namespace ivsrt::detail {", "",
         "// The named operations of ivsrt::client, each forwarding to client::async_call, and the",
         "// named streams of the list operations, forwarding to client::pages and client::items.",
-        "// Called without a completion token, an operation is a plain function returning an",
-        "// awaitable, defined below the class: with IVSRT_SEPARATE_COMPILATION it is compiled",
-        "// once in the library (src/operations.cpp), not in every TU that calls it.",
         "// Where the compiler destroys a temporary inside co_await twice (g++ before 13), a",
         "// temporary request does not compile (IVSRT_REJECT_TEMPORARY_REQUEST, detail/config.hpp).",
         "template <class Client>",
         "class operation_methods {",
         "  public:",
     ]
-    definitions = []
     for op in model.ops:
         s, name = snake(op["name"]), op["name"]
         req = f"model::{s}_request"
-        res = f"boost::asio::awaitable<model::{s}_result>"
         lines += [
             f"    // {name} ({op['http']['method']} {op['http']['requestUri']})",
-            f"    {res} async_{s}(const {req}& request);",
-            f"    {res} async_{s}(const {req}& request, diagnostics& diag);",
             "    template <class CompletionToken = default_token_t>",
             f"    auto async_{s}(const {req}& request, CompletionToken&& token = {{}}) {{",
             "        return self().async_call(request, std::forward<CompletionToken>(token));",
@@ -425,23 +409,8 @@ def emit_operation_methods(model):
         "  private:",
         "    Client& self() noexcept { return static_cast<Client&>(*this); }",
         "};", "",
+        "}  // namespace ivsrt::detail",
     ]
-    for op in model.ops:
-        s = snake(op["name"])
-        req = f"model::{s}_request"
-        res = f"boost::asio::awaitable<model::{s}_result>"
-        lines += [
-            "template <class Client>",
-            f"{res} operation_methods<Client>::async_{s}(const {req}& request) {{",
-            "    return self().async_call(request, default_token_t{});",
-            "}",
-            "template <class Client>",
-            f"{res} operation_methods<Client>::async_{s}(const {req}& request,",
-            "                                           diagnostics& diag) {",
-            "    return self().async_call(request, diag, default_token_t{});",
-            "}", "",
-        ]
-    lines += ["}  // namespace ivsrt::detail"]
     return "\n".join(lines) + "\n"
 
 

@@ -13,16 +13,19 @@
 #include <ivsrt/model/json.hpp>
 #include <ivsrt/model/operations.hpp>
 #include <ivsrt/model/validate.hpp>
+#include <ivsrt/with_diagnostics.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace ivsrt::detail {
@@ -122,6 +125,16 @@ IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_re
 
 IVSRT_DECL boost::asio::any_io_executor client_executor(const client_impl& impl);
 
+// Decodes the body of a successful call into its result; errc::invalid_response (the reason in
+// `diag`, if any) when it does not fit.
+template <class Result>
+boost::system::error_code parse_result(std::string_view body, Result& result, diagnostics* diag) {
+    std::string error;
+    if (model::from_json(body.empty() ? std::string_view("{}") : body, result, error)) return {};
+    if (diag) diag->assign_client_error("unexpected response body: " + error);
+    return errc::invalid_response;
+}
+
 // Parses the body into the operation's result, then completes the user's handler.
 template <class Result, class Handler>
 struct parse_result_handler {
@@ -131,16 +144,38 @@ struct parse_result_handler {
 
     void operator()(boost::system::error_code ec, std::string body) && {
         Result result{};
-        if (!ec) {
-            std::string error;
-            if (!model::from_json(body.empty() ? std::string_view("{}") : body, result, error)) {
-                ec = errc::invalid_response;
-                if (diag) diag->assign_client_error("unexpected response body: " + error);
-            }
-        }
+        if (!ec) ec = parse_result(body, result, diag);
         std::move(handler)(ec, std::move(result));
     }
 };
+
+// A call with the default completion token (with_diagnostics(use_awaitable)). `finish` gets the
+// call's error and body and returns the final error, having decoded the body into `target` on
+// success; a final error is thrown as error_with_diagnostics. `diag` may be null. Not a template,
+// so the awaitable machinery is compiled once (with IVSRT_SEPARATE_COMPILATION, in the library)
+// instead of per operation in every TU; what each operation adds is a small coroutine.
+using call_finisher = boost::system::error_code (*)(boost::system::error_code ec,
+                                                    std::string_view body, void* target,
+                                                    diagnostics& diag);
+IVSRT_DECL boost::asio::awaitable<void> await_call(std::shared_ptr<client_impl> impl,
+                                                   prepared_request request, diagnostics* diag,
+                                                   call_finisher finish, void* target);
+
+template <class Result>
+boost::system::error_code finish_result(boost::system::error_code ec, std::string_view body,
+                                        void* target, diagnostics& diag) {
+    return ec ? ec : parse_result(body, *static_cast<Result*>(target), &diag);
+}
+
+// The default completion token's form of async_call: the same awaitable<Result>, throwing the
+// same error_with_diagnostics, as async_initiate with default_token_t would give.
+template <class Result>
+boost::asio::awaitable<Result> await_result(std::shared_ptr<client_impl> impl,
+                                            prepared_request request, diagnostics* diag) {
+    Result result{};
+    co_await await_call(std::move(impl), std::move(request), diag, &finish_result<Result>, &result);
+    co_return result;
+}
 
 template <model::operation_request Request>
 struct initiate_call {
@@ -165,9 +200,13 @@ template <model::operation_request Request, class CompletionToken>
 auto async_call(const std::shared_ptr<client_impl>& impl, const Request& request, diagnostics* diag,
                 CompletionToken&& token) {
     using result_type = typename model::operation_traits<Request>::result_type;
-    return boost::asio::async_initiate<CompletionToken,
-                                       void(boost::system::error_code, result_type)>(
-        initiate_call<Request>{impl}, token, diag, prepare_request(request));
+    if constexpr (std::is_same_v<std::decay_t<CompletionToken>, default_token_t>) {
+        return await_result<result_type>(impl, prepare_request(request), diag);
+    } else {
+        return boost::asio::async_initiate<CompletionToken,
+                                           void(boost::system::error_code, result_type)>(
+            initiate_call<Request>{impl}, token, diag, prepare_request(request));
+    }
 }
 
 }  // namespace ivsrt::detail

@@ -875,6 +875,20 @@ IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_re
                    spawn_completion{std::move(handler), impl->executor, diag, std::move(control)});
 }
 
+IVSRT_DECL asio::awaitable<void> await_call(std::shared_ptr<client_impl> impl,
+                                            prepared_request request, diagnostics* diag,
+                                            call_finisher finish, void* target) {
+    diagnostics own;
+    diagnostics& d = diag ? *diag : own;
+    auto [ec, body] = co_await asio::async_initiate<const asio::as_tuple_t<asio::use_awaitable_t<>>,
+                                                    call_signature>(
+        [&](auto handler) {
+            start_call(impl, std::move(request), &d, call_handler(std::move(handler)));
+        },
+        asio::as_tuple(asio::use_awaitable));
+    if (auto failed = finish(ec, body, target, d)) throw error_with_diagnostics(failed, d);
+}
+
 }  // namespace detail
 
 IVSRT_DECL client::client(executor_type ex, client_config config)

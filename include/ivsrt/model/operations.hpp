@@ -83,16 +83,3 @@
     X(UntagResource, untag_resource)                              \
     X(UpdateIngestConfiguration, update_ingest_configuration)     \
     X(UpdateStage, update_stage)
-
-// The paginated operations (those with paginator_traits), in the same form.
-#define IVSRT_MODEL_PAGINATED_OPERATIONS(X)                   \
-    X(ListCompositions, list_compositions)                    \
-    X(ListEncoderConfigurations, list_encoder_configurations) \
-    X(ListIngestConfigurations, list_ingest_configurations)   \
-    X(ListParticipantEvents, list_participant_events)         \
-    X(ListParticipantReplicas, list_participant_replicas)     \
-    X(ListParticipants, list_participants)                    \
-    X(ListPublicKeys, list_public_keys)                       \
-    X(ListStageSessions, list_stage_sessions)                 \
-    X(ListStages, list_stages)                                \
-    X(ListStorageConfigurations, list_storage_configurations)

@@ -6,28 +6,18 @@
 #include <ivsrt/model/operations.hpp>
 #include <ivsrt/with_diagnostics.hpp>
 
-#include <boost/asio/awaitable.hpp>
-
 #include <utility>
 
 namespace ivsrt::detail {
 
 // The named operations of ivsrt::client, each forwarding to client::async_call, and the
 // named streams of the list operations, forwarding to client::pages and client::items.
-// Called without a completion token, an operation is a plain function returning an
-// awaitable, defined below the class: with IVSRT_SEPARATE_COMPILATION it is compiled
-// once in the library (src/operations.cpp), not in every TU that calls it.
 // Where the compiler destroys a temporary inside co_await twice (g++ before 13), a
 // temporary request does not compile (IVSRT_REJECT_TEMPORARY_REQUEST, detail/config.hpp).
 template <class Client>
 class operation_methods {
   public:
     // CreateEncoderConfiguration (POST /CreateEncoderConfiguration)
-    boost::asio::awaitable<model::create_encoder_configuration_result>
-    async_create_encoder_configuration(const model::create_encoder_configuration_request& request);
-    boost::asio::awaitable<model::create_encoder_configuration_result>
-    async_create_encoder_configuration(const model::create_encoder_configuration_request& request,
-                                       diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_create_encoder_configuration(
         const model::create_encoder_configuration_request& request, CompletionToken&& token = {}) {
@@ -43,11 +33,6 @@ class operation_methods {
                                    model::create_encoder_configuration_request)
 
     // CreateIngestConfiguration (POST /CreateIngestConfiguration)
-    boost::asio::awaitable<model::create_ingest_configuration_result>
-    async_create_ingest_configuration(const model::create_ingest_configuration_request& request);
-    boost::asio::awaitable<model::create_ingest_configuration_result>
-    async_create_ingest_configuration(const model::create_ingest_configuration_request& request,
-                                      diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_create_ingest_configuration(
         const model::create_ingest_configuration_request& request, CompletionToken&& token = {}) {
@@ -63,10 +48,6 @@ class operation_methods {
                                    model::create_ingest_configuration_request)
 
     // CreateParticipantToken (POST /CreateParticipantToken)
-    boost::asio::awaitable<model::create_participant_token_result> async_create_participant_token(
-        const model::create_participant_token_request& request);
-    boost::asio::awaitable<model::create_participant_token_result> async_create_participant_token(
-        const model::create_participant_token_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_create_participant_token(const model::create_participant_token_request& request,
                                         CompletionToken&& token = {}) {
@@ -81,10 +62,6 @@ class operation_methods {
                                    model::create_participant_token_request)
 
     // CreateStage (POST /CreateStage)
-    boost::asio::awaitable<model::create_stage_result> async_create_stage(
-        const model::create_stage_request& request);
-    boost::asio::awaitable<model::create_stage_result> async_create_stage(
-        const model::create_stage_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_create_stage(const model::create_stage_request& request,
                             CompletionToken&& token = {}) {
@@ -98,11 +75,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_create_stage, model::create_stage_request)
 
     // CreateStorageConfiguration (POST /CreateStorageConfiguration)
-    boost::asio::awaitable<model::create_storage_configuration_result>
-    async_create_storage_configuration(const model::create_storage_configuration_request& request);
-    boost::asio::awaitable<model::create_storage_configuration_result>
-    async_create_storage_configuration(const model::create_storage_configuration_request& request,
-                                       diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_create_storage_configuration(
         const model::create_storage_configuration_request& request, CompletionToken&& token = {}) {
@@ -118,11 +90,6 @@ class operation_methods {
                                    model::create_storage_configuration_request)
 
     // DeleteEncoderConfiguration (POST /DeleteEncoderConfiguration)
-    boost::asio::awaitable<model::delete_encoder_configuration_result>
-    async_delete_encoder_configuration(const model::delete_encoder_configuration_request& request);
-    boost::asio::awaitable<model::delete_encoder_configuration_result>
-    async_delete_encoder_configuration(const model::delete_encoder_configuration_request& request,
-                                       diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_delete_encoder_configuration(
         const model::delete_encoder_configuration_request& request, CompletionToken&& token = {}) {
@@ -138,11 +105,6 @@ class operation_methods {
                                    model::delete_encoder_configuration_request)
 
     // DeleteIngestConfiguration (POST /DeleteIngestConfiguration)
-    boost::asio::awaitable<model::delete_ingest_configuration_result>
-    async_delete_ingest_configuration(const model::delete_ingest_configuration_request& request);
-    boost::asio::awaitable<model::delete_ingest_configuration_result>
-    async_delete_ingest_configuration(const model::delete_ingest_configuration_request& request,
-                                      diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_delete_ingest_configuration(
         const model::delete_ingest_configuration_request& request, CompletionToken&& token = {}) {
@@ -158,10 +120,6 @@ class operation_methods {
                                    model::delete_ingest_configuration_request)
 
     // DeletePublicKey (POST /DeletePublicKey)
-    boost::asio::awaitable<model::delete_public_key_result> async_delete_public_key(
-        const model::delete_public_key_request& request);
-    boost::asio::awaitable<model::delete_public_key_result> async_delete_public_key(
-        const model::delete_public_key_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_delete_public_key(const model::delete_public_key_request& request,
                                  CompletionToken&& token = {}) {
@@ -175,10 +133,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_delete_public_key, model::delete_public_key_request)
 
     // DeleteStage (POST /DeleteStage)
-    boost::asio::awaitable<model::delete_stage_result> async_delete_stage(
-        const model::delete_stage_request& request);
-    boost::asio::awaitable<model::delete_stage_result> async_delete_stage(
-        const model::delete_stage_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_delete_stage(const model::delete_stage_request& request,
                             CompletionToken&& token = {}) {
@@ -192,11 +146,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_delete_stage, model::delete_stage_request)
 
     // DeleteStorageConfiguration (POST /DeleteStorageConfiguration)
-    boost::asio::awaitable<model::delete_storage_configuration_result>
-    async_delete_storage_configuration(const model::delete_storage_configuration_request& request);
-    boost::asio::awaitable<model::delete_storage_configuration_result>
-    async_delete_storage_configuration(const model::delete_storage_configuration_request& request,
-                                       diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_delete_storage_configuration(
         const model::delete_storage_configuration_request& request, CompletionToken&& token = {}) {
@@ -212,10 +161,6 @@ class operation_methods {
                                    model::delete_storage_configuration_request)
 
     // DisconnectParticipant (POST /DisconnectParticipant)
-    boost::asio::awaitable<model::disconnect_participant_result> async_disconnect_participant(
-        const model::disconnect_participant_request& request);
-    boost::asio::awaitable<model::disconnect_participant_result> async_disconnect_participant(
-        const model::disconnect_participant_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_disconnect_participant(const model::disconnect_participant_request& request,
                                       CompletionToken&& token = {}) {
@@ -230,10 +175,6 @@ class operation_methods {
                                    model::disconnect_participant_request)
 
     // GetComposition (POST /GetComposition)
-    boost::asio::awaitable<model::get_composition_result> async_get_composition(
-        const model::get_composition_request& request);
-    boost::asio::awaitable<model::get_composition_result> async_get_composition(
-        const model::get_composition_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_get_composition(const model::get_composition_request& request,
                                CompletionToken&& token = {}) {
@@ -247,10 +188,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_get_composition, model::get_composition_request)
 
     // GetEncoderConfiguration (POST /GetEncoderConfiguration)
-    boost::asio::awaitable<model::get_encoder_configuration_result> async_get_encoder_configuration(
-        const model::get_encoder_configuration_request& request);
-    boost::asio::awaitable<model::get_encoder_configuration_result> async_get_encoder_configuration(
-        const model::get_encoder_configuration_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_get_encoder_configuration(const model::get_encoder_configuration_request& request,
                                          CompletionToken&& token = {}) {
@@ -265,10 +202,6 @@ class operation_methods {
                                    model::get_encoder_configuration_request)
 
     // GetIngestConfiguration (POST /GetIngestConfiguration)
-    boost::asio::awaitable<model::get_ingest_configuration_result> async_get_ingest_configuration(
-        const model::get_ingest_configuration_request& request);
-    boost::asio::awaitable<model::get_ingest_configuration_result> async_get_ingest_configuration(
-        const model::get_ingest_configuration_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_get_ingest_configuration(const model::get_ingest_configuration_request& request,
                                         CompletionToken&& token = {}) {
@@ -283,10 +216,6 @@ class operation_methods {
                                    model::get_ingest_configuration_request)
 
     // GetParticipant (POST /GetParticipant)
-    boost::asio::awaitable<model::get_participant_result> async_get_participant(
-        const model::get_participant_request& request);
-    boost::asio::awaitable<model::get_participant_result> async_get_participant(
-        const model::get_participant_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_get_participant(const model::get_participant_request& request,
                                CompletionToken&& token = {}) {
@@ -300,10 +229,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_get_participant, model::get_participant_request)
 
     // GetPublicKey (POST /GetPublicKey)
-    boost::asio::awaitable<model::get_public_key_result> async_get_public_key(
-        const model::get_public_key_request& request);
-    boost::asio::awaitable<model::get_public_key_result> async_get_public_key(
-        const model::get_public_key_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_get_public_key(const model::get_public_key_request& request,
                               CompletionToken&& token = {}) {
@@ -317,10 +242,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_get_public_key, model::get_public_key_request)
 
     // GetStage (POST /GetStage)
-    boost::asio::awaitable<model::get_stage_result> async_get_stage(
-        const model::get_stage_request& request);
-    boost::asio::awaitable<model::get_stage_result> async_get_stage(
-        const model::get_stage_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_get_stage(const model::get_stage_request& request, CompletionToken&& token = {}) {
         return self().async_call(request, std::forward<CompletionToken>(token));
@@ -333,10 +254,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_get_stage, model::get_stage_request)
 
     // GetStageSession (POST /GetStageSession)
-    boost::asio::awaitable<model::get_stage_session_result> async_get_stage_session(
-        const model::get_stage_session_request& request);
-    boost::asio::awaitable<model::get_stage_session_result> async_get_stage_session(
-        const model::get_stage_session_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_get_stage_session(const model::get_stage_session_request& request,
                                  CompletionToken&& token = {}) {
@@ -350,10 +267,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_get_stage_session, model::get_stage_session_request)
 
     // GetStorageConfiguration (POST /GetStorageConfiguration)
-    boost::asio::awaitable<model::get_storage_configuration_result> async_get_storage_configuration(
-        const model::get_storage_configuration_request& request);
-    boost::asio::awaitable<model::get_storage_configuration_result> async_get_storage_configuration(
-        const model::get_storage_configuration_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_get_storage_configuration(const model::get_storage_configuration_request& request,
                                          CompletionToken&& token = {}) {
@@ -368,10 +281,6 @@ class operation_methods {
                                    model::get_storage_configuration_request)
 
     // ImportPublicKey (POST /ImportPublicKey)
-    boost::asio::awaitable<model::import_public_key_result> async_import_public_key(
-        const model::import_public_key_request& request);
-    boost::asio::awaitable<model::import_public_key_result> async_import_public_key(
-        const model::import_public_key_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_import_public_key(const model::import_public_key_request& request,
                                  CompletionToken&& token = {}) {
@@ -385,10 +294,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_import_public_key, model::import_public_key_request)
 
     // ListCompositions (POST /ListCompositions)
-    boost::asio::awaitable<model::list_compositions_result> async_list_compositions(
-        const model::list_compositions_request& request);
-    boost::asio::awaitable<model::list_compositions_result> async_list_compositions(
-        const model::list_compositions_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_compositions(const model::list_compositions_request& request,
                                  CompletionToken&& token = {}) {
@@ -408,11 +313,6 @@ class operation_methods {
     }
 
     // ListEncoderConfigurations (POST /ListEncoderConfigurations)
-    boost::asio::awaitable<model::list_encoder_configurations_result>
-    async_list_encoder_configurations(const model::list_encoder_configurations_request& request);
-    boost::asio::awaitable<model::list_encoder_configurations_result>
-    async_list_encoder_configurations(const model::list_encoder_configurations_request& request,
-                                      diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_encoder_configurations(
         const model::list_encoder_configurations_request& request, CompletionToken&& token = {}) {
@@ -434,11 +334,6 @@ class operation_methods {
     }
 
     // ListIngestConfigurations (POST /ListIngestConfigurations)
-    boost::asio::awaitable<model::list_ingest_configurations_result>
-    async_list_ingest_configurations(const model::list_ingest_configurations_request& request);
-    boost::asio::awaitable<model::list_ingest_configurations_result>
-    async_list_ingest_configurations(const model::list_ingest_configurations_request& request,
-                                     diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_ingest_configurations(const model::list_ingest_configurations_request& request,
                                           CompletionToken&& token = {}) {
@@ -459,10 +354,6 @@ class operation_methods {
     }
 
     // ListParticipantEvents (POST /ListParticipantEvents)
-    boost::asio::awaitable<model::list_participant_events_result> async_list_participant_events(
-        const model::list_participant_events_request& request);
-    boost::asio::awaitable<model::list_participant_events_result> async_list_participant_events(
-        const model::list_participant_events_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_participant_events(const model::list_participant_events_request& request,
                                        CompletionToken&& token = {}) {
@@ -483,10 +374,6 @@ class operation_methods {
     }
 
     // ListParticipantReplicas (POST /ListParticipantReplicas)
-    boost::asio::awaitable<model::list_participant_replicas_result> async_list_participant_replicas(
-        const model::list_participant_replicas_request& request);
-    boost::asio::awaitable<model::list_participant_replicas_result> async_list_participant_replicas(
-        const model::list_participant_replicas_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_participant_replicas(const model::list_participant_replicas_request& request,
                                          CompletionToken&& token = {}) {
@@ -507,10 +394,6 @@ class operation_methods {
     }
 
     // ListParticipants (POST /ListParticipants)
-    boost::asio::awaitable<model::list_participants_result> async_list_participants(
-        const model::list_participants_request& request);
-    boost::asio::awaitable<model::list_participants_result> async_list_participants(
-        const model::list_participants_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_participants(const model::list_participants_request& request,
                                  CompletionToken&& token = {}) {
@@ -530,10 +413,6 @@ class operation_methods {
     }
 
     // ListPublicKeys (POST /ListPublicKeys)
-    boost::asio::awaitable<model::list_public_keys_result> async_list_public_keys(
-        const model::list_public_keys_request& request);
-    boost::asio::awaitable<model::list_public_keys_result> async_list_public_keys(
-        const model::list_public_keys_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_public_keys(const model::list_public_keys_request& request,
                                 CompletionToken&& token = {}) {
@@ -553,10 +432,6 @@ class operation_methods {
     }
 
     // ListStageSessions (POST /ListStageSessions)
-    boost::asio::awaitable<model::list_stage_sessions_result> async_list_stage_sessions(
-        const model::list_stage_sessions_request& request);
-    boost::asio::awaitable<model::list_stage_sessions_result> async_list_stage_sessions(
-        const model::list_stage_sessions_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_stage_sessions(const model::list_stage_sessions_request& request,
                                    CompletionToken&& token = {}) {
@@ -576,10 +451,6 @@ class operation_methods {
     }
 
     // ListStages (POST /ListStages)
-    boost::asio::awaitable<model::list_stages_result> async_list_stages(
-        const model::list_stages_request& request);
-    boost::asio::awaitable<model::list_stages_result> async_list_stages(
-        const model::list_stages_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_stages(const model::list_stages_request& request,
                            CompletionToken&& token = {}) {
@@ -599,11 +470,6 @@ class operation_methods {
     }
 
     // ListStorageConfigurations (POST /ListStorageConfigurations)
-    boost::asio::awaitable<model::list_storage_configurations_result>
-    async_list_storage_configurations(const model::list_storage_configurations_request& request);
-    boost::asio::awaitable<model::list_storage_configurations_result>
-    async_list_storage_configurations(const model::list_storage_configurations_request& request,
-                                      diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_storage_configurations(
         const model::list_storage_configurations_request& request, CompletionToken&& token = {}) {
@@ -625,10 +491,6 @@ class operation_methods {
     }
 
     // ListTagsForResource (GET /tags/{resourceArn})
-    boost::asio::awaitable<model::list_tags_for_resource_result> async_list_tags_for_resource(
-        const model::list_tags_for_resource_request& request);
-    boost::asio::awaitable<model::list_tags_for_resource_result> async_list_tags_for_resource(
-        const model::list_tags_for_resource_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_list_tags_for_resource(const model::list_tags_for_resource_request& request,
                                       CompletionToken&& token = {}) {
@@ -643,10 +505,6 @@ class operation_methods {
                                    model::list_tags_for_resource_request)
 
     // StartComposition (POST /StartComposition)
-    boost::asio::awaitable<model::start_composition_result> async_start_composition(
-        const model::start_composition_request& request);
-    boost::asio::awaitable<model::start_composition_result> async_start_composition(
-        const model::start_composition_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_start_composition(const model::start_composition_request& request,
                                  CompletionToken&& token = {}) {
@@ -660,12 +518,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_start_composition, model::start_composition_request)
 
     // StartParticipantReplication (POST /StartParticipantReplication)
-    boost::asio::awaitable<model::start_participant_replication_result>
-    async_start_participant_replication(
-        const model::start_participant_replication_request& request);
-    boost::asio::awaitable<model::start_participant_replication_result>
-    async_start_participant_replication(const model::start_participant_replication_request& request,
-                                        diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_start_participant_replication(
         const model::start_participant_replication_request& request, CompletionToken&& token = {}) {
@@ -681,10 +533,6 @@ class operation_methods {
                                    model::start_participant_replication_request)
 
     // StopComposition (POST /StopComposition)
-    boost::asio::awaitable<model::stop_composition_result> async_stop_composition(
-        const model::stop_composition_request& request);
-    boost::asio::awaitable<model::stop_composition_result> async_stop_composition(
-        const model::stop_composition_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_stop_composition(const model::stop_composition_request& request,
                                 CompletionToken&& token = {}) {
@@ -698,11 +546,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_stop_composition, model::stop_composition_request)
 
     // StopParticipantReplication (POST /StopParticipantReplication)
-    boost::asio::awaitable<model::stop_participant_replication_result>
-    async_stop_participant_replication(const model::stop_participant_replication_request& request);
-    boost::asio::awaitable<model::stop_participant_replication_result>
-    async_stop_participant_replication(const model::stop_participant_replication_request& request,
-                                       diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_stop_participant_replication(
         const model::stop_participant_replication_request& request, CompletionToken&& token = {}) {
@@ -718,10 +561,6 @@ class operation_methods {
                                    model::stop_participant_replication_request)
 
     // TagResource (POST /tags/{resourceArn})
-    boost::asio::awaitable<model::tag_resource_result> async_tag_resource(
-        const model::tag_resource_request& request);
-    boost::asio::awaitable<model::tag_resource_result> async_tag_resource(
-        const model::tag_resource_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_tag_resource(const model::tag_resource_request& request,
                             CompletionToken&& token = {}) {
@@ -735,10 +574,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_tag_resource, model::tag_resource_request)
 
     // UntagResource (DELETE /tags/{resourceArn})
-    boost::asio::awaitable<model::untag_resource_result> async_untag_resource(
-        const model::untag_resource_request& request);
-    boost::asio::awaitable<model::untag_resource_result> async_untag_resource(
-        const model::untag_resource_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_untag_resource(const model::untag_resource_request& request,
                               CompletionToken&& token = {}) {
@@ -752,11 +587,6 @@ class operation_methods {
     IVSRT_REJECT_TEMPORARY_REQUEST(async_untag_resource, model::untag_resource_request)
 
     // UpdateIngestConfiguration (POST /UpdateIngestConfiguration)
-    boost::asio::awaitable<model::update_ingest_configuration_result>
-    async_update_ingest_configuration(const model::update_ingest_configuration_request& request);
-    boost::asio::awaitable<model::update_ingest_configuration_result>
-    async_update_ingest_configuration(const model::update_ingest_configuration_request& request,
-                                      diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_update_ingest_configuration(
         const model::update_ingest_configuration_request& request, CompletionToken&& token = {}) {
@@ -772,10 +602,6 @@ class operation_methods {
                                    model::update_ingest_configuration_request)
 
     // UpdateStage (POST /UpdateStage)
-    boost::asio::awaitable<model::update_stage_result> async_update_stage(
-        const model::update_stage_request& request);
-    boost::asio::awaitable<model::update_stage_result> async_update_stage(
-        const model::update_stage_request& request, diagnostics& diag);
     template <class CompletionToken = default_token_t>
     auto async_update_stage(const model::update_stage_request& request,
                             CompletionToken&& token = {}) {
@@ -791,494 +617,5 @@ class operation_methods {
   private:
     Client& self() noexcept { return static_cast<Client&>(*this); }
 };
-
-template <class Client>
-boost::asio::awaitable<model::create_encoder_configuration_result>
-operation_methods<Client>::async_create_encoder_configuration(
-    const model::create_encoder_configuration_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::create_encoder_configuration_result>
-operation_methods<Client>::async_create_encoder_configuration(
-    const model::create_encoder_configuration_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::create_ingest_configuration_result>
-operation_methods<Client>::async_create_ingest_configuration(
-    const model::create_ingest_configuration_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::create_ingest_configuration_result>
-operation_methods<Client>::async_create_ingest_configuration(
-    const model::create_ingest_configuration_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::create_participant_token_result>
-operation_methods<Client>::async_create_participant_token(
-    const model::create_participant_token_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::create_participant_token_result>
-operation_methods<Client>::async_create_participant_token(
-    const model::create_participant_token_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::create_stage_result> operation_methods<Client>::async_create_stage(
-    const model::create_stage_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::create_stage_result> operation_methods<Client>::async_create_stage(
-    const model::create_stage_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::create_storage_configuration_result>
-operation_methods<Client>::async_create_storage_configuration(
-    const model::create_storage_configuration_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::create_storage_configuration_result>
-operation_methods<Client>::async_create_storage_configuration(
-    const model::create_storage_configuration_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::delete_encoder_configuration_result>
-operation_methods<Client>::async_delete_encoder_configuration(
-    const model::delete_encoder_configuration_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::delete_encoder_configuration_result>
-operation_methods<Client>::async_delete_encoder_configuration(
-    const model::delete_encoder_configuration_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::delete_ingest_configuration_result>
-operation_methods<Client>::async_delete_ingest_configuration(
-    const model::delete_ingest_configuration_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::delete_ingest_configuration_result>
-operation_methods<Client>::async_delete_ingest_configuration(
-    const model::delete_ingest_configuration_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::delete_public_key_result>
-operation_methods<Client>::async_delete_public_key(
-    const model::delete_public_key_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::delete_public_key_result>
-operation_methods<Client>::async_delete_public_key(const model::delete_public_key_request& request,
-                                                   diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::delete_stage_result> operation_methods<Client>::async_delete_stage(
-    const model::delete_stage_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::delete_stage_result> operation_methods<Client>::async_delete_stage(
-    const model::delete_stage_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::delete_storage_configuration_result>
-operation_methods<Client>::async_delete_storage_configuration(
-    const model::delete_storage_configuration_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::delete_storage_configuration_result>
-operation_methods<Client>::async_delete_storage_configuration(
-    const model::delete_storage_configuration_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::disconnect_participant_result>
-operation_methods<Client>::async_disconnect_participant(
-    const model::disconnect_participant_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::disconnect_participant_result>
-operation_methods<Client>::async_disconnect_participant(
-    const model::disconnect_participant_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::get_composition_result>
-operation_methods<Client>::async_get_composition(const model::get_composition_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::get_composition_result>
-operation_methods<Client>::async_get_composition(const model::get_composition_request& request,
-                                                 diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::get_encoder_configuration_result>
-operation_methods<Client>::async_get_encoder_configuration(
-    const model::get_encoder_configuration_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::get_encoder_configuration_result>
-operation_methods<Client>::async_get_encoder_configuration(
-    const model::get_encoder_configuration_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::get_ingest_configuration_result>
-operation_methods<Client>::async_get_ingest_configuration(
-    const model::get_ingest_configuration_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::get_ingest_configuration_result>
-operation_methods<Client>::async_get_ingest_configuration(
-    const model::get_ingest_configuration_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::get_participant_result>
-operation_methods<Client>::async_get_participant(const model::get_participant_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::get_participant_result>
-operation_methods<Client>::async_get_participant(const model::get_participant_request& request,
-                                                 diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::get_public_key_result>
-operation_methods<Client>::async_get_public_key(const model::get_public_key_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::get_public_key_result>
-operation_methods<Client>::async_get_public_key(const model::get_public_key_request& request,
-                                                diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::get_stage_result> operation_methods<Client>::async_get_stage(
-    const model::get_stage_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::get_stage_result> operation_methods<Client>::async_get_stage(
-    const model::get_stage_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::get_stage_session_result>
-operation_methods<Client>::async_get_stage_session(
-    const model::get_stage_session_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::get_stage_session_result>
-operation_methods<Client>::async_get_stage_session(const model::get_stage_session_request& request,
-                                                   diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::get_storage_configuration_result>
-operation_methods<Client>::async_get_storage_configuration(
-    const model::get_storage_configuration_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::get_storage_configuration_result>
-operation_methods<Client>::async_get_storage_configuration(
-    const model::get_storage_configuration_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::import_public_key_result>
-operation_methods<Client>::async_import_public_key(
-    const model::import_public_key_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::import_public_key_result>
-operation_methods<Client>::async_import_public_key(const model::import_public_key_request& request,
-                                                   diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_compositions_result>
-operation_methods<Client>::async_list_compositions(
-    const model::list_compositions_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_compositions_result>
-operation_methods<Client>::async_list_compositions(const model::list_compositions_request& request,
-                                                   diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_encoder_configurations_result>
-operation_methods<Client>::async_list_encoder_configurations(
-    const model::list_encoder_configurations_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_encoder_configurations_result>
-operation_methods<Client>::async_list_encoder_configurations(
-    const model::list_encoder_configurations_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_ingest_configurations_result>
-operation_methods<Client>::async_list_ingest_configurations(
-    const model::list_ingest_configurations_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_ingest_configurations_result>
-operation_methods<Client>::async_list_ingest_configurations(
-    const model::list_ingest_configurations_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_participant_events_result>
-operation_methods<Client>::async_list_participant_events(
-    const model::list_participant_events_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_participant_events_result>
-operation_methods<Client>::async_list_participant_events(
-    const model::list_participant_events_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_participant_replicas_result>
-operation_methods<Client>::async_list_participant_replicas(
-    const model::list_participant_replicas_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_participant_replicas_result>
-operation_methods<Client>::async_list_participant_replicas(
-    const model::list_participant_replicas_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_participants_result>
-operation_methods<Client>::async_list_participants(
-    const model::list_participants_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_participants_result>
-operation_methods<Client>::async_list_participants(const model::list_participants_request& request,
-                                                   diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_public_keys_result>
-operation_methods<Client>::async_list_public_keys(const model::list_public_keys_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_public_keys_result>
-operation_methods<Client>::async_list_public_keys(const model::list_public_keys_request& request,
-                                                  diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_stage_sessions_result>
-operation_methods<Client>::async_list_stage_sessions(
-    const model::list_stage_sessions_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_stage_sessions_result>
-operation_methods<Client>::async_list_stage_sessions(
-    const model::list_stage_sessions_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_stages_result> operation_methods<Client>::async_list_stages(
-    const model::list_stages_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_stages_result> operation_methods<Client>::async_list_stages(
-    const model::list_stages_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_storage_configurations_result>
-operation_methods<Client>::async_list_storage_configurations(
-    const model::list_storage_configurations_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_storage_configurations_result>
-operation_methods<Client>::async_list_storage_configurations(
-    const model::list_storage_configurations_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::list_tags_for_resource_result>
-operation_methods<Client>::async_list_tags_for_resource(
-    const model::list_tags_for_resource_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::list_tags_for_resource_result>
-operation_methods<Client>::async_list_tags_for_resource(
-    const model::list_tags_for_resource_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::start_composition_result>
-operation_methods<Client>::async_start_composition(
-    const model::start_composition_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::start_composition_result>
-operation_methods<Client>::async_start_composition(const model::start_composition_request& request,
-                                                   diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::start_participant_replication_result>
-operation_methods<Client>::async_start_participant_replication(
-    const model::start_participant_replication_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::start_participant_replication_result>
-operation_methods<Client>::async_start_participant_replication(
-    const model::start_participant_replication_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::stop_composition_result>
-operation_methods<Client>::async_stop_composition(const model::stop_composition_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::stop_composition_result>
-operation_methods<Client>::async_stop_composition(const model::stop_composition_request& request,
-                                                  diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::stop_participant_replication_result>
-operation_methods<Client>::async_stop_participant_replication(
-    const model::stop_participant_replication_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::stop_participant_replication_result>
-operation_methods<Client>::async_stop_participant_replication(
-    const model::stop_participant_replication_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::tag_resource_result> operation_methods<Client>::async_tag_resource(
-    const model::tag_resource_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::tag_resource_result> operation_methods<Client>::async_tag_resource(
-    const model::tag_resource_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::untag_resource_result>
-operation_methods<Client>::async_untag_resource(const model::untag_resource_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::untag_resource_result>
-operation_methods<Client>::async_untag_resource(const model::untag_resource_request& request,
-                                                diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::update_ingest_configuration_result>
-operation_methods<Client>::async_update_ingest_configuration(
-    const model::update_ingest_configuration_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::update_ingest_configuration_result>
-operation_methods<Client>::async_update_ingest_configuration(
-    const model::update_ingest_configuration_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
-
-template <class Client>
-boost::asio::awaitable<model::update_stage_result> operation_methods<Client>::async_update_stage(
-    const model::update_stage_request& request) {
-    return self().async_call(request, default_token_t{});
-}
-template <class Client>
-boost::asio::awaitable<model::update_stage_result> operation_methods<Client>::async_update_stage(
-    const model::update_stage_request& request, diagnostics& diag) {
-    return self().async_call(request, diag, default_token_t{});
-}
 
 }  // namespace ivsrt::detail
