@@ -875,6 +875,19 @@ IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_re
                    spawn_completion{std::move(handler), impl->executor, diag, std::move(control)});
 }
 
+// await_call's initiation. A named type, not a lambda: it lives in the coroutine frame of a
+// function that header-only TUs share (g++ warns of a lambda's type there).
+struct start_call_initiation {
+    const std::shared_ptr<client_impl>& impl;
+    prepared_request& request;
+    diagnostics& diag;
+
+    template <class Handler>
+    void operator()(Handler&& handler) const {
+        start_call(impl, std::move(request), &diag, call_handler(std::forward<Handler>(handler)));
+    }
+};
+
 IVSRT_DECL asio::awaitable<void> await_call(std::shared_ptr<client_impl> impl,
                                             prepared_request request, diagnostics* diag,
                                             call_finisher finish, void* target) {
@@ -882,10 +895,7 @@ IVSRT_DECL asio::awaitable<void> await_call(std::shared_ptr<client_impl> impl,
     diagnostics& d = diag ? *diag : own;
     auto [ec, body] = co_await asio::async_initiate<const asio::as_tuple_t<asio::use_awaitable_t<>>,
                                                     call_signature>(
-        [&](auto handler) {
-            start_call(impl, std::move(request), &d, call_handler(std::move(handler)));
-        },
-        asio::as_tuple(asio::use_awaitable));
+        start_call_initiation{impl, request, d}, asio::as_tuple(asio::use_awaitable));
     if (auto failed = finish(ec, body, target, d)) throw error_with_diagnostics(failed, d);
 }
 
