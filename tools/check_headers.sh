@@ -7,7 +7,9 @@
 #   - include/ includes nothing from tools/, tests/, benchmarks/, src/ or examples/;
 #   - the optional Redis pacing backend (redis_pacing.hpp, detail/redis_pacing.hpp,
 #     detail/resp.hpp) is compiled only by code that includes it: nothing else includes it, in
-#     separate or header-only compilation (the .ipp files, src/).
+#     separate or header-only compilation (the .ipp files, src/);
+#   - header-only, a TU that calls operations on a client it is given compiles none of the call
+#     path (checked at -O2 on benchmarks/compile_time/with_ivsrt.cpp without its main).
 # Each header is compiled alone (-fsyntax-only) with IVSRT_SEPARATE_COMPILATION, so that the
 # header itself is what is checked (src/*.cpp compiles the out-of-line code); the signer's headers
 # also header-only. The dependency list the compiler writes on the way is what the layering rules
@@ -95,6 +97,21 @@ forbid s:ivsrt.hpp "$optional" "pulls the optional Redis pacing backend"
 if hits=$(grep -lE "#include <$optional>" include/ivsrt/impl/*.ipp src/*.cpp); then
     echo "layering: the optional Redis pacing backend is included by the library's own code:"
     printf '    %s\n' $hits
+    failed=1
+fi
+
+# Header-only, a TU that calls operations on a client it is given (the compile-time probe without
+# its main) compiles none of the call path: the client's constructor binds it (client_impl::launch).
+probe=benchmarks/compile_time/with_ivsrt.cpp
+if ! "$cxx" -std=c++20 -O2 -c -DPROBE_USES_A_CLIENT -I include "$probe" -o "$tmp/probe.o" \
+    2>"$tmp/probe.log"; then
+    echo "weight: $probe does not compile header-only:"
+    cat "$tmp/probe.log"
+    failed=1
+elif nm -C "$tmp/probe.o" | grep -E ' [TW] .*(launch_call|run_call|http_connection)' \
+    >"$tmp/probe.hits"; then
+    echo "weight: a TU that only uses a client compiles the call path, header-only, e.g.:"
+    head -3 "$tmp/probe.hits" | cut -c1-200
     failed=1
 fi
 

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Compile time and peak memory of a service TU using ivsrt (with_ivsrt.cpp), header-only and with
-# IVSRT_SEPARATE_COMPILATION, against two baselines compiled in the same run with the same flags:
+# IVSRT_SEPARATE_COMPILATION, and header-only without its main (a TU that uses a client it is
+# given, as most TUs of a service do), against two baselines compiled in the same run with the
+# same flags:
 #   includes: only <boost/asio.hpp>, Asio SSL, <boost/beast.hpp> and <boost/json.hpp>;
 #   service:  the same work as with_ivsrt.cpp written with plain Asio, Beast and Boost.JSON.
 # Also the library's own TUs (src/*.cpp), what a user of separate compilation builds once.
@@ -27,6 +29,7 @@ for _ in $(seq "$runs"); do
     measure service "$here/baseline_service.cpp"
     measure header_only "$here/with_ivsrt.cpp"
     measure separate -DIVSRT_SEPARATE_COMPILATION "$here/with_ivsrt.cpp"
+    measure header_only_user -DPROBE_USES_A_CLIENT "$here/with_ivsrt.cpp"
 done
 for f in "$root"/src/*.cpp; do
     measure "src_$(basename "$f" .cpp)" -DIVSRT_SEPARATE_COMPILATION "$f"
@@ -40,7 +43,7 @@ bt=$(seconds includes); bm=$(megabytes includes)
 st=$(seconds service); sm=$(megabytes service)
 echo "$cxx $flags, median of $runs"
 printf '%-26s %8s %8s %14s %14s\n' TU seconds MB "x includes" "x service"
-for name in includes service header_only separate; do
+for name in includes service header_only separate header_only_user; do
     t=$(seconds $name); m=$(megabytes $name)
     printf '%-26s %8s %8s %6s %6s %7s %6s\n' "$name" "$t" "$m" \
         "$(ratio "$t" "$bt")" "$(ratio "$m" "$bm")" "$(ratio "$t" "$st")" "$(ratio "$m" "$sm")"

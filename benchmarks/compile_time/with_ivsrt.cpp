@@ -1,6 +1,8 @@
 // Compile-time probe: a service TU using ivsrt the way the README shows: three operations, a
 // paginator, diagnostics with a completion token, local minting. run.sh compiles it header-only
-// and with IVSRT_SEPARATE_COMPILATION (the library's own code compiled once elsewhere).
+// and with IVSRT_SEPARATE_COMPILATION (the library's own code compiled once elsewhere), and
+// header-only with PROBE_USES_A_CLIENT: without main, as one of several TUs of a service that
+// use a client constructed elsewhere.
 #include <ivsrt.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -29,6 +31,7 @@ asio::awaitable<void> use(ivsrt::client& ivs, const ivsrt::participant_token_min
     std::cout << *minter.mint(claims).token << "\n";
 }
 
+#ifndef PROBE_USES_A_CLIENT
 int main() {
     asio::io_context ioc;
     ivsrt::client ivs(ioc.get_executor(), {.region = "us-east-1"});
@@ -38,3 +41,4 @@ int main() {
     asio::co_spawn(ioc, use(ivs, minter), asio::detached);
     ioc.run();
 }
+#endif

@@ -172,6 +172,9 @@ struct forward_cancellation {
     }
 };
 
+inline void launch_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
+                        diagnostics* diag, call_handler handler);
+
 class client_impl {
   public:
     client_impl(asio::any_io_executor ex, client_config config)
@@ -198,7 +201,12 @@ class client_impl {
     // Identifies the credentials last used, to report credentials_refreshed.
     std::atomic<std::size_t> credentials_id{0};
     bool owns_credentials;  // the provider is the client's own (not client_config::credentials)
-    bool call_strands;      // each call runs on a strand (the context has several threads)
+    // What start_call runs, bound by the constructor: then, header-only, only a TU that
+    // constructs a client compiles the call path (run_call and all below it); a TU that calls
+    // operations on a client it is given compiles the thin per-operation part alone.
+    void (*launch)(const std::shared_ptr<client_impl>&, prepared_request, diagnostics*,
+                   call_handler) = nullptr;
+    bool call_strands;  // each call runs on a strand (the context has several threads)
     std::atomic<bool> shut_down{false};
 
     // A new call's control, listed as in flight; null once the client is shut down.
@@ -267,6 +275,7 @@ class client_impl {
           wall_clock(std::move(config.wall_clock)),
           owns_credentials(!config.credentials),
           call_strands(!single_threaded(ex)) {
+        launch = &launch_call;
         if (attempt_timeout.count() <= 0) {
             throw std::invalid_argument("attempt_timeout: must be positive");
         }
@@ -855,6 +864,11 @@ struct spawn_completion {
 
 IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
                            diagnostics* diag, call_handler handler) {
+    impl->launch(impl, std::move(request), diag, std::move(handler));
+}
+
+inline void launch_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
+                        diagnostics* diag, call_handler handler) {
     if (diag) diag->clear();
     // Known before anything runs: nothing is spawned, paced or sent. The completion is queued
     // straight on the handler's executor (else the client's): nothing runs on the client's.
