@@ -71,10 +71,10 @@ class next_operations {
 
 }  // namespace detail
 
-/// The pages of a paginated operation: async_next gives the next page.
 template <model::paginated_request Request>
 class item_stream;
 
+/// The pages of a paginated operation: async_next gives the next page.
 template <model::paginated_request Request>
 class page_stream : public detail::next_operations<page_stream<Request>> {
   public:
