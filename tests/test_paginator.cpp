@@ -238,13 +238,19 @@ BOOST_FIXTURE_TEST_CASE(error_mid_stream_ends_it, client_fixture) {
     BOOST_TEST(service.requests.size() == 2u);
 }
 
-// A cancelled page fetch does not end the stream: the same page is asked for again.
-BOOST_FIXTURE_TEST_CASE(cancelled_page_is_fetched_again, client_fixture) {
+// Two pages; the fetch of the second is held until `signal` cancels it, and then answered.
+struct second_page_cancelled : client_fixture {
     asio::cancellation_signal signal;
-    service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
-    service.responses.push_back(make_response(0, ""));
-    service.responses.push_back(make_response(200, stages_page({"b"}, "")));
-    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
+    second_page_cancelled() {
+        service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
+        service.responses.push_back(make_response(0, ""));
+        service.responses.push_back(make_response(200, stages_page({"b"}, "")));
+        service.on_hold = [this] { signal.emit(asio::cancellation_type::terminal); };
+    }
+};
+
+// A cancelled page fetch does not end the stream: the same page is asked for again.
+BOOST_FIXTURE_TEST_CASE(cancelled_page_is_fetched_again, second_page_cancelled) {
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
         auto pages = ivs.list_stages_pages({});
@@ -262,12 +268,7 @@ BOOST_FIXTURE_TEST_CASE(cancelled_page_is_fetched_again, client_fixture) {
 
 // The same with the default token, cancelled through the coroutine that awaits it: the items
 // stream throws, stays open, and asks for the same page again.
-BOOST_FIXTURE_TEST_CASE(cancelled_default_token_page_is_fetched_again, client_fixture) {
-    asio::cancellation_signal signal;
-    service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
-    service.responses.push_back(make_response(0, ""));
-    service.responses.push_back(make_response(200, stages_page({"b"}, "")));
-    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
+BOOST_FIXTURE_TEST_CASE(cancelled_default_token_page_is_fetched_again, second_page_cancelled) {
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
         auto items = ivs.list_stages_items({});
