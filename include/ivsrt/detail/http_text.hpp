@@ -3,9 +3,10 @@
 
 // What may be put into an HTTP header value (RFC 9110 field-value: HTAB, SP, visible ASCII and
 // obs-text). A CR, LF or NUL in a value would end the header or the head early: header injection.
-// And what a number in a header or URL must look like.
+// And what a number in a header or URL must look like, and how a header line is written.
 
 #include <algorithm>
+#include <string>
 #include <string_view>
 
 namespace ivsrt::detail {
@@ -14,6 +15,11 @@ namespace ivsrt::detail {
 constexpr bool is_control_char(char c) noexcept {
     const auto b = static_cast<unsigned char>(c);
     return (b < 0x20 && b != '\t') || b == 0x7f;
+}
+
+// Appends one header line, "Name: value\r\n".
+inline void append_field(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name).append(": ").append(value).append("\r\n");
 }
 
 // True when `v` may be sent as a header value as it is.

@@ -5,6 +5,7 @@
 // (a CONNECT tunnel for https origins, absolute-form requests for http ones). No I/O here.
 
 #include <ivsrt/detail/config.hpp>
+#include <ivsrt/detail/http_text.hpp>
 
 #include <string>
 #include <string_view>
@@ -40,9 +41,10 @@ struct proxy_route {
     void for_origin(bool tls, std::string_view origin_host, std::string_view origin_port) {
         const std::string origin = authority(origin_host, origin_port);
         if (tls) {
-            connect_request = "CONNECT " + origin + " HTTP/1.1\r\nHost: " + origin + "\r\n";
+            connect_request = "CONNECT " + origin + " HTTP/1.1\r\n";
+            append_field(connect_request, "Host", origin);
             if (!authorization.empty()) {
-                connect_request += "Proxy-Authorization: " + authorization + "\r\n";
+                append_field(connect_request, "Proxy-Authorization", authorization);
             }
             connect_request += "\r\n";
         } else {

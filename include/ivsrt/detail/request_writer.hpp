@@ -6,6 +6,7 @@
 // that building and signing it costs no header container.
 
 #include <ivsrt/detail/config.hpp>
+#include <ivsrt/detail/http_text.hpp>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -24,11 +25,6 @@ struct request_writer {
     const void* request;
     void (*write)(const void* request, std::string& out, const proxy_route* proxy);
 };
-
-// Appends one header line, "Name: value\r\n".
-inline void append_field(std::string& out, std::string_view name, std::string_view value) {
-    out.append(name).append(": ").append(value).append("\r\n");
-}
 
 // Appends the request line and, through a proxy to an http origin, the absolute-form target and
 // Proxy-Authorization.
