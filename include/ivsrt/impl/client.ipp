@@ -201,11 +201,12 @@ class client_impl {
     // Identifies the credentials last used, to report credentials_refreshed.
     std::atomic<std::size_t> credentials_id{0};
     bool owns_credentials;  // the provider is the client's own (not client_config::credentials)
-    // What start_call runs, bound by the constructor: then, header-only, only a TU that
-    // constructs a client compiles the call path (run_call and all below it); a TU that calls
-    // operations on a client it is given compiles the thin per-operation part alone.
+    // What start_call runs, bound by the constructors (which alone evaluate this initializer):
+    // then, header-only, only a TU that constructs a client compiles the call path (run_call and
+    // all below it); a TU that calls operations on a client it is given compiles the thin
+    // per-operation part alone.
     void (*launch)(const std::shared_ptr<client_impl>&, prepared_request, diagnostics*,
-                   call_handler) = nullptr;
+                   call_handler) = &launch_call;
     bool call_strands;  // each call runs on a strand (the context has several threads)
     std::atomic<bool> shut_down{false};
 
@@ -275,7 +276,6 @@ class client_impl {
           wall_clock(std::move(config.wall_clock)),
           owns_credentials(!config.credentials),
           call_strands(!single_threaded(ex)) {
-        launch = &launch_call;
         if (attempt_timeout.count() <= 0) {
             throw std::invalid_argument("attempt_timeout: must be positive");
         }
