@@ -4,6 +4,7 @@
 // (after --warmup).
 //
 //   ivsrt-token-bench --port 8080 --concurrency 64 --seconds 10 --stage-arn arn:...
+//   ivsrt-token-bench --port 8080 --concurrency 128 --threads 2 --stage-arn arn:...
 //   ivsrt-token-bench --mode local --concurrency 2 --requests 100000
 //
 // Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else the emulator's defaults.
@@ -25,6 +26,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -41,6 +43,7 @@ struct options {
     std::string endpoint;  // URL; or http://127.0.0.1:<port>
     std::string region = "us-east-1";
     unsigned concurrency = 64;
+    unsigned threads = 1;  // api: each with an io_context and a client of its own
     double seconds = 10;
     std::optional<std::uint64_t> requests;
     double warmup = 1;
@@ -53,9 +56,12 @@ struct options {
     std::fprintf(stderr,
                  "ivsrt-token-bench: %s\n"
                  "usage: ivsrt-token-bench [--endpoint URL | --port P] [--region R]\n"
-                 "         [--concurrency C] [--seconds T | --requests N] [--warmup S]\n"
+                 "         [--concurrency C] [--threads N] [--seconds T | --requests N]\n"
+                 "         [--warmup S]\n"
                  "         [--mode api|local] [--stage-arn ARN] [--pacing on|off|redis]\n"
-                 "--pacing redis: shared through the Redis that IVSRT_PACING_REDIS_URL names\n",
+                 "--pacing redis: shared through the Redis that IVSRT_PACING_REDIS_URL names\n"
+                 "--threads (api): the concurrency is split over N threads, each running an\n"
+                 "  io_context and a client of its own; local mode runs C threads\n",
                  error);
     std::exit(2);
 }
@@ -75,6 +81,8 @@ options parse(int argc, char** argv) {
             o.region = value;
         } else if (flag == "--concurrency") {
             o.concurrency = static_cast<unsigned>(std::stoul(value));
+        } else if (flag == "--threads") {
+            o.threads = static_cast<unsigned>(std::stoul(value));
         } else if (flag == "--seconds") {
             o.seconds = std::stod(value);
         } else if (flag == "--requests") {
@@ -96,6 +104,10 @@ options parse(int argc, char** argv) {
     if (o.mode != "api" && o.mode != "local") usage("--mode must be api or local");
     if (o.mode == "api" && o.endpoint.empty()) usage("--endpoint or --port is required");
     if (o.concurrency == 0) usage("--concurrency must be at least 1");
+    if (o.threads == 0 || o.threads > o.concurrency) {
+        usage("--threads must be at least 1 and at most the concurrency");
+    }
+    if (o.mode == "local" && o.threads != 1) usage("--threads is for api mode");
     return o;
 }
 
@@ -104,10 +116,20 @@ std::string env_or(const char* name, const char* fallback) {
     return v && *v ? v : fallback;
 }
 
-// The measured window and what happened in it. Thread-safe where the local mode needs it.
+// The measured window and what happened in it. Each thread records into a shard of its own.
 class recorder {
   public:
-    explicit recorder(const options& o) : o_(o) {}
+    // What one thread measured; only that thread writes it.
+    struct shard {
+        std::vector<double> latencies;  // ms, of the requests started inside the window
+        std::size_t errors = 0;
+        clock_type::time_point last_end{};
+        std::atomic<std::size_t> completed{0};  // read by the progress display
+    };
+
+    recorder(const options& o, std::size_t shards) : o_(o), shards_(shards) {}
+
+    shard& operator[](std::size_t i) { return shards_[i]; }
 
     void start() { measure_from_ = clock_type::now() + to_duration(o_.warmup); }
 
@@ -117,23 +139,26 @@ class recorder {
         if (stop_.load(std::memory_order_relaxed)) return false;
         const auto now = clock_type::now();
         if (now < measure_from_) return true;
-        if (!window_open_.exchange(true)) {
+        if (!window_open_.load(std::memory_order_acquire)) {
             std::lock_guard lock(mutex_);
-            window_start_ = now;
-            getrusage(RUSAGE_SELF, &usage_start_);
+            if (!window_open_.load(std::memory_order_relaxed)) {
+                window_start_ = now;
+                getrusage(RUSAGE_SELF, &usage_start_);
+                window_open_.store(true, std::memory_order_release);
+            }
         }
         if (o_.requests) return started_.fetch_add(1, std::memory_order_relaxed) < *o_.requests;
         return now < measure_from_ + to_duration(o_.seconds);
     }
 
     // A request ended; counted when it started inside the window.
-    void record(clock_type::time_point started, bool ok) {
+    void record(shard& s, clock_type::time_point started, bool ok) {
         const auto now = clock_type::now();
-        std::lock_guard lock(mutex_);
-        if (!window_open_ || started < window_start_) return;
-        latencies_.push_back(std::chrono::duration<double, std::milli>(now - started).count());
-        errors_ += !ok;
-        window_end_ = now;
+        if (!window_open_.load(std::memory_order_acquire) || started < window_start_) return;
+        s.latencies.push_back(std::chrono::duration<double, std::milli>(now - started).count());
+        s.errors += !ok;
+        s.last_end = now;
+        s.completed.store(s.latencies.size(), std::memory_order_relaxed);
     }
 
     void finish() {
@@ -142,12 +167,21 @@ class recorder {
     }
 
     std::size_t completed() const {
-        std::lock_guard lock(mutex_);
-        return latencies_.size();
+        std::size_t n = 0;
+        for (const shard& s : shards_) n += s.completed.load(std::memory_order_relaxed);
+        return n;
     }
 
+    // After every thread has stopped.
     void print_json(std::uint64_t throttled = 0) {
-        std::lock_guard lock(mutex_);
+        std::vector<double> latencies_;
+        std::size_t errors_ = 0;
+        clock_type::time_point window_end_ = window_start_;
+        for (const shard& s : shards_) {
+            latencies_.insert(latencies_.end(), s.latencies.begin(), s.latencies.end());
+            errors_ += s.errors;
+            window_end_ = std::max(window_end_, s.last_end);
+        }
         std::sort(latencies_.begin(), latencies_.end());
         auto pct = [&](double p) {
             if (latencies_.empty()) return 0.0;
@@ -163,11 +197,12 @@ class recorder {
         const std::size_t n = latencies_.size();
         std::printf(
             "{\"client\":\"ivsrt\",\"version\":\"%s\",\"mode\":\"%s\",\"concurrency\":%u,"
+            "\"threads\":%u,"
             "\"requests\":%zu,\"errors\":%zu,\"seconds\":%.3f,\"req_per_s\":%.1f,"
             "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,"
             "\"cpu_ms_per_1000_req\":%.1f,\"max_rss_mb\":%.1f,\"pacing\":\"%s\","
             "\"throttled\":%llu}\n",
-            ivsrt::version_string, o_.mode.c_str(), o_.concurrency, n, errors_, seconds,
+            ivsrt::version_string, o_.mode.c_str(), o_.concurrency, o_.threads, n, errors_, seconds,
             seconds > 0 ? double(n) / seconds : 0.0, pct(0.5), pct(0.99), user, sys,
             n ? (user + sys) * 1e6 / double(n) : 0.0, double(usage_end_.ru_maxrss) / 1024.0,
             o_.pacing.c_str(), static_cast<unsigned long long>(throttled));
@@ -183,10 +218,9 @@ class recorder {
     std::atomic<std::uint64_t> started_{0};
     std::atomic<bool> stop_{false};
     std::atomic<bool> window_open_{false};
-    mutable std::mutex mutex_;
-    clock_type::time_point window_start_, window_end_;
-    std::vector<double> latencies_;
-    std::size_t errors_ = 0;
+    std::mutex mutex_;
+    clock_type::time_point window_start_;
+    std::vector<shard> shards_;
     rusage usage_start_{}, usage_end_{};
 };
 
@@ -205,29 +239,28 @@ struct counters {
 };
 
 asio::awaitable<void> worker(ivsrt::client& ivs, const model::create_participant_token_request& req,
-                             recorder& r) {
+                             recorder& r, recorder::shard& mine) {
+    static std::atomic<int> reported{0};  // the first few errors only
     ivsrt::diagnostics diag;
     while (r.running()) {
         const auto started = clock_type::now();
         auto [ec, result] = co_await ivs.async_create_participant_token(
             req, diag, asio::as_tuple(asio::use_awaitable));
-        static int reported = 0;  // the first few errors only (one thread runs the workers)
         if (ec && reported++ < 3) std::fprintf(stderr, "\nerror: %s\n", diag.to_string().c_str());
-        r.record(started, !ec);
+        r.record(mine, started, !ec);
     }
 }
 
-int run_api(const options& o) {
-    asio::io_context ioc(1);
+ivsrt::client_config make_config(const options& o, const asio::any_io_executor& ex,
+                                 unsigned connections, counters& count) {
     ivsrt::client_config config;
     config.region = o.region;
     config.endpoint_url = o.endpoint;
     config.credentials = ivsrt::make_static_provider(
-        ioc.get_executor(),
-        {.access_key_id = env_or("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
-         .secret_access_key =
-             env_or("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-         .provider = "environment"});
+        ex, {.access_key_id = env_or("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+             .secret_access_key =
+                 env_or("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+             .provider = "environment"});
     // "redis": the client takes IVSRT_PACING_REDIS_URL from the environment (this program
     // includes ivsrt/redis_pacing.hpp); "on" ignores it.
     config.pacing.enabled = o.pacing != "off";
@@ -240,54 +273,84 @@ int run_api(const options& o) {
     } else if (o.pacing == "redis" && !std::getenv("IVSRT_PACING_REDIS_URL")) {
         throw std::invalid_argument("--pacing redis: IVSRT_PACING_REDIS_URL is not set");
     }
-    config.pool.max_connections = std::min<std::size_t>(o.concurrency, 256);
-    counters count;
-    config.on_event = [&](const ivsrt::client_event& e) {
+    config.pool.max_connections = std::min<std::size_t>(connections, 256);
+    config.on_event = [&count](const ivsrt::client_event& e) {
         if (e.kind == ivsrt::client_event_kind::retry) ++count.retries;
         if (e.kind == ivsrt::client_event_kind::attempt_end && e.error == ivsrt::errc::throttling) {
             ++count.throttled;
         }
     };
-    ivsrt::client ivs(ioc.get_executor(), std::move(config));
+    return config;
+}
 
-    recorder r(o);
-    std::atomic<bool> done{false};
-    int status = 0;
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-            std::string stage_arn = o.stage_arn;
-            if (stage_arn.empty()) {
+// One thread's share of the load: an io_context made for one thread, as the README recommends,
+// and a client of its own.
+struct lane {
+    asio::io_context ioc{1};
+    unsigned workers = 0;
+    std::optional<ivsrt::client> ivs;
+};
+
+// Prints what ended a coroutine with an exception, and keeps the program's exit status.
+struct report_failure {
+    std::atomic<int>* status;
+    void operator()(std::exception_ptr e) const {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+            std::fprintf(stderr, "ivsrt-token-bench: %s\n", x.what());
+            *status = 1;
+        }
+    }
+};
+
+int run_api(const options& o) {
+    counters count;
+    std::vector<std::unique_ptr<lane>> lanes;
+    for (unsigned i = 0; i < o.threads; ++i) {
+        auto& l = *lanes.emplace_back(std::make_unique<lane>());
+        l.workers = o.concurrency / o.threads + (i < o.concurrency % o.threads ? 1 : 0);
+        l.ivs.emplace(l.ioc.get_executor(), make_config(o, l.ioc.get_executor(), l.workers, count));
+    }
+    std::atomic<int> status{0};
+
+    // The stage: the given one, or one created through the first client.
+    std::string stage_arn = o.stage_arn;
+    if (stage_arn.empty()) {
+        asio::co_spawn(
+            lanes[0]->ioc,
+            [&]() -> asio::awaitable<void> {
                 const model::create_stage_request create{.name = "token-bench"};
-                stage_arn = (co_await ivs.async_create_stage(create)).stage->arn;
-            }
-            const model::create_participant_token_request req{
-                .stage_arn = stage_arn,
-                .user_id = "bench",
-                .capabilities = {model::participant_token_capability::subscribe}};
-            r.start();
-            auto ex = co_await asio::this_coro::executor;
-            unsigned live = o.concurrency;
-            asio::steady_timer all_done(ex, clock_type::time_point::max());
-            for (unsigned i = 0; i < o.concurrency; ++i) {
-                asio::co_spawn(ex, worker(ivs, req, r), [&](std::exception_ptr) {
-                    if (--live == 0) all_done.cancel();
-                });
-            }
-            co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
-            r.finish();
-        },
-        [&](std::exception_ptr e) {
-            if (!e) return;
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& x) {
-                std::fprintf(stderr, "ivsrt-token-bench: %s\n", x.what());
-                status = 1;
-            }
-        });
+                stage_arn = (co_await lanes[0]->ivs->async_create_stage(create)).stage->arn;
+            },
+            report_failure{&status});
+        lanes[0]->ioc.run();
+        lanes[0]->ioc.restart();
+        if (status) return status;
+    }
+    const model::create_participant_token_request req{
+        .stage_arn = stage_arn,
+        .user_id = "bench",
+        .capabilities = {model::participant_token_capability::subscribe}};
+
+    recorder r(o, lanes.size());
+    r.start();
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+        for (unsigned w = 0; w < lanes[i]->workers; ++w) {
+            asio::co_spawn(lanes[i]->ioc, worker(*lanes[i]->ivs, req, r, r[i]),
+                           report_failure{&status});
+        }
+    }
+    std::atomic<bool> done{false};
     std::thread display(progress, std::cref(r), std::cref(done));
-    ioc.run();
+    std::vector<std::thread> others;
+    for (std::size_t i = 1; i < lanes.size(); ++i) {
+        others.emplace_back([&l = *lanes[i]] { l.ioc.run(); });
+    }
+    lanes[0]->ioc.run();
+    for (auto& t : others) t.join();
+    r.finish();
     done = true;
     display.join();
     if (status) return status;
@@ -310,17 +373,17 @@ int run_local(const options& o) {
     claims.whip_url = "https://f99084460c35.global-bm.whip.live-video.net";
     claims.user_id = "bench";
 
-    recorder r(o);
+    recorder r(o, o.concurrency);
     std::atomic<bool> done{false};
     std::thread display(progress, std::cref(r), std::cref(done));
     r.start();
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < o.concurrency; ++i) {
-        threads.emplace_back([&] {
+        threads.emplace_back([&, &mine = r[i]] {
             while (r.running()) {
                 const auto started = clock_type::now();
                 const auto token = minter.mint(claims);
-                r.record(started, token.token.has_value());
+                r.record(mine, started, token.token.has_value());
             }
         });
     }

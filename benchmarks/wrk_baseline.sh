@@ -1,8 +1,9 @@
 #!/bin/sh
-# Usage: benchmarks/wrk_baseline.sh PORT [SECONDS [CONNECTIONS [CPU]]]
-# The baseline of the load benchmark: wrk, one thread, replaying one pre-signed
+# Usage: benchmarks/wrk_baseline.sh PORT [SECONDS [CONNECTIONS [CPU [THREADS]]]]
+# The baseline of the load benchmark: wrk, THREADS threads (default 1), replaying one pre-signed
 # CreateParticipantToken request (from ivsrt-presign) over CONNECTIONS (default 64) keep-alive
-# connections to http://127.0.0.1:PORT for SECONDS (default 10), pinned to CPU (default 1).
+# connections to http://127.0.0.1:PORT for SECONDS (default 10), pinned to CPU (default 1; a
+# taskset list).
 # IVSRT_PRESIGN: the ivsrt-presign binary (default: build/benchmarks/ivsrt-presign, then PATH).
 # Credentials for the signature: AWS_ACCESS_KEY_ID etc., else the emulator's defaults.
 # Example, against the canned nginx server:
@@ -10,10 +11,11 @@
 #   benchmarks/wrk_baseline.sh 8089 10 64 1
 #   benchmarks/canned/stop.sh "$dir"
 set -eu
-port=${1:?usage: wrk_baseline.sh PORT [SECONDS [CONNECTIONS [CPU]]]}
+port=${1:?usage: wrk_baseline.sh PORT [SECONDS [CONNECTIONS [CPU [THREADS]]]]}
 seconds=${2:-10}
 connections=${3:-64}
 cpu=${4:-1}
+threads=${5:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 presign=${IVSRT_PRESIGN:-}
 if [ -z "$presign" ]; then
@@ -31,5 +33,5 @@ command -v wrk >/dev/null || { echo "wrk_baseline.sh: wrk not found (apt-get ins
 script=$(mktemp /tmp/ivsrt-wrk-XXXXXX.lua)
 trap 'rm -f "$script"' EXIT
 "$presign" --port "$port" > "$script"
-taskset -c "$cpu" wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$script" \
+taskset -c "$cpu" wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$script" \
     "http://127.0.0.1:$port"

@@ -518,7 +518,10 @@ class redis_pacer final : public pacing_backend, public std::enable_shared_from_
 
 inline std::shared_ptr<pacing_backend> redis_pacing_from_environment(
     boost::asio::any_io_executor ex, const std::string& url, unsigned expected_replicas) {
-    return make_redis_pacing(std::move(ex), {.url = url, .expected_replicas = expected_replicas});
+    redis_pacing_config config;
+    config.url = url;
+    config.expected_replicas = expected_replicas;
+    return make_redis_pacing(std::move(ex), std::move(config));
 }
 
 // Including ivsrt/redis_pacing.hpp lets IVSRT_PACING_REDIS_URL configure clients.

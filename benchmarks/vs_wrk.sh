@@ -1,0 +1,81 @@
+#!/bin/bash
+# Usage: benchmarks/vs_wrk.sh PORT [ROUNDS [SECONDS [CONCURRENCIES [THREADS [CPUS]]]]]
+# The load benchmark as ratios to wrk: for each concurrency C (default "1 64 256"), ROUNDS
+# (default 3) interleaved rounds of wrk (one pre-signed CreateParticipantToken request, C
+# connections, THREADS threads; wrk_baseline.sh) and of ivsrt-token-bench (api mode, pacing off,
+# C concurrent calls over THREADS threads), each for SECONDS (default 5), pinned to CPUS (default
+# 1), against the server on 127.0.0.1:PORT (benchmarks/canned/start.sh). Prints each run, then per
+# C the medians and ivsrt's ratios to wrk: requests per second, CPU per request, p99.
+# IVSRT_TOKEN_BENCH / IVSRT_PRESIGN: the binaries (default: build/release/benchmarks/...).
+# Example (the README's setup: nginx on core 0, the clients on core 1):
+#   dir=$(benchmarks/canned/start.sh 8089 0 | tail -1)
+#   benchmarks/vs_wrk.sh 8089 3 5 "1 64 256"
+#   benchmarks/canned/stop.sh "$dir"
+set -euo pipefail
+port=${1:?usage: vs_wrk.sh PORT [ROUNDS [SECONDS [CONCURRENCIES [THREADS [CPUS]]]]]}
+rounds=${2:-3}
+seconds=${3:-5}
+concurrencies=${4:-1 64 256}
+threads=${5:-1}
+cpus=${6:-1}
+here=$(cd "$(dirname "$0")" && pwd)
+bench=${IVSRT_TOKEN_BENCH:-$here/../build/release/benchmarks/ivsrt-token-bench}
+export IVSRT_PRESIGN=${IVSRT_PRESIGN:-$here/../build/release/benchmarks/ivsrt-presign}
+for b in "$bench" "$IVSRT_PRESIGN"; do
+    [ -x "$b" ] || { echo "vs_wrk.sh: $b not found; build it or set IVSRT_TOKEN_BENCH/IVSRT_PRESIGN" >&2; exit 1; }
+done
+command -v wrk >/dev/null || { echo "vs_wrk.sh: wrk not found (apt-get install -y wrk)" >&2; exit 1; }
+results=$(mktemp /tmp/ivsrt-vs-wrk-XXXXXX)
+trap 'rm -f "$results"' EXIT
+
+# One wrk run: "wrk C req_per_s cpu_us_per_req p99_ms".
+run_wrk() {
+    local c=$1 out
+    out=$( { /usr/bin/time -f "cpu %U %S" "$here/wrk_baseline.sh" "$port" "$seconds" "$c" "$cpus" \
+        "$threads"; } 2>&1 )
+    echo "$out" | awk -v c="$c" '
+        /requests in/ { n = $1 }
+        /Requests\/sec/ { rps = $2 }
+        $1 == "99%" { v = $2; ms = v + 0; if (v ~ /us$/) ms /= 1000; else if (v ~ /[0-9]s$/) ms *= 1000;
+                      p99 = ms }
+        /^cpu / { cpu = $2 + $3 }
+        END { printf "wrk %s %.1f %.2f %.3f\n", c, rps, cpu * 1e6 / n, p99 }'
+}
+
+# One ivsrt-token-bench run, the same fields.
+run_ivsrt() {
+    local c=$1
+    taskset -c "$cpus" "$bench" --port "$port" --concurrency "$c" --threads "$threads" \
+        --seconds "$seconds" --warmup 1 --pacing off \
+        --stage-arn arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh 2>/dev/null |
+        tail -1 | sed 's/[{}"]//g' | tr ',' '\n' | awk -F: -v c="$c" '
+            { v[$1] = $2 }
+            END { printf "ivsrt %s %.1f %.2f %.3f rss_mb %s\n", c, v["req_per_s"],
+                         v["cpu_ms_per_1000_req"], v["p99_ms"], v["max_rss_mb"] }'
+}
+
+echo "# run C req_per_s cpu_us_per_req p99_ms"
+for c in $concurrencies; do
+    for r in $(seq "$rounds"); do
+        run_wrk "$c" | tee -a "$results"
+        run_ivsrt "$c" | tee -a "$results"
+    done
+done
+echo "# medians over $rounds rounds; ivsrt/wrk ratios (goal: req/s high, CPU and p99 low)"
+for c in $concurrencies; do
+    awk -v c="$c" '
+        function median(a, n,   i, j, t) {
+            for (i = 1; i <= n; ++i) for (j = i + 1; j <= n; ++j) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
+        $2 == c { k = $1; n[k]++; rps[k, n[k]] = $3; cpu[k, n[k]] = $4; p99[k, n[k]] = $5 }
+        END {
+            for (k in n) {
+                for (i = 1; i <= n[k]; ++i) { a[i] = rps[k, i]; b[i] = cpu[k, i]; d[i] = p99[k, i] }
+                R[k] = median(a, n[k]); U[k] = median(b, n[k]); P[k] = median(d, n[k])
+            }
+            printf "C=%s  wrk %.0f req/s %.1f us/req p99 %.2f ms | ivsrt %.0f req/s %.1f us/req p99 %.2f ms | ratios: req/s %.2f, cpu %.2f, p99 %.2f\n",
+                c, R["wrk"], U["wrk"], P["wrk"], R["ivsrt"], U["ivsrt"], P["ivsrt"],
+                R["ivsrt"] / R["wrk"], U["ivsrt"] / U["wrk"], P["ivsrt"] / P["wrk"]
+        }' "$results"
+done
