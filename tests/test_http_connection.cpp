@@ -1,7 +1,8 @@
 // Tests for detail::http_connection and detail::tls_client_context: error classification, and
 // TLS verification against a CA generated in the test (trusted, untrusted, wrong host name),
 // with the verification switched off, and session resumption; the memory of a connection's
-// handlers (detail::handler_memory); a cancellation that falls between two steps of an exchange.
+// handlers (detail::handler_memory); a cancellation that falls between two steps of an exchange;
+// the response fields a connection keeps.
 #define BOOST_TEST_MODULE test_http_connection
 #include <boost/test/unit_test.hpp>
 
@@ -373,6 +374,68 @@ BOOST_AUTO_TEST_CASE(response_delimited_by_the_close) {
             BOOST_TEST((*result == ivsrt::errc::connection), result->message());
             BOOST_TEST((conn.cause() == http::error::end_of_stream), conn.cause().message());
         }
+    }
+}
+
+// A connection told which fields to keep stores only those (names in any case), from the final
+// response only; it still honours the fields it does not keep (Content-Length, Connection) and
+// keeps a reason phrase that is not the status's usual one. Without the list, all fields stay.
+BOOST_AUTO_TEST_CASE(responses_keep_only_the_fields_asked_for) {
+    const std::vector<std::string> keep{"x-amzn-requestid", "Content-Type"};
+    for (const bool filtered : {true, false}) {
+        asio::io_context ioc;
+        ivsrt::test::loopback_server server(
+            ioc.get_executor(), [](ivsrt::test::server_connection& c) -> asio::awaitable<void> {
+                http::request<http::string_body> req;
+                if (!co_await c.read(req)) co_return;
+                co_await c.write_raw(
+                    "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n"
+                    "HTTP/1.1 200 Fine\r\nServer: s\r\nX-AMZN-RequestId: r1\r\nDate: d\r\n"
+                    "Content-Length: 4\r\n\r\nbody");
+                if (!co_await c.read(req)) co_return;
+                co_await c.write_raw(
+                    "HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+                    "Content-Length: 0\r\n\r\n");
+            });
+        ivsrt::detail::http_limits limits;
+        if (filtered) limits.keep_fields = keep;
+        ivsrt::detail::http_connection conn(ioc.get_executor(), nullptr, limits);
+        const ivsrt::detail::http_connection::endpoints endpoints{
+            {asio::ip::make_address("127.0.0.1"), server.port()}};
+        const auto deadline = steady::now() + std::chrono::seconds(30);
+        BOOST_REQUIRE(!connect(ioc, conn, endpoints, deadline));
+        ivsrt::detail::string_request req{http::verb::post, "/", 11};
+        req.set(http::field::host, "localhost");
+        req.prepare_payload();
+        const auto exchange = [&](ivsrt::detail::string_response& res) {
+            std::optional<boost::system::error_code> result;
+            conn.async_exchange(req, res, deadline,
+                                [&](boost::system::error_code ec) { result = ec; });
+            for (int i = 0; i < 1000 && !result; ++i) ioc.run_one();
+            BOOST_REQUIRE(result.has_value());
+            BOOST_TEST(!*result, result->message());
+        };
+
+        ivsrt::detail::string_response first;
+        exchange(first);
+        BOOST_TEST(first.result_int() == 200u);
+        BOOST_TEST(first.reason() == "Fine");
+        BOOST_TEST(first.body() == "body");
+        BOOST_TEST(first["x-amzn-requestid"] == "r1");
+        BOOST_TEST((first.find("X-Interim") == first.end()));
+        BOOST_TEST((first.find(http::field::server) == first.end()) == filtered);
+        BOOST_TEST((first.find(http::field::date) == first.end()) == filtered);
+        BOOST_TEST((first.find(http::field::content_length) == first.end()) == filtered);
+        BOOST_TEST(conn.reusable());
+
+        ivsrt::detail::string_response second;
+        exchange(second);
+        BOOST_TEST(second.result_int() == 404u);
+        BOOST_TEST(second.reason() == "Not Found");
+        BOOST_TEST(second[http::field::content_type] == "text/plain");
+        BOOST_TEST((second.find(http::field::connection) == second.end()) == filtered);
+        BOOST_TEST(!conn.reusable());
+        server.stop();
     }
 }
 

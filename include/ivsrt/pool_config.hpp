@@ -60,6 +60,10 @@ struct pool_config {
     /// and its head (status line and fields, or one chunk-size line or the trailers).
     std::size_t max_response_body = 8 * 1024 * 1024;
     std::size_t max_response_head = 16 * 1024;
+    /// When not empty, the only header fields a response keeps (names in any case); the others
+    /// are still parsed and checked, but not stored, which saves an allocation each. A client
+    /// sets this to the fields it reads.
+    std::vector<std::string> response_fields;
 
     /// Each connection runs on its own strand, so that a pool is safe on an io_context run by
     /// several threads. Unset: strands unless the executor's io_context was made for one thread

@@ -16,7 +16,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,47 @@ enum class io_phase { connect, handshake, exchange };
 struct http_limits {
     std::size_t max_body = 8 * 1024 * 1024;
     std::size_t max_head = 16 * 1024;  // also bounds a chunk-size line and the trailers
+    // When not empty, the only header fields a response keeps (names in any case); the others
+    // are parsed and checked, not stored. Must outlive the connection.
+    std::span<const std::string> keep_fields{};
+};
+
+// Parses one response into a caller's message, as Beast's response_parser<string_body> does,
+// without a message of its own to move out at the end, and keeping only the fields asked for.
+class response_reader final : public boost::beast::http::basic_parser<false> {
+  public:
+    response_reader(string_response& res, std::span<const std::string> keep_fields) noexcept
+        : res_(res), keep_(keep_fields) {}
+
+    string_response& response() const noexcept { return res_; }
+
+  private:
+    using error_code = boost::system::error_code;
+    using string_view = boost::beast::string_view;
+
+    void on_request_impl(boost::beast::http::verb, string_view, string_view, int,
+                         error_code&) override {}  // a response parser: never called
+    IVSRT_DECL void on_response_impl(int code, string_view reason, int version,
+                                     error_code&) override;
+    IVSRT_DECL void on_field_impl(boost::beast::http::field name, string_view name_string,
+                                  string_view value, error_code&) override;
+    void on_header_impl(error_code&) override {}
+    // basic_parser has checked Content-Length and each chunk against the body limit.
+    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+        if (length) res_.body().reserve(static_cast<std::size_t>(*length));
+    }
+    std::size_t on_body_impl(string_view body, error_code&) override {
+        res_.body().append(body.data(), body.size());
+        return body.size();
+    }
+    void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code& ec) override {
+        return on_body_impl(body, ec);
+    }
+    void on_finish_impl(error_code&) override {}
+
+    string_response& res_;
+    std::span<const std::string> keep_;
 };
 
 // Maps a transport error to errc::{cancelled, timeout, tls, connection, invalid_response}.
@@ -154,7 +197,7 @@ class http_connection {
     boost::system::error_code step_error(boost::system::error_code ec) const noexcept {
         return timed_out_ ? boost::system::error_code(boost::beast::error::timeout) : ec;
     }
-    IVSRT_DECL void start_response();  // a fresh parser with the limits
+    IVSRT_DECL void start_response(string_response& res);  // emptied, and a fresh parser for it
     // After a complete response: true for an interim 1xx to skip; sets `ec` for a 101.
     IVSRT_DECL bool interim(boost::system::error_code& ec);
     // Feeds the buffered bytes to `parser`. True when the response (or its head) needs more
@@ -183,7 +226,7 @@ class http_connection {
     bool timed_out_ = false;                 // the running step's deadline closed the socket
     boost::beast::flat_buffer buffer_;       // reused by every exchange; its size is bounded
     std::string write_buffer_;               // the serialized request, reused by every exchange
-    std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
+    std::optional<response_reader> parser_;
     boost::system::error_code cause_;
     handler_memory_ptr memory_{new handler_memory};
     bool reusable_ = false;

@@ -67,7 +67,8 @@ class pool_impl {
             clock::now(),
             strands_ ? boost::asio::any_io_executor(boost::asio::make_strand(ex_)) : ex_,
             tls_ ? &*tls_ : nullptr,
-            http_limits{config_.max_response_body, config_.max_response_head},
+            http_limits{config_.max_response_body, config_.max_response_head,
+                        config_.response_fields},
             proxy_ ? &*proxy_ : nullptr);
     }
 

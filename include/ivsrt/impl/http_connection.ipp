@@ -9,7 +9,10 @@
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/status.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -178,7 +181,7 @@ struct http_connection::exchange_op : boost::asio::coroutine {
         reenter(*this) {
             conn.reusable_ = false;
             conn.interim_ = 0;
-            conn.start_response();
+            conn.start_response(res);
             conn.watch(deadline);
             // One contiguous buffer, one write: cheaper than Beast's serializer.
             req.write(req.request, conn.write_buffer_, conn.tls_ ? nullptr : conn.proxy_);
@@ -211,7 +214,6 @@ struct http_connection::exchange_op : boost::asio::coroutine {
             conn.reusable_ = !conn.timed_out_ && conn.parser_->keep_alive() &&
                              conn.buffer_.size() == 0 &&
                              (!conn.tls_ || SSL_pending(conn.tls_->native_handle()) == 0);
-            res = conn.parser_->release();
             conn.parser_.reset();
             self.complete({});
         }
@@ -269,7 +271,6 @@ IVSRT_DECL http_connection::http_connection(const boost::asio::any_io_executor& 
     // Room for a whole typical response: Beast reads at most the buffer's free capacity at a
     // time (512 bytes when empty), so a small buffer costs several reads per response.
     buffer_.reserve(16 * 1024);
-    start_response();
 }
 
 IVSRT_DECL http_connection::~http_connection() {
@@ -279,8 +280,29 @@ IVSRT_DECL http_connection::~http_connection() {
     if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
 }
 
-IVSRT_DECL void http_connection::start_response() {
-    parser_.emplace();
+IVSRT_DECL void response_reader::on_response_impl(int code, string_view reason, int version,
+                                                  error_code&) {
+    res_.result(static_cast<unsigned>(code));
+    res_.version(version);
+    // The usual phrase for the status is what reason() returns when none is set: storing it
+    // would only cost an allocation.
+    if (reason != boost::beast::http::obsolete_reason(res_.result())) res_.reason(reason);
+}
+
+IVSRT_DECL void response_reader::on_field_impl(boost::beast::http::field name,
+                                               string_view name_string, string_view value,
+                                               error_code&) {
+    if (!keep_.empty() && std::none_of(keep_.begin(), keep_.end(), [&](const std::string& k) {
+            return boost::beast::iequals(k, name_string);
+        })) {
+        return;
+    }
+    res_.insert(name, name_string, value);
+}
+
+IVSRT_DECL void http_connection::start_response(string_response& res) {
+    res = {};
+    parser_.emplace(res, limits_.keep_fields);
     parser_->eager(true);  // the body as it arrives, not only the head
     parser_->header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(limits_.max_head, std::numeric_limits<std::uint32_t>::max())));
@@ -351,7 +373,8 @@ IVSRT_DECL void http_connection::on_read(boost::beast::http::basic_parser<false>
 }
 
 IVSRT_DECL bool http_connection::interim(boost::system::error_code& ec) {
-    const unsigned status = parser_->get().result_int();
+    string_response& res = parser_->response();
+    const unsigned status = res.result_int();
     // No protocol switch was asked for; an endless run of interim responses is not HTTP either.
     if (status == 101 || (status < 200 && ++interim_ > 16)) {
         ec = boost::beast::http::error::bad_status;
@@ -359,7 +382,7 @@ IVSRT_DECL bool http_connection::interim(boost::system::error_code& ec) {
     }
     if (status >= 200) return false;
     // Interim responses carry no body; the final one follows on the same connection.
-    start_response();
+    start_response(res);
     return true;
 }
 
