@@ -152,9 +152,10 @@ class http_connection {
     // After a successful exchange: whether the connection may serve another request (keep-alive,
     // and nothing left unread after the response).
     bool reusable() const noexcept { return reusable_; }
-    // Before reusing an idle connection: true when the peer sent nothing, not even EOF, since the
-    // last response. Anything else (an unsolicited response, a 408, a close) retires it.
-    IVSRT_DECL bool idle_and_silent() noexcept;
+    // After a failed exchange: whether it failed before writing anything because the connection,
+    // idle since its last response, had received something meanwhile (an unsolicited response,
+    // a 408, a close). Those bytes belong to no request: the connection must be retired unread.
+    bool unusable_when_reused() const noexcept { return unusable_when_reused_; }
     // Whether the TLS handshake resumed an earlier session (false for plain TCP).
     bool resumed_session() const noexcept { return resumed_; }
     // The transport error behind the last failure.
@@ -198,6 +199,8 @@ class http_connection {
         return timed_out_ ? boost::system::error_code(boost::beast::error::timeout) : ec;
     }
     IVSRT_DECL void start_response(string_response& res);  // emptied, and a fresh parser for it
+    // True when the peer sent nothing, not even EOF, since the last response.
+    IVSRT_DECL bool idle_and_silent() noexcept;
     // After a complete response: true for an interim 1xx to skip; sets `ec` for a 101.
     IVSRT_DECL bool interim(boost::system::error_code& ec);
     // Feeds the buffered bytes to `parser`. True when the response (or its head) needs more
@@ -230,6 +233,8 @@ class http_connection {
     boost::system::error_code cause_;
     handler_memory_ptr memory_{new handler_memory};
     bool reusable_ = false;
+    bool idle_ = false;  // a response completed, and no exchange has started since
+    bool unusable_when_reused_ = false;
     bool resumed_ = false;
     unsigned interim_ = 0;  // 1xx responses skipped in this exchange
 };

@@ -250,9 +250,20 @@ struct relay_cancellation {
 
 // One async_request: lease, connect if needed, exchange, the one stale-connection retry, release.
 // The connection steps run on the connection's strand; the request completes on the caller's
-// executor.
-struct pool_request_op : boost::asio::coroutine {
+// executor. Its state stays on the heap (pool_request_op owns it), so that each step moves a
+// pointer, not the state.
+struct pool_request : boost::asio::coroutine {
     using clock = std::chrono::steady_clock;
+
+    pool_request(std::shared_ptr<pool_impl> p, request_writer r, string_response* response,
+                 clock::time_point d, std::shared_ptr<request_cancellation> c,
+                 boost::asio::cancellation_slot s)
+        : pool(std::move(p)),
+          req(r),
+          res(response),
+          deadline(d),
+          cancel(std::move(c)),
+          caller_slot(s) {}
 
     std::shared_ptr<pool_impl> pool;
     request_writer req;
@@ -272,15 +283,17 @@ struct pool_request_op : boost::asio::coroutine {
     boost::asio::cancellation_slot caller_slot;  // holds a relay_cancellation, when connected
 
     template <class Self>
-    void operator()(Self& self, boost::system::error_code ec, boost::system::error_code cause,
-                    pool_impl::endpoints found) {
+    void resolved(Self& self, boost::system::error_code ec, boost::system::error_code cause,
+                  pool_impl::endpoints found) {
         if (cause) info.cause = cause;
         endpoints = std::move(found);
-        (*this)(self, ec);
+        step(self, ec);
     }
 
+    // Runs to the next suspension. A step that hands `self` on must touch nothing after it:
+    // the handler may run inline and complete, which frees this state.
     template <class Self>
-    void operator()(Self& self, boost::system::error_code ec = {}) {
+    void step(Self& self, boost::system::error_code ec) {
         reenter(*this) {
             if (!try_lease()) {
                 // Every connection is busy: queue until granted, the deadline or cancellation.
@@ -334,24 +347,17 @@ struct pool_request_op : boost::asio::coroutine {
                         break;
                     }
                     connected = true;
+                    if (cancel->cancelled()) {
+                        error = errc::cancelled;
+                        break;
+                    }
                 }
-                // The request goes out after the handlers that are ready now have run: the
-                // requests they start go out together, so the server handles a batch per wakeup
-                // instead of being woken for each (which costs both sides more CPU than the write).
-                yield boost::asio::post(
-                    boost::asio::bind_executor(lease.node->conn.get_executor(), std::move(self)));
-                if (cancel->cancelled()) {
-                    error = errc::cancelled;
-                    break;
-                }
-                // An idle connection that received anything (a late or unsolicited response, a
-                // 408, an EOF) is retired unread: its bytes belong to no request of ours. Checked
-                // just before the request is written, to leave them the least time to arrive.
-                if (reused && !lease.node->conn.idle_and_silent()) {
+                yield start_exchange(self);
+                if (ec && lease.node->conn.unusable_when_reused()) {
+                    // The idle connection had received something: nothing was sent on it.
                     replace_unusable();
                     continue;
                 }
-                yield start_exchange(self);
                 if (ec) {
                     info.response_started = lease.node->conn.response_started();
                     info.cause = lease.node->conn.cause();
@@ -386,8 +392,7 @@ struct pool_request_op : boost::asio::coroutine {
         }
     }
 
-    // Each start_* reads what it needs before `self` (and so this object) is moved away.
-    // Connection steps run on the connection's strand.
+    // The one stale-connection retry: the slot gets a new connection.
     void retry_stale() {
         {
             std::lock_guard lock(pool->mutex());
@@ -493,6 +498,20 @@ struct pool_request_op : boost::asio::coroutine {
     }
 };
 
+struct pool_request_op {
+    std::unique_ptr<pool_request> state;
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}) {
+        state->step(self, ec);
+    }
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec, boost::system::error_code cause,
+                    pool_impl::endpoints found) {
+        state->resolved(self, ec, cause, std::move(found));
+    }
+};
+
 #include <boost/asio/unyield.hpp>
 
 }  // namespace ivsrt::detail
@@ -533,23 +552,8 @@ IVSRT_DECL void connection_pool::start_request(const std::shared_ptr<detail::poo
     auto unbound =
         boost::asio::bind_cancellation_slot(boost::asio::cancellation_slot(), std::move(handler));
     boost::asio::async_compose<decltype(unbound), request_signature>(
-        detail::pool_request_op{{},
-                                impl,
-                                req,
-                                res,
-                                deadline,
-                                {},
-                                {},
-                                {},
-                                false,
-                                false,
-                                false,
-                                {},
-                                {},
-                                {},
-                                {},
-                                std::move(cancel),
-                                slot},
+        detail::pool_request_op{std::make_unique<detail::pool_request>(impl, req, res, deadline,
+                                                                       std::move(cancel), slot)},
         unbound, impl->executor());
 }
 
