@@ -16,7 +16,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/field.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -41,16 +43,40 @@ enum class io_phase { connect, handshake, exchange };
 struct http_limits {
     std::size_t max_body = 8 * 1024 * 1024;
     std::size_t max_head = 16 * 1024;  // also bounds a chunk-size line and the trailers
-    // When not empty, the only header fields a response keeps (names in any case); the others
-    // are parsed and checked, not stored. Must outlive the connection.
-    std::span<const std::string> keep_fields{};
+    // When set, the only header fields a response keeps; the others are parsed and checked,
+    // not stored. Must outlive the connection.
+    const struct field_filter* keep_fields = nullptr;
+};
+
+// A set of header field names (any case), for what responses keep.
+struct field_filter {
+    explicit field_filter(std::span<const std::string> names) {
+        for (const std::string& n : names) {
+            const auto f = boost::beast::http::string_to_field(n);
+            if (f == boost::beast::http::field::unknown) {
+                others.push_back(n);
+            } else {
+                known.push_back(f);
+            }
+        }
+    }
+    bool contains(boost::beast::http::field f, std::string_view name) const noexcept {
+        if (f != boost::beast::http::field::unknown) {
+            return std::find(known.begin(), known.end(), f) != known.end();
+        }
+        return std::any_of(others.begin(), others.end(),
+                           [&](const std::string& o) { return boost::beast::iequals(o, name); });
+    }
+
+    std::vector<boost::beast::http::field> known;  // fields Beast knows, compared as enums
+    std::vector<std::string> others;
 };
 
 // Parses one response into a caller's message, as Beast's response_parser<string_body> does,
 // without a message of its own to move out at the end, and keeping only the fields asked for.
 class response_reader final : public boost::beast::http::basic_parser<false> {
   public:
-    response_reader(string_response& res, std::span<const std::string> keep_fields) noexcept
+    response_reader(string_response& res, const field_filter* keep_fields) noexcept
         : res_(res), keep_(keep_fields) {}
 
     string_response& response() const noexcept { return res_; }
@@ -81,7 +107,7 @@ class response_reader final : public boost::beast::http::basic_parser<false> {
     void on_finish_impl(error_code&) override {}
 
     string_response& res_;
-    std::span<const std::string> keep_;
+    const field_filter* keep_;
 };
 
 // Maps a transport error to errc::{cancelled, timeout, tls, connection, invalid_response}.

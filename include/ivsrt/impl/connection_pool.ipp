@@ -53,6 +53,7 @@ class pool_impl {
                                            config_.resolve_failure_ttl)),
           core_(config_.max_connections, config_.max_idle_time, config_.max_lifetime) {
         if (use_tls) tls_.emplace(config_.verify_peer, config_.ca_bundle);
+        if (!config_.response_fields.empty()) keep_fields_.emplace(config_.response_fields);
     }
 
     const boost::asio::any_io_executor& executor() const noexcept { return ex_; }
@@ -68,7 +69,7 @@ class pool_impl {
             strands_ ? boost::asio::any_io_executor(boost::asio::make_strand(ex_)) : ex_,
             tls_ ? &*tls_ : nullptr,
             http_limits{config_.max_response_body, config_.max_response_head,
-                        config_.response_fields},
+                        keep_fields_ ? &*keep_fields_ : nullptr},
             proxy_ ? &*proxy_ : nullptr);
     }
 
@@ -115,7 +116,8 @@ class pool_impl {
     pool_config config_;
     std::optional<proxy_route> proxy_;  // when the connections go through a proxy
     std::optional<tls_client_context> tls_;
-    bool strands_;  // one strand per connection
+    std::optional<field_filter> keep_fields_;  // from config_.response_fields, when any
+    bool strands_;                             // one strand per connection
     std::shared_ptr<dns_cache> dns_;
     std::mutex mutex_;
     core_type core_;  // declared after tls_: its connections refer to it

@@ -307,11 +307,7 @@ IVSRT_DECL void response_reader::on_response_impl(int code, string_view reason, 
 IVSRT_DECL void response_reader::on_field_impl(boost::beast::http::field name,
                                                string_view name_string, string_view value,
                                                error_code&) {
-    if (!keep_.empty() && std::none_of(keep_.begin(), keep_.end(), [&](const std::string& k) {
-            return boost::beast::iequals(k, name_string);
-        })) {
-        return;
-    }
+    if (keep_ && !keep_->contains(name, name_string)) return;
     res_.insert(name, name_string, value);
 }
 
