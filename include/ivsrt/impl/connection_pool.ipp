@@ -277,6 +277,7 @@ struct pool_request : boost::asio::coroutine {
     bool reused = false;
     bool connected = false;  // the leased node's connection is established
     bool on_strand = false;  // running on the leased connection's strand
+    bool batch = true;       // other requests were in flight when this one got its slot
     clock::time_point queued_at{};
     clock::time_point connect_deadline{};
     boost::system::error_code error;
@@ -446,6 +447,7 @@ struct pool_request : boost::asio::coroutine {
     template <class Self>
     void start_exchange(Self& self) {
         http_connection& conn = lease.node->conn;
+        conn.batch_writes(batch);
         auto ex = conn.get_executor();
         auto slot = cancel->signal.slot();
         conn.async_exchange(
@@ -470,6 +472,7 @@ struct pool_request : boost::asio::coroutine {
         }
         auto g = pool->core().try_acquire(clock::now());
         if (g.granted) {
+            batch = pool->core().in_use() > 1;
             reused = g.reused != nullptr;
             lease.hold(*pool, std::move(g.reused));
             return true;

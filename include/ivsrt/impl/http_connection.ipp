@@ -188,11 +188,10 @@ struct http_connection::exchange_op : boost::asio::coroutine {
             conn.watch(deadline);
             // One contiguous buffer, one write: cheaper than Beast's serializer.
             req.write(req.request, conn.write_buffer_, conn.tls_ ? nullptr : conn.proxy_);
-            // The request goes out after the handlers that are ready now have run: the requests
-            // they start go out together, so the server handles a batch per wakeup instead of
-            // being woken for each (which costs both sides more CPU than the write itself).
-            yield boost::asio::post(std::move(self));
-            if (ec) return fail(self, ec);
+            if (conn.batch_writes_) {  // see batch_writes()
+                yield boost::asio::post(std::move(self));
+                if (ec) return fail(self, ec);
+            }
             // An idle connection that received anything since its last response is not used:
             // checked just before the write, to leave such bytes the least time to arrive.
             if (std::exchange(conn.idle_, false) && !conn.idle_and_silent()) {
