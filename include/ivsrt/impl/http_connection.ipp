@@ -11,8 +11,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/status.hpp>
 
 #include <algorithm>
@@ -93,8 +91,13 @@ struct http_connection::connect_op : boost::asio::coroutine {
     endpoints to;
     std::string host;  // a copy: connecting is off the hot path
     clock::time_point deadline;
-    using tunnel_answer = boost::beast::http::response_parser<boost::beast::http::empty_body>;
-    std::unique_ptr<tunnel_answer> tunnel;  // the proxy's answer to CONNECT
+    // The proxy's answer to CONNECT: its status is all that is kept.
+    struct tunnel_answer {
+        string_response head;
+        response_reader reader{head, &keep_no_fields};
+        static inline const field_filter keep_no_fields{{}};
+    };
+    std::unique_ptr<tunnel_answer> tunnel;
     std::size_t bytes_read = 0;
     std::size_t next = 0;  // the endpoint being tried
 
@@ -127,15 +130,15 @@ struct http_connection::connect_op : boost::asio::coroutine {
                                                std::move(self));
                 if (ec) return fail(self, ec, io_phase::connect);
                 tunnel = std::make_unique<tunnel_answer>();
-                tunnel->skip(true);  // a 2xx answer to CONNECT has no body
-                tunnel->header_limit(8 * 1024);
-                while (conn.parse_buffered(*tunnel, true, ec)) {
+                tunnel->reader.skip(true);  // a 2xx answer to CONNECT has no body
+                tunnel->reader.header_limit(8 * 1024);
+                while (conn.parse_buffered(tunnel->reader, true, ec)) {
                     yield conn.socket().async_read_some(conn.read_space(), std::move(self));
-                    conn.on_read(*tunnel, bytes_read, ec);
+                    conn.on_read(tunnel->reader, bytes_read, ec);
                     if (ec) return fail(self, ec, io_phase::connect);
                 }
                 if (ec) return fail(self, ec, io_phase::connect);
-                if (const unsigned status = tunnel->get().result_int();
+                if (const unsigned status = tunnel->head.result_int();
                     status < 200 || status > 299) {
                     return fail(self, {static_cast<int>(status), proxy_category()},
                                 io_phase::connect);
