@@ -20,6 +20,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -116,12 +118,55 @@ std::string env_or(const char* name, const char* fallback) {
     return v && *v ? v : fallback;
 }
 
+// Latencies in nanoseconds, in log-linear buckets (128 per power of two: under 1% error), so that
+// the memory they take (and the process's RSS) does not grow with the number of requests.
+class histogram {
+  public:
+    void add(std::uint64_t ns) {
+        ++counts_[index(ns)];
+        ++count_;
+    }
+    void merge(const histogram& h) {
+        for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += h.counts_[i];
+        count_ += h.count_;
+    }
+    std::uint64_t count() const { return count_; }
+    // The value at fraction `p` of the recorded ones, in milliseconds (0 when none).
+    double percentile_ms(double p) const {
+        if (count_ == 0) return 0;
+        const auto rank =
+            std::min<std::uint64_t>(count_ - 1, static_cast<std::uint64_t>(p * count_));
+        std::uint64_t seen = 0;
+        for (std::size_t i = 0; i < counts_.size(); ++i) {
+            seen += counts_[i];
+            if (seen > rank) return static_cast<double>(middle(i)) / 1e6;
+        }
+        return 0;
+    }
+
+  private:
+    static constexpr unsigned sub = 128;  // buckets per power of two
+    static std::size_t index(std::uint64_t ns) {
+        if (ns < sub) return static_cast<std::size_t>(ns);
+        const unsigned shift =
+            static_cast<unsigned>(std::bit_width(ns)) - 8;  // ns >> shift: 128..255
+        return (shift + 1) * sub + static_cast<std::size_t>((ns >> shift) - sub);
+    }
+    static std::uint64_t middle(std::size_t i) {
+        if (i < sub) return i;
+        const unsigned shift = static_cast<unsigned>(i / sub) - 1;
+        return ((i % sub + sub) << shift) + ((std::uint64_t{1} << shift) >> 1);
+    }
+    std::array<std::uint64_t, 58 * sub> counts_{};
+    std::uint64_t count_ = 0;
+};
+
 // The measured window and what happened in it. Each thread records into a shard of its own.
 class recorder {
   public:
     // What one thread measured; only that thread writes it.
     struct shard {
-        std::vector<double> latencies;  // ms, of the requests started inside the window
+        histogram latencies;  // of the requests started inside the window
         std::size_t errors = 0;
         clock_type::time_point last_end{};
         std::atomic<std::size_t> completed{0};  // read by the progress display
@@ -155,10 +200,11 @@ class recorder {
     void record(shard& s, clock_type::time_point started, bool ok) {
         const auto now = clock_type::now();
         if (!window_open_.load(std::memory_order_acquire) || started < window_start_) return;
-        s.latencies.push_back(std::chrono::duration<double, std::milli>(now - started).count());
+        s.latencies.add(static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(now - started).count()));
         s.errors += !ok;
         s.last_end = now;
-        s.completed.store(s.latencies.size(), std::memory_order_relaxed);
+        s.completed.store(s.latencies.count(), std::memory_order_relaxed);
     }
 
     void finish() {
@@ -174,27 +220,21 @@ class recorder {
 
     // After every thread has stopped.
     void print_json(std::uint64_t throttled = 0) {
-        std::vector<double> latencies_;
-        std::size_t errors_ = 0;
-        clock_type::time_point window_end_ = window_start_;
+        histogram latencies;
+        std::size_t errors = 0;
+        clock_type::time_point window_end = window_start_;
         for (const shard& s : shards_) {
-            latencies_.insert(latencies_.end(), s.latencies.begin(), s.latencies.end());
-            errors_ += s.errors;
-            window_end_ = std::max(window_end_, s.last_end);
+            latencies.merge(s.latencies);
+            errors += s.errors;
+            window_end = std::max(window_end, s.last_end);
         }
-        std::sort(latencies_.begin(), latencies_.end());
-        auto pct = [&](double p) {
-            if (latencies_.empty()) return 0.0;
-            return latencies_[std::min(latencies_.size() - 1,
-                                       static_cast<std::size_t>(p * latencies_.size()))];
-        };
         auto secs = [](const timeval& a, const timeval& b) {
             return double(b.tv_sec - a.tv_sec) + double(b.tv_usec - a.tv_usec) / 1e6;
         };
-        const double seconds = std::chrono::duration<double>(window_end_ - window_start_).count();
+        const double seconds = std::chrono::duration<double>(window_end - window_start_).count();
         const double user = secs(usage_start_.ru_utime, usage_end_.ru_utime);
         const double sys = secs(usage_start_.ru_stime, usage_end_.ru_stime);
-        const std::size_t n = latencies_.size();
+        const auto n = static_cast<std::size_t>(latencies.count());
         std::printf(
             "{\"client\":\"ivsrt\",\"version\":\"%s\",\"mode\":\"%s\",\"concurrency\":%u,"
             "\"threads\":%u,"
@@ -202,10 +242,11 @@ class recorder {
             "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,"
             "\"cpu_ms_per_1000_req\":%.1f,\"max_rss_mb\":%.1f,\"pacing\":\"%s\","
             "\"throttled\":%llu}\n",
-            ivsrt::version_string, o_.mode.c_str(), o_.concurrency, o_.threads, n, errors_, seconds,
-            seconds > 0 ? double(n) / seconds : 0.0, pct(0.5), pct(0.99), user, sys,
-            n ? (user + sys) * 1e6 / double(n) : 0.0, double(usage_end_.ru_maxrss) / 1024.0,
-            o_.pacing.c_str(), static_cast<unsigned long long>(throttled));
+            ivsrt::version_string, o_.mode.c_str(), o_.concurrency, o_.threads, n, errors, seconds,
+            seconds > 0 ? double(n) / seconds : 0.0, latencies.percentile_ms(0.5),
+            latencies.percentile_ms(0.99), user, sys, n ? (user + sys) * 1e6 / double(n) : 0.0,
+            double(usage_end_.ru_maxrss) / 1024.0, o_.pacing.c_str(),
+            static_cast<unsigned long long>(throttled));
         std::fflush(stdout);
     }
 
