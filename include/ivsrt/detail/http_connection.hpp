@@ -39,16 +39,7 @@ using string_response = boost::beast::http::response<boost::beast::http::string_
 // Where an I/O failure happened, which decides how it is classified.
 enum class io_phase { connect, handshake, exchange };
 
-// Bounds on what one response may make the connection hold in memory.
-struct http_limits {
-    std::size_t max_body = 8 * 1024 * 1024;
-    std::size_t max_head = 16 * 1024;  // also bounds a chunk-size line and the trailers
-    // When set, the only header fields a response keeps; the others are parsed and checked,
-    // not stored. Must outlive the connection.
-    const struct field_filter* keep_fields = nullptr;
-};
-
-// A set of header field names (any case), for what responses keep.
+// A set of header field names (any case): the fields responses keep. Empty, it keeps none.
 struct field_filter {
     explicit field_filter(std::span<const std::string> names) {
         for (const std::string& n : names) {
@@ -72,10 +63,20 @@ struct field_filter {
     std::vector<std::string> others;
 };
 
+// Bounds on what one response may make the connection hold in memory.
+struct http_limits {
+    std::size_t max_body = 8 * 1024 * 1024;
+    std::size_t max_head = 16 * 1024;  // also bounds a chunk-size line and the trailers
+    // When set, the only header fields a response keeps; the others are parsed and checked,
+    // not stored. Must outlive the connection.
+    const field_filter* keep_fields = nullptr;
+};
+
 // Parses one response into a caller's message, as Beast's response_parser<string_body> does,
 // without a message of its own to move out at the end, and keeping only the fields asked for.
 class response_reader final : public boost::beast::http::basic_parser<false> {
   public:
+    // `keep_fields` null: every field is kept.
     response_reader(string_response& res, const field_filter* keep_fields) noexcept
         : res_(res), keep_(keep_fields) {}
 

@@ -150,9 +150,9 @@ class pool_core {
     }
     bool closed() const noexcept { return closed_; }
 
-    // Closes idle nodes unused for max_idle_time (the oldest are at the front). Returns how many.
     std::size_t in_use() const noexcept { return in_use_; }
 
+    // Closes idle nodes unused for max_idle_time (the oldest are at the front). Returns how many.
     std::size_t evict_expired(time_point now) {
         std::size_t count = 0;
         while (count < idle_.size() && now - idle_[count]->idle_since >= max_idle_time_) ++count;
