@@ -254,7 +254,7 @@ struct relay_cancellation {
 // The connection steps run on the connection's strand; the request completes on the caller's
 // executor. Its state stays on the heap (pool_request_op owns it), so that each step moves a
 // pointer, not the state.
-struct pool_request : boost::asio::coroutine {
+struct pool_request {
     using clock = std::chrono::steady_clock;
 
     pool_request(std::shared_ptr<pool_impl> p, request_writer r, string_response* response,
@@ -286,18 +286,19 @@ struct pool_request : boost::asio::coroutine {
     boost::asio::cancellation_slot caller_slot;  // holds a relay_cancellation, when connected
 
     template <class Self>
-    void resolved(Self& self, boost::system::error_code ec, boost::system::error_code cause,
-                  pool_impl::endpoints found) {
+    void resolved(Self& self, boost::asio::coroutine& co, boost::system::error_code ec,
+                  boost::system::error_code cause, pool_impl::endpoints found) {
         if (cause) info.cause = cause;
         endpoints = std::move(found);
-        step(self, ec);
+        step(self, co, ec);
     }
 
-    // Runs to the next suspension. A step that hands `self` on must touch nothing after it:
-    // the handler may run inline and complete, which frees this state.
+    // Runs to the next suspension. The coroutine's position `co` lives in the operation, not
+    // here: a step that hands `self` on may see it run inline to completion, which frees this
+    // state while the yield still updates the position (in the moved-from operation, alive).
     template <class Self>
-    void step(Self& self, boost::system::error_code ec) {
-        reenter(*this) {
+    void step(Self& self, boost::asio::coroutine& co, boost::system::error_code ec) {
+        reenter(co) {
             if (!try_lease()) {
                 // Every connection is busy: queue until granted, the deadline or cancellation.
                 queued_at = clock::now();
@@ -503,17 +504,17 @@ struct pool_request : boost::asio::coroutine {
     }
 };
 
-struct pool_request_op {
+struct pool_request_op : boost::asio::coroutine {
     std::unique_ptr<pool_request> state;
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec = {}) {
-        state->step(self, ec);
+        state->step(self, *this, ec);
     }
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec, boost::system::error_code cause,
                     pool_impl::endpoints found) {
-        state->resolved(self, ec, cause, std::move(found));
+        state->resolved(self, *this, ec, cause, std::move(found));
     }
 };
 
@@ -557,7 +558,8 @@ IVSRT_DECL void connection_pool::start_request(const std::shared_ptr<detail::poo
     auto unbound =
         boost::asio::bind_cancellation_slot(boost::asio::cancellation_slot(), std::move(handler));
     boost::asio::async_compose<decltype(unbound), request_signature>(
-        detail::pool_request_op{std::make_unique<detail::pool_request>(impl, req, res, deadline,
+        detail::pool_request_op{{},
+                                std::make_unique<detail::pool_request>(impl, req, res, deadline,
                                                                        std::move(cancel), slot)},
         unbound, impl->executor());
 }
