@@ -25,6 +25,7 @@ for b in "$bench" "$IVSRT_PRESIGN"; do
     [ -x "$b" ] || { echo "vs_wrk.sh: $b not found; build it or set IVSRT_TOKEN_BENCH/IVSRT_PRESIGN" >&2; exit 1; }
 done
 command -v wrk >/dev/null || { echo "vs_wrk.sh: wrk not found (apt-get install -y wrk)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "vs_wrk.sh: /usr/bin/time not found (apt-get install -y time)" >&2; exit 1; }
 results=$(mktemp /tmp/ivsrt-vs-wrk-XXXXXX)
 trap 'rm -f "$results"' EXIT
 
