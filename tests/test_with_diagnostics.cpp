@@ -163,6 +163,18 @@ std::optional<ivsrt::error_with_diagnostics> caught(std::exception_ptr e) {
     return std::nullopt;
 }
 
+// The error_with_diagnostics an awaited call throws, if it throws one.
+template <class T>
+asio::awaitable<std::optional<ivsrt::error_with_diagnostics>> thrown_by(asio::awaitable<T> call) {
+    std::optional<ivsrt::error_with_diagnostics> error;
+    try {
+        co_await std::move(call);
+    } catch (const ivsrt::error_with_diagnostics& e) {
+        error.emplace(e);
+    }
+    co_return error;
+}
+
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(client_operations, client_on_emulator)
@@ -178,12 +190,7 @@ BOOST_AUTO_TEST_CASE(default_token_returns_the_result_or_throws_the_service_erro
         BOOST_TEST_REQUIRE(got.stage.has_value());
         BOOST_TEST(got.stage->arn == created.stage->arn);
 
-        std::optional<ivsrt::error_with_diagnostics> error;
-        try {
-            co_await ivs.async_get_stage(missing);
-        } catch (const ivsrt::error_with_diagnostics& e) {
-            error.emplace(e);
-        }
+        const auto error = co_await thrown_by(ivs.async_get_stage(missing));
         BOOST_TEST_REQUIRE(error.has_value());
         check_not_found(*error);
     });
@@ -193,12 +200,7 @@ BOOST_AUTO_TEST_CASE(default_token_returns_the_result_or_throws_the_service_erro
 BOOST_AUTO_TEST_CASE(client_side_errors_throw_with_the_reason) {
     run([&]() -> asio::awaitable<void> {
         const model::create_participant_token_request invalid{.stage_arn = "not-an-arn"};
-        std::optional<ivsrt::error_with_diagnostics> error;
-        try {
-            co_await ivs.async_create_participant_token(invalid);
-        } catch (const ivsrt::error_with_diagnostics& e) {
-            error.emplace(e);
-        }
+        const auto error = co_await thrown_by(ivs.async_create_participant_token(invalid));
         BOOST_TEST_REQUIRE(error.has_value());
         BOOST_TEST(error->code() == errc::invalid_request);
         const ivsrt::diagnostics& d = error->get_diagnostics();
@@ -215,13 +217,8 @@ BOOST_AUTO_TEST_CASE(client_side_errors_throw_with_the_reason) {
 BOOST_AUTO_TEST_CASE(the_callers_diagnostics_are_filled_and_carried) {
     run([&]() -> asio::awaitable<void> {
         ivsrt::diagnostics mine;
-        std::optional<ivsrt::error_with_diagnostics> error;
-        try {
-            co_await ivs.async_get_stage(missing, mine,
-                                         ivsrt::with_diagnostics(asio::use_awaitable));
-        } catch (const ivsrt::error_with_diagnostics& e) {
-            error.emplace(e);
-        }
+        const auto error = co_await thrown_by(
+            ivs.async_get_stage(missing, mine, ivsrt::with_diagnostics(asio::use_awaitable)));
         BOOST_TEST_REQUIRE(error.has_value());
         check_not_found(*error);
         BOOST_TEST((error->get_diagnostics() == mine));
@@ -327,12 +324,7 @@ BOOST_AUTO_TEST_CASE(paginators_throw_with_diagnostics) {
         BOOST_TEST(page.has_value());
 
         auto items = ivs.list_stages_items({.next_token = "garbage"});
-        std::optional<ivsrt::error_with_diagnostics> error;
-        try {
-            co_await items.async_next();
-        } catch (const ivsrt::error_with_diagnostics& e) {
-            error.emplace(e);
-        }
+        const auto error = co_await thrown_by(items.async_next());
         BOOST_TEST_REQUIRE(error.has_value());
         BOOST_TEST(error->code() == errc::validation);
         BOOST_TEST(error->get_diagnostics().message() == "invalid nextToken");
@@ -367,12 +359,7 @@ BOOST_FIXTURE_TEST_CASE(default_token_throws_on_an_undecodable_body, client_fixt
     service.responses.push_back(make_response(200, R"({"stage": 7})"));
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
-        std::optional<ivsrt::error_with_diagnostics> error;
-        try {
-            co_await ivs.async_get_stage(get_stage);
-        } catch (const ivsrt::error_with_diagnostics& e) {
-            error.emplace(e);
-        }
+        const auto error = co_await thrown_by(ivs.async_get_stage(get_stage));
         BOOST_TEST_REQUIRE(error.has_value());
         BOOST_TEST(error->code() == errc::invalid_response);
         BOOST_TEST(error->get_diagnostics().message() ==
@@ -389,17 +376,10 @@ BOOST_FIXTURE_TEST_CASE(default_token_calls_are_cancelled_with_their_coroutine, 
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
         ivsrt::diagnostics diag;
-        std::optional<ivsrt::error_with_diagnostics> error;
-        auto call = [&]() -> asio::awaitable<void> {
-            try {
-                co_await ivs.async_get_stage(get_stage, diag);
-            } catch (const ivsrt::error_with_diagnostics& e) {
-                error.emplace(e);
-            }
-        };
         const auto ex = co_await asio::this_coro::executor;
-        co_await asio::co_spawn(ex, call(),
-                                asio::bind_cancellation_slot(signal.slot(), asio::use_awaitable));
+        const auto error = co_await asio::co_spawn(
+            ex, thrown_by(ivs.async_get_stage(get_stage, diag)),
+            asio::bind_cancellation_slot(signal.slot(), asio::use_awaitable));
         BOOST_TEST_REQUIRE(error.has_value());
         BOOST_TEST(error->code() == errc::cancelled);
         BOOST_TEST(diag.message() == error->get_diagnostics().message());
@@ -415,14 +395,9 @@ BOOST_FIXTURE_TEST_CASE(the_handlers_cancellation_slot_is_kept, client_fixture) 
     service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
-        std::optional<ivsrt::error_with_diagnostics> error;
-        try {
-            co_await ivs.async_get_stage(
-                get_stage, ivsrt::with_diagnostics(
-                               asio::bind_cancellation_slot(signal.slot(), asio::use_awaitable)));
-        } catch (const ivsrt::error_with_diagnostics& e) {
-            error.emplace(e);
-        }
+        const auto error = co_await thrown_by(
+            ivs.async_get_stage(get_stage, ivsrt::with_diagnostics(asio::bind_cancellation_slot(
+                                               signal.slot(), asio::use_awaitable))));
         BOOST_TEST_REQUIRE(error.has_value());
         BOOST_TEST(error->code() == errc::cancelled);
         BOOST_TEST(error->get_diagnostics().http_status() == 0u);
