@@ -220,16 +220,23 @@ class item_stream : public detail::next_operations<item_stream<Request>> {
 
     using error_code = boost::system::error_code;
 
+    // The steps both forms of async_next share.
+    bool needs_page() const noexcept { return pos_ == items_.size() && !pages_.done(); }
+    void take_items(page_type& page) {
+        items_ = std::move(page.*(traits::items));
+        pos_ = 0;
+    }
+    std::optional<item_type> take_item() {
+        if (pos_ == items_.size()) return std::nullopt;
+        return std::move(items_[pos_++]);
+    }
+
     boost::asio::awaitable<std::optional<item_type>> await_next(diagnostics* diag) {
-        while (pos_ == items_.size() && !pages_.done()) {
+        while (needs_page()) {
             std::optional<page_type> page = co_await pages_.await_next(diag);
-            if (page) {
-                items_ = std::move((*page).*(traits::items));
-                pos_ = 0;
-            }
+            if (page) take_items(*page);
         }
-        if (pos_ == items_.size()) co_return std::nullopt;
-        co_return std::move(items_[pos_++]);
+        co_return take_item();
     }
 
     struct next_op {
@@ -239,7 +246,7 @@ class item_stream : public detail::next_operations<item_stream<Request>> {
 
         template <class Self>
         void operator()(Self& op) {
-            if (self->pos_ < self->items_.size() || self->pages_.done()) {
+            if (!self->needs_page()) {
                 /// Never complete inside the initiating call.
                 auto ex = boost::asio::get_associated_executor(op, self->pages_.get_executor());
                 return boost::asio::post(ex, boost::asio::append(std::move(op), error_code{},
@@ -257,15 +264,10 @@ class item_stream : public detail::next_operations<item_stream<Request>> {
         void operator()(Self& op, error_code ec, std::optional<page_type> page) {
             if (ec) return op.complete(ec, std::optional<item_type>{});
             if (fetching && page) {
-                self->items_ = std::move((*page).*(traits::items));
-                self->pos_ = 0;
-                if (self->items_.empty() && !self->pages_.done()) return (*this)(op);
+                self->take_items(*page);
+                if (self->needs_page()) return (*this)(op);
             }
-            if (self->pos_ < self->items_.size()) {
-                return op.complete(error_code{},
-                                   std::optional<item_type>(std::move(self->items_[self->pos_++])));
-            }
-            op.complete(error_code{}, std::optional<item_type>{});
+            op.complete(error_code{}, self->take_item());
         }
     };
 
