@@ -711,8 +711,7 @@ BOOST_FIXTURE_TEST_CASE(attempt_timeout, client_fixture) {
 // connection is discarded, and the next call works on a new connection.
 BOOST_FIXTURE_TEST_CASE(cancellation_mid_request, client_fixture) {
     asio::cancellation_signal signal;
-    service.responses.push_back(make_response(0, ""));
-    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
+    service.hold_and_cancel(signal);
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
         auto [ec, r] = co_await ivs.async_get_stage(

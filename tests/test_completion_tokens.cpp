@@ -437,8 +437,7 @@ BOOST_FIXTURE_TEST_SUITE(operation_cancelled, client_fixture)
 
 BOOST_AUTO_TEST_CASE(bind_cancellation_slot) {
     asio::cancellation_signal signal;
-    service.responses.push_back(make_response(0, ""));  // held until the client closes
-    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
+    service.hold_and_cancel(signal);
     ivsrt::client ivs(ioc.get_executor(), config());
     int calls = 0;
     error_code got;
@@ -463,8 +462,7 @@ BOOST_FIXTURE_TEST_SUITE(paginator_cancelled, client_fixture)
 // The stream is not done: the next async_next would ask for the same page.
 BOOST_AUTO_TEST_CASE(bind_cancellation_slot_on_pages) {
     asio::cancellation_signal signal;
-    service.responses.push_back(make_response(0, ""));
-    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
+    service.hold_and_cancel(signal);
     ivsrt::client ivs(ioc.get_executor(), config());
     auto pages = ivs.list_stages_pages({});
     int calls = 0;
@@ -486,8 +484,7 @@ BOOST_AUTO_TEST_CASE(bind_cancellation_slot_on_pages) {
 // The same through item_stream, which composes page fetches: the slot reaches the fetch.
 BOOST_AUTO_TEST_CASE(bind_cancellation_slot_on_items) {
     asio::cancellation_signal signal;
-    service.responses.push_back(make_response(0, ""));
-    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
+    service.hold_and_cancel(signal);
     ivsrt::client ivs(ioc.get_executor(), config());
     auto items = ivs.list_stages_items({});
     int calls = 0;

@@ -245,7 +245,7 @@ struct second_page_cancelled : client_fixture {
         service.responses.push_back(make_response(200, stages_page({"a"}, "t1")));
         service.responses.push_back(make_response(0, ""));
         service.responses.push_back(make_response(200, stages_page({"b"}, "")));
-        service.on_hold = [this] { signal.emit(asio::cancellation_type::terminal); };
+        service.cancel_on_hold(signal);
     }
 };
 

@@ -371,8 +371,7 @@ BOOST_FIXTURE_TEST_CASE(default_token_throws_on_an_undecodable_body, client_fixt
 // completion token), and throws that.
 BOOST_FIXTURE_TEST_CASE(default_token_calls_are_cancelled_with_their_coroutine, client_fixture) {
     asio::cancellation_signal signal;
-    service.responses.push_back(make_response(0, ""));  // held until the client closes
-    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
+    service.hold_and_cancel(signal);
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
         ivsrt::diagnostics diag;
@@ -391,8 +390,7 @@ BOOST_FIXTURE_TEST_CASE(default_token_calls_are_cancelled_with_their_coroutine, 
 // exception says so.
 BOOST_FIXTURE_TEST_CASE(the_handlers_cancellation_slot_is_kept, client_fixture) {
     asio::cancellation_signal signal;
-    service.responses.push_back(make_response(0, ""));  // held until the client closes
-    service.on_hold = [&] { signal.emit(asio::cancellation_type::terminal); };
+    service.hold_and_cancel(signal);
     ivsrt::client ivs(ioc.get_executor(), config());
     run([&]() -> asio::awaitable<void> {
         const auto error = co_await thrown_by(

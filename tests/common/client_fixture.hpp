@@ -8,6 +8,7 @@
 
 #include <ivsrt/client.hpp>
 
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/test/unit_test.hpp>
@@ -82,6 +83,16 @@ struct scripted_service {
     std::deque<response_t> responses;
     std::vector<request_t> requests;
     std::function<void()> on_hold;  // called when a request is held
+
+    // When a request is held, a terminal cancellation on `signal`: a caller cancelling mid-call.
+    void cancel_on_hold(asio::cancellation_signal& signal) {
+        on_hold = [&signal] { signal.emit(asio::cancellation_type::terminal); };
+    }
+    // The next request is held (until the client closes) and cancelled meanwhile through `signal`.
+    void hold_and_cancel(asio::cancellation_signal& signal) {
+        responses.push_back(make_response(0, ""));
+        cancel_on_hold(signal);
+    }
 
     server_script script() {
         return [this](server_connection& c) -> asio::awaitable<void> {
