@@ -64,6 +64,9 @@ struct pool_config {
     /// are still parsed and checked, but not stored, which saves an allocation each. A client
     /// sets this to the fields it reads.
     std::vector<std::string> response_fields;
+    /// When false, a 2xx response keeps no header fields at all (they are still parsed and
+    /// checked): for a user that reads fields only to explain failures, as a client does.
+    bool keep_fields_on_success = true;
 
     /// Each connection runs on its own strand, so that a pool is safe on an io_context run by
     /// several threads. Unset: strands unless the executor's io_context was made for one thread

@@ -39,9 +39,13 @@ using string_response = boost::beast::http::response<boost::beast::http::string_
 // Where an I/O failure happened, which decides how it is classified.
 enum class io_phase { connect, handshake, exchange };
 
-// A set of header field names (any case): the fields responses keep. Empty, it keeps none.
+// Which header fields a response keeps. Default-constructed, none.
 struct field_filter {
-    explicit field_filter(std::span<const std::string> names) {
+    field_filter() = default;
+    // The fields `names` lists (any case), or every field when it is empty; with
+    // `success_keeps_none`, a 2xx response keeps no field at all.
+    field_filter(std::span<const std::string> names, bool success_keeps_none)
+        : all(names.empty()), success_keeps_none(success_keeps_none) {
         for (const std::string& n : names) {
             const auto f = boost::beast::http::string_to_field(n);
             if (f == boost::beast::http::field::unknown) {
@@ -51,7 +55,9 @@ struct field_filter {
             }
         }
     }
-    bool contains(boost::beast::http::field f, std::string_view name) const noexcept {
+    bool keeps(unsigned status, boost::beast::http::field f, std::string_view name) const noexcept {
+        if (success_keeps_none && status >= 200 && status < 300) return false;
+        if (all) return true;
         if (f != boost::beast::http::field::unknown) {
             return std::find(known.begin(), known.end(), f) != known.end();
         }
@@ -59,6 +65,8 @@ struct field_filter {
                            [&](const std::string& o) { return boost::beast::iequals(o, name); });
     }
 
+    bool all = false;
+    bool success_keeps_none = false;
     std::vector<boost::beast::http::field> known;  // fields Beast knows, compared as enums
     std::vector<std::string> others;
 };
@@ -67,8 +75,8 @@ struct field_filter {
 struct http_limits {
     std::size_t max_body = 8 * 1024 * 1024;
     std::size_t max_head = 16 * 1024;  // also bounds a chunk-size line and the trailers
-    // When set, the only header fields a response keeps; the others are parsed and checked,
-    // not stored. Must outlive the connection.
+    // When set, the header fields a response keeps; the others are parsed and checked, not
+    // stored. Must outlive the connection.
     const field_filter* keep_fields = nullptr;
 };
 

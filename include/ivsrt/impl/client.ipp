@@ -324,9 +324,12 @@ class client_impl {
     static pool_config pool_settings(pool_config pool, const aws_settings& s,
                                      const environment& env, const ivsrt::endpoint& ep) {
         if (pool.ca_bundle.empty() && s.ca_bundle) pool.ca_bundle = *s.ca_bundle;
-        // The fields that end_attempt, parse_service_error and describe_foreign_response read.
+        // The fields that end_attempt, parse_service_error and describe_foreign_response read,
+        // all of them about failures (a 2xx response's Date, Retry-After and request id go
+        // unused): a successful response keeps none.
         pool.response_fields = {"x-amzn-RequestId", "x-amzn-ErrorType",  "Content-Type",
                                 "Retry-After",      "x-amz-retry-after", "Date"};
+        pool.keep_fields_on_success = false;
         if (!pool.proxy)
             pool.proxy =
                 proxy_from_environment(env, ep.scheme == "https", ep.host, std::to_string(ep.port));

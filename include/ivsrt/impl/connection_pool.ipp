@@ -53,7 +53,9 @@ class pool_impl {
                                            config_.resolve_failure_ttl)),
           core_(config_.max_connections, config_.max_idle_time, config_.max_lifetime) {
         if (use_tls) tls_.emplace(config_.verify_peer, config_.ca_bundle);
-        if (!config_.response_fields.empty()) keep_fields_.emplace(config_.response_fields);
+        if (!config_.response_fields.empty() || !config_.keep_fields_on_success) {
+            keep_fields_.emplace(config_.response_fields, !config_.keep_fields_on_success);
+        }
     }
 
     const boost::asio::any_io_executor& executor() const noexcept { return ex_; }
@@ -116,7 +118,7 @@ class pool_impl {
     pool_config config_;
     std::optional<proxy_route> proxy_;  // when the connections go through a proxy
     std::optional<tls_client_context> tls_;
-    std::optional<field_filter> keep_fields_;  // from config_.response_fields, when any
+    std::optional<field_filter> keep_fields_;  // when the config filters fields
     bool strands_;                             // one strand per connection
     std::shared_ptr<dns_cache> dns_;
     std::mutex mutex_;

@@ -93,8 +93,8 @@ struct http_connection::connect_op : boost::asio::coroutine {
     // The proxy's answer to CONNECT: its status is all that is kept.
     struct tunnel_answer {
         string_response head;
-        response_reader reader{head, &keep_no_fields};
-        static inline const field_filter keep_no_fields{{}};
+        field_filter no_fields;  // empty: keeps none (its own, so no TU runs a static's set-up)
+        response_reader reader{head, &no_fields};
     };
     std::unique_ptr<tunnel_answer> tunnel;
     std::size_t bytes_read = 0;
@@ -308,7 +308,7 @@ IVSRT_DECL void response_reader::on_response_impl(int code, string_view reason, 
 IVSRT_DECL void response_reader::on_field_impl(boost::beast::http::field name,
                                                string_view name_string, string_view value,
                                                error_code&) {
-    if (keep_ && !keep_->contains(name, name_string)) return;
+    if (keep_ && !keep_->keeps(res_.result_int(), name, name_string)) return;
     res_.insert(name, name_string, value);
 }
 
