@@ -39,6 +39,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -460,13 +461,13 @@ class call {
         co_await asio::this_coro::throw_if_cancelled(false);
         // A cancellation that arrives between two steps reaches no operation: each step checks.
         cancellation_ = co_await asio::this_coro::cancellation_state;
-        asio::steady_timer timer(co_await asio::this_coro::executor);
         // The steps that usually need no waiting (pacing off, no adaptive rate limit, credentials
         // cached) run inline: a nested coroutine only where there is something to wait for.
         // (No co_await inside &&, || or ?: in this file: g++ 12 miscompiles those.)
         deadline_ = steady::now() + client_.call_timeout;
         if (client_.shared_pacing || client_.buckets[op().index]) {
-            if (!co_await pace(timer)) co_return std::move(failure_);
+            asio::steady_timer* timer = co_await make_timer();
+            if (!co_await pace(*timer)) co_return std::move(failure_);
         } else if (!proceed()) {
             co_return std::move(failure_);
         }
@@ -477,8 +478,9 @@ class call {
             if (rate_wait.count() == 0) creds = client_.credentials.try_get();
             if (creds) {
                 if (!sign_with(*creds, retry)) co_return std::move(failure_);
-            } else if (!co_await sign(timer, retry, rate_wait)) {
-                co_return std::move(failure_);
+            } else {
+                asio::steady_timer* timer = co_await make_timer();
+                if (!co_await sign(*timer, retry, rate_wait)) co_return std::move(failure_);
             }
             attempt a;
             const auto attempt_deadline = start_attempt(retry, a);
@@ -493,12 +495,22 @@ class call {
             if (!decision.retry || call_expired || steady::now() + decision.delay >= deadline_) {
                 co_return end(a, decision, call_expired);
             }
-            if (!co_await back_off(timer, retry, a, decision)) co_return std::move(failure_);
+            asio::steady_timer* timer = co_await make_timer();
+            if (!co_await back_off(*timer, retry, a, decision)) co_return std::move(failure_);
         }
     }
 
   private:
     const operation_info& op() const noexcept { return wire_.operation(); }
+
+    // The timer of the steps that wait, made when one first does: most calls never wait.
+    asio::awaitable<asio::steady_timer*> make_timer() {
+        if (!timer_) {
+            const auto ex = co_await asio::this_coro::executor;
+            timer_.emplace(ex);
+        }
+        co_return &*timer_;
+    }
 
     // Step: wait for the operation's pacing turn (when pacing is on).
     asio::awaitable<bool> pace(asio::steady_timer& timer) {
@@ -819,6 +831,7 @@ class call {
     steady::time_point deadline_{};
     asio::cancellation_state cancellation_;
     call_outcome failure_;
+    std::optional<asio::steady_timer> timer_;
 };
 
 inline asio::awaitable<call_outcome> run_call(std::shared_ptr<client_impl> impl,
