@@ -27,10 +27,12 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -739,6 +741,47 @@ BOOST_FIXTURE_TEST_CASE(cancellation_before_sending, client_fixture) {
     BOOST_TEST(service.requests.empty());
 }
 
+// A coroutine on the client's one-thread io_context runs its calls' steps itself. When a call
+// ends, the coroutine's settings are as before (throw_if_cancelled), and a cancellation that
+// ended an earlier call (the coroutine's cancellation state stays cancelled) ends no later call.
+BOOST_FIXTURE_TEST_CASE(calls_in_the_callers_coroutine_leave_its_state_as_it_was, client_fixture) {
+    asio::cancellation_signal signal;
+    service.responses.push_back(make_response(200, "{}"));
+    service.hold_and_cancel(signal);
+    ivsrt::client ivs(ioc.get_executor(), config());
+    bool finished = false;
+    std::exception_ptr failure;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            const bool throws_at_first = co_await asio::this_coro::throw_if_cancelled();
+            co_await ivs.async_get_stage(get_stage);
+            const bool throws_after = co_await asio::this_coro::throw_if_cancelled();
+            BOOST_TEST(throws_at_first);
+            BOOST_TEST(throws_after);
+
+            co_await asio::this_coro::throw_if_cancelled(false);
+            auto [held_ec, held] =
+                co_await ivs.async_get_stage(get_stage, asio::as_tuple(asio::use_awaitable));
+            BOOST_TEST(held_ec == errc::cancelled);
+            const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
+            BOOST_TEST((state.cancelled() == asio::cancellation_type::terminal));
+            auto [ec, r] =
+                co_await ivs.async_get_stage(get_stage, asio::as_tuple(asio::use_awaitable));
+            BOOST_TEST(!ec, ec.message());
+            const bool throws_at_last = co_await asio::this_coro::throw_if_cancelled();
+            BOOST_TEST(!throws_at_last);
+            finished = true;
+        },
+        asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e) {
+            failure = e;
+            server.stop();
+        }));
+    ivsrt::test::run_until(ioc, [&] { return finished || failure; });
+    if (failure) std::rethrow_exception(failure);
+    BOOST_TEST(service.requests.size() == 3u);
+}
+
 // The server asks for a wait of an hour (capped at max_delay, 10 min here): more than the call
 // has left of its 30 s, so the call ends at once with the service's error instead of sleeping
 // past its deadline. (The 30 s only need to cover one loopback exchange; a client that slept
@@ -819,6 +862,71 @@ BOOST_FIXTURE_TEST_CASE(shutdown_ends_the_calls_at_every_step, client_fixture) {
     BOOST_TEST(later.ec == errc::cancelled);
     BOOST_TEST(later.diag.message() == "GetStage: cancelled: the client was shut down");
     BOOST_TEST(service.requests.size() == 3u);
+
+    server.stop();
+    ioc.restart();
+    ioc.run_for(30s);
+    BOOST_TEST(ioc.stopped(), "work was left on the io_context after shutdown");
+}
+
+asio::awaitable<void> get_stage_in_tuple(ivsrt::client& ivs, call_record& r) {
+    auto [ec, result] =
+        co_await ivs.async_get_stage(get_stage, r.diag, asio::as_tuple(asio::use_awaitable));
+    r.ec = ec;
+    r.done = true;
+}
+
+template <class Request>
+asio::awaitable<void> call_throwing(ivsrt::client& ivs, const Request& request, call_record& r) {
+    try {
+        co_await ivs.async_call(request, r.diag);
+    } catch (const ivsrt::error_with_diagnostics& e) {
+        r.ec = e.code();
+    }
+    r.done = true;
+}
+
+// The same with calls that run in their callers' coroutines (the default token and
+// as_tuple(use_awaitable), on the client's one-thread io_context): two exchanging, one queued for
+// a connection, one queued after taking its pacing turn, one waiting for its pacing turn.
+BOOST_FIXTURE_TEST_CASE(shutdown_ends_the_calls_in_their_callers_coroutines, client_fixture) {
+    auto cfg = config();
+    cfg.pool.max_connections = 2;
+    cfg.attempt_timeout = cfg.call_timeout = 1h;
+    cfg.pacing = {.enabled = true, .operations = {{"ListStages", 0.001, 1}}};
+    for (int i = 0; i < 4; ++i) service.responses.push_back(make_response(0, ""));
+    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
+    int held = 0;
+    service.on_hold = [&] {
+        if (++held == 2) ivs.shutdown();
+    };
+    std::array<call_record, 5> calls;
+    const model::list_stages_request list{};
+    asio::co_spawn(ioc, get_stage_in_tuple(ivs, calls[0]), asio::detached);
+    asio::co_spawn(ioc, call_throwing(ivs, get_stage, calls[1]), asio::detached);
+    asio::co_spawn(ioc, get_stage_in_tuple(ivs, calls[2]), asio::detached);
+    asio::co_spawn(ioc, call_throwing(ivs, list, calls[3]), asio::detached);
+    asio::co_spawn(ioc, call_throwing(ivs, list, calls[4]), asio::detached);
+    ivsrt::test::run_until(ioc, [&] {
+        return std::all_of(calls.begin(), calls.end(), [](auto& r) { return r.done; });
+    });
+    for (const auto& r : calls) {
+        BOOST_TEST(r.ec == errc::cancelled);
+        BOOST_TEST(std::string(r.diag.message()).ends_with("(the client was shut down)"),
+                   r.diag.message());
+    }
+    BOOST_TEST(calls[4].diag.message() ==
+               "ListStages: cancelled while waiting for the pacing turn (the client was shut "
+               "down)");
+    BOOST_TEST(service.requests.size() == 2u);
+    BOOST_TEST(ivs.connection_stats().open == 0u);
+    BOOST_TEST(ivs.connection_stats().waiting == 0u);
+
+    call_record later;
+    asio::co_spawn(ioc, call_throwing(ivs, get_stage, later), asio::detached);
+    ivsrt::test::run_until(ioc, [&] { return later.done; });
+    BOOST_TEST(later.ec == errc::cancelled);
+    BOOST_TEST(later.diag.message() == "GetStage: cancelled: the client was shut down");
 
     server.stop();
     ioc.restart();
@@ -1045,8 +1153,10 @@ BOOST_AUTO_TEST_CASE(concurrent_calls_from_several_threads) {
 
 // shutdown() from a thread of its own while 64 calls run on an io_context of two threads (calls
 // and connections on strands): 16 held by the server, 48 queued for a connection. Every call
-// completes once with errc::cancelled, and the io_context's threads run out of work.
-BOOST_AUTO_TEST_CASE(shutdown_from_another_thread) {
+// completes once with errc::cancelled, and the io_context's threads run out of work. The calls'
+// coroutines run on the io_context (each call spawned on a strand of its own), then each on a
+// strand (each call's steps run in its coroutine).
+void shutdown_from_another_thread_with(bool callers_on_strands) {
     asio::io_context server_ioc{1};
     std::atomic<int> held{0};
     ivsrt::test::loopback_server server{server_ioc.get_executor(),
@@ -1070,8 +1180,11 @@ BOOST_AUTO_TEST_CASE(shutdown_from_another_thread) {
     constexpr int calls = 64;
     std::atomic<int> cancelled{0}, done{0};
     for (int i = 0; i < calls; ++i) {
+        const asio::any_io_executor caller = callers_on_strands
+                                                 ? asio::any_io_executor(asio::make_strand(ioc))
+                                                 : asio::any_io_executor(ioc.get_executor());
         asio::co_spawn(
-            ioc,
+            caller,
             [&]() -> asio::awaitable<void> {
                 auto [ec, r] =
                     co_await ivs.async_get_stage(get_stage, asio::as_tuple(asio::use_awaitable));
@@ -1094,6 +1207,11 @@ BOOST_AUTO_TEST_CASE(shutdown_from_another_thread) {
     asio::post(server_ioc, [&] { server.stop(); });
     server_work.reset();
     server_thread.join();
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_from_another_thread) {
+    shutdown_from_another_thread_with(false);
+    shutdown_from_another_thread_with(true);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

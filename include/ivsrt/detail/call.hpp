@@ -17,14 +17,17 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -149,6 +152,21 @@ struct parse_result_handler {
     }
 };
 
+// What a call ends with: its error, else the body of the successful response.
+struct call_outcome {
+    boost::system::error_code ec;
+    std::string body;
+};
+
+// A call awaited by the caller's coroutine (the default token, as_tuple(use_awaitable)). When
+// the caller's executor keeps the call's steps in order (it is the executor of a client whose
+// io_context runs on one thread, or a strand), the steps run inside the caller's coroutine:
+// nothing is spawned and no handler is type-erased. Otherwise the call starts as with any other
+// token. `diag` may be null.
+IVSRT_DECL boost::asio::awaitable<call_outcome> await_body(std::shared_ptr<client_impl> impl,
+                                                           prepared_request request,
+                                                           diagnostics* diag);
+
 // A call with the default completion token (with_diagnostics(use_awaitable)). `finish` gets the
 // call's error and body and returns the final error, having decoded the body into `target` on
 // success; a final error is thrown as error_with_diagnostics. `diag` may be null. Not a template,
@@ -177,6 +195,17 @@ boost::asio::awaitable<Result> await_result(std::shared_ptr<client_impl> impl,
     co_return result;
 }
 
+// as_tuple(use_awaitable)'s form of async_call: the same awaitable<tuple<error_code, Result>>
+// that async_initiate would give.
+template <class Result>
+boost::asio::awaitable<std::tuple<boost::system::error_code, Result>> await_tuple(
+    std::shared_ptr<client_impl> impl, prepared_request request, diagnostics* diag) {
+    call_outcome outcome = co_await await_body(std::move(impl), std::move(request), diag);
+    Result result{};
+    if (!outcome.ec) outcome.ec = parse_result(outcome.body, result, diag);
+    co_return std::tuple<boost::system::error_code, Result>(outcome.ec, std::move(result));
+}
+
 template <model::operation_request Request>
 struct initiate_call {
     std::shared_ptr<client_impl> impl;
@@ -200,8 +229,12 @@ template <model::operation_request Request, class CompletionToken>
 auto async_call(const std::shared_ptr<client_impl>& impl, const Request& request, diagnostics* diag,
                 CompletionToken&& token) {
     using result_type = typename model::operation_traits<Request>::result_type;
-    if constexpr (std::is_same_v<std::decay_t<CompletionToken>, default_token_t>) {
+    using token_type = std::decay_t<CompletionToken>;
+    if constexpr (std::is_same_v<token_type, default_token_t>) {
         return await_result<result_type>(impl, prepare_request(request), diag);
+    } else if constexpr (std::is_same_v<token_type,
+                                        boost::asio::as_tuple_t<boost::asio::use_awaitable_t<>>>) {
+        return await_tuple<result_type>(impl, prepare_request(request), diag);
     } else {
         return boost::asio::async_initiate<CompletionToken,
                                            void(boost::system::error_code, result_type)>(

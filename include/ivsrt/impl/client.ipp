@@ -21,7 +21,10 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -149,17 +152,24 @@ inline std::string make_user_agent(const std::optional<std::string>& app_id) {
 struct call_control : std::enable_shared_from_this<call_control> {
     explicit call_control(asio::any_io_executor ex) : executor(std::move(ex)) {}
 
-    asio::any_io_executor executor;    // the call runs here (a strand on a multi-threaded context)
-    asio::cancellation_signal signal;  // the call's cancellation: co_spawn listens to its slot
-    bool running = true;               // on `executor`: false once the call's steps are over
-    call_control* prev = nullptr;      // the client's list of calls in flight
+    // The call runs here: the client's executor on a one-thread context, else a strand (the
+    // caller's own, for a call that runs in the caller's coroutine).
+    asio::any_io_executor executor;
+    // The call's cancellation: co_spawn listens to its slot, or a call running in the caller's
+    // coroutine binds its operations to it.
+    asio::cancellation_signal signal;
+    asio::cancellation_type requested = asio::cancellation_type::none;  // emitted so far
+    bool running = true;           // on `executor`: false once the call's steps are over
+    call_control* prev = nullptr;  // the client's list of calls in flight
     call_control* next = nullptr;
 
     // Emits `type` on the call's executor (where the call's operations run), unless the call
     // has ended meanwhile. Any thread.
     void cancel(asio::cancellation_type type) {
         asio::dispatch(executor, [self = shared_from_this(), type] {
-            if (self->running) self->signal.emit(type);
+            if (!self->running) return;
+            self->requested |= type;
+            self->signal.emit(type);
         });
     }
 };
@@ -175,6 +185,9 @@ struct forward_cancellation {
 
 inline void launch_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
                         diagnostics* diag, call_handler handler);
+inline asio::awaitable<call_outcome> run_in_caller(std::shared_ptr<client_impl> impl,
+                                                   std::shared_ptr<call_control> control,
+                                                   prepared_request request, diagnostics* diag);
 
 class client_impl {
   public:
@@ -208,13 +221,20 @@ class client_impl {
     // per-operation part alone.
     void (*launch)(const std::shared_ptr<client_impl>&, prepared_request, diagnostics*,
                    call_handler) = &launch_call;
+    // What await_body runs for a call in the caller's coroutine; bound the same way.
+    asio::awaitable<call_outcome> (*run_here)(std::shared_ptr<client_impl>,
+                                              std::shared_ptr<call_control>, prepared_request,
+                                              diagnostics*) = &run_in_caller;
     bool call_strands;  // each call runs on a strand (the context has several threads)
     std::atomic<bool> shut_down{false};
 
-    // A new call's control, listed as in flight; null once the client is shut down.
-    std::shared_ptr<call_control> begin_call() {
-        auto c = std::make_shared<call_control>(
-            call_strands ? asio::any_io_executor(asio::make_strand(executor)) : executor);
+    // A new call's control, listed as in flight; null once the client is shut down. The call
+    // runs on `ex`, else on the client's executor (a new strand where calls need one).
+    std::shared_ptr<call_control> begin_call(std::optional<asio::any_io_executor> ex = {}) {
+        if (!ex) {
+            ex = call_strands ? asio::any_io_executor(asio::make_strand(executor)) : executor;
+        }
+        auto c = std::make_shared<call_control>(std::move(*ex));
         std::lock_guard lock(calls_mutex_);
         if (shut_down.load(std::memory_order_relaxed)) return nullptr;
         c->next = calls_;
@@ -416,11 +436,6 @@ IVSRT_DECL asio::any_io_executor client_executor(const client_impl& impl) {
     return impl.executor;
 }
 
-struct call_outcome {
-    error_code ec;
-    std::string body;
-};
-
 inline bool is_success(unsigned http_status) {
     return http_status >= 200 && http_status < 300;
 }
@@ -452,15 +467,25 @@ struct attempt {
 // and returns false.
 class call {
   public:
-    call(client_impl& client, prepared_request&& request, diagnostics* diag)
+    // `in_caller`: the control of a call that runs in the caller's coroutine; its operations
+    // take their cancellation from that control's signal, not from the coroutine's.
+    call(client_impl& client, prepared_request&& request, diagnostics* diag,
+         call_control* in_caller)
         : client_(client),
           wire_(client.endpoint, client.user_agent, std::move(request)),
-          diag_(diag) {}
+          diag_(diag),
+          in_caller_(in_caller) {}
+
+    // The completion token of the call's operations: their cancellation is the call's.
+    auto token() const {
+        return asio::bind_cancellation_slot(slot_, asio::as_tuple(asio::use_awaitable));
+    }
 
     asio::awaitable<call_outcome> run() {
         co_await asio::this_coro::throw_if_cancelled(false);
         // A cancellation that arrives between two steps reaches no operation: each step checks.
         cancellation_ = co_await asio::this_coro::cancellation_state;
+        slot_ = in_caller_ ? in_caller_->signal.slot() : cancellation_.slot();
         // The steps that usually need no waiting (pacing off, no adaptive rate limit, credentials
         // cached) run inline: a nested coroutine only where there is something to wait for.
         // (No co_await inside &&, || or ?: in this file: g++ 12 miscompiles those.)
@@ -484,8 +509,8 @@ class call {
             }
             attempt a;
             const auto attempt_deadline = start_attempt(retry, a);
-            auto [ec, info] = co_await client_.pool.async_request(
-                wire_.writer(), a.response, attempt_deadline, asio::as_tuple(asio::use_awaitable));
+            auto [ec, info] = co_await client_.pool.async_request(wire_.writer(), a.response,
+                                                                  attempt_deadline, token());
             end_attempt(ec, info, a);
             const retry_decision decision = classify(retry, a);
             if (decision.attempt.error == errc{}) {
@@ -519,8 +544,7 @@ class call {
         pacing_bucket* bucket = client_.buckets[op().index];
         // async_wait_turn sets the timer only when the turn is in the future.
         timer.expires_at(steady::time_point::min());
-        auto [ec] = co_await async_wait_turn(*bucket, timer, deadline_,
-                                             asio::as_tuple(asio::use_awaitable));
+        auto [ec] = co_await async_wait_turn(*bucket, timer, deadline_, token());
         if (!ec && timer.expiry() != steady::time_point::min()) {
             emit({.kind = client_event_kind::pacing_wait, .duration = timer.expiry() - start});
         }
@@ -531,9 +555,8 @@ class call {
     // The pace step with a shared backend: a turn from it, then the wait it says.
     asio::awaitable<bool> pace_shared(asio::steady_timer& timer) {
         const auto start = steady::now();
-        auto [ec, turn] = co_await async_reserve_turn(*client_.shared_pacing, client_.region,
-                                                      client_.paces[op().index], deadline_,
-                                                      asio::as_tuple(asio::use_awaitable));
+        auto [ec, turn] = co_await async_reserve_turn(
+            *client_.shared_pacing, client_.region, client_.paces[op().index], deadline_, token());
         if (ec) co_return no_turn(ec);
         if (client_.pacing_shared.exchange(turn.shared ? 1 : 0) != (turn.shared ? 1 : 0)) {
             const std::string detail = turn.shared ? "shared" : "local: " + turn.reason;
@@ -702,7 +725,8 @@ class call {
 
     // True unless the call was cancelled (then recorded, as by stop()).
     bool proceed() {
-        if (cancellation_.cancelled() == asio::cancellation_type::none) return true;
+        const auto cancelled = in_caller_ ? in_caller_->requested : cancellation_.cancelled();
+        if (cancelled == asio::cancellation_type::none) return true;
         return stop(errc::cancelled, "cancelled");
     }
 
@@ -722,7 +746,7 @@ class call {
                                               std::string(what));
         }
         timer.expires_after(d);
-        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        auto [ec] = co_await timer.async_wait(token());
         if (ec) co_return stop(errc::cancelled, "cancelled " + std::string(what));
         co_return proceed();
     }
@@ -742,14 +766,17 @@ class call {
     // Credentials not cached: fetched, bounded by the call's deadline and its cancellation.
     asio::awaitable<std::shared_ptr<const credentials>> fetch_credentials(
         asio::steady_timer& timer) {
-        using namespace asio::experimental::awaitable_operators;
         credentials_diagnostics cdiag;
         timer.expires_at(deadline_);
-        auto first =
-            co_await (client_.credentials.async_get(cdiag, asio::as_tuple(asio::use_awaitable)) ||
-                      timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-        if (first.index() == 1) {
-            if (!std::get<0>(std::get<1>(first))) {
+        // Whichever ends first cancels the other.
+        auto [order, ec, creds, timer_ec] =
+            co_await asio::experimental::make_parallel_group(
+                client_.credentials.async_get(cdiag, asio::deferred),
+                timer.async_wait(asio::deferred))
+                .async_wait(asio::experimental::wait_for_one(),
+                            asio::bind_cancellation_slot(slot_, asio::use_awaitable));
+        if (order[0] == 1) {
+            if (!timer_ec) {
                 stop(errc::timeout, "the call timeout (" + duration_text(client_.call_timeout) +
                                         ") expired while getting credentials");
             } else {
@@ -757,7 +784,6 @@ class call {
             }
             co_return nullptr;
         }
-        auto& [ec, creds] = std::get<0>(first);
         if (ec == errc::cancelled) {
             stop(ec, "cancelled while getting credentials");
             co_return nullptr;
@@ -828,24 +854,66 @@ class call {
     client_impl& client_;
     wire_request wire_;
     diagnostics* diag_;
+    call_control* in_caller_;
     steady::time_point deadline_{};
     asio::cancellation_state cancellation_;
+    asio::cancellation_slot slot_;  // where the call's operations take their cancellation
     call_outcome failure_;
     std::optional<asio::steady_timer> timer_;
+};
+
+// Takes a call off the client's list when its steps are over (also when its frame is destroyed
+// unrun), on the call's executor.
+struct call_listing {
+    client_impl& client;
+    call_control& control;
+    ~call_listing() { client.end_call(control); }
 };
 
 inline asio::awaitable<call_outcome> run_call(std::shared_ptr<client_impl> impl,
                                               std::shared_ptr<call_control> control,
                                               prepared_request p, diagnostics* diag) {
-    // Leaves the client's list when the call's steps are over (also if the frame is destroyed
-    // unrun), on the call's executor.
-    struct listed {
-        client_impl& client;
-        call_control& control;
-        ~listed() { client.end_call(control); }
-    } guard{*impl, *control};
-    call c(*impl, std::move(p), diag);
+    const call_listing listed{*impl, *control};
+    call c(*impl, std::move(p), diag, nullptr);
     co_return co_await c.run();
+}
+
+// The outcome of a call whose steps threw. Only resource exhaustion gets here: every expected
+// failure is an error code.
+inline call_outcome internal_failure(const std::exception_ptr& e, diagnostics* diag) {
+    if (diag) {
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+            diag->assign_client_error(std::string("internal error: ") + x.what());
+        } catch (...) {
+            diag->assign_client_error("internal error");
+        }
+    }
+    return {errc::connection, {}};
+}
+
+// A call's steps inside the caller's coroutine (await_body decided that they may run there).
+// The caller's cancellation reaches the call through its control, as it reaches a spawned call,
+// and the coroutine's own settings are as before when the call ends.
+inline asio::awaitable<call_outcome> run_in_caller(std::shared_ptr<client_impl> impl,
+                                                   std::shared_ptr<call_control> control,
+                                                   prepared_request request, diagnostics* diag) {
+    const call_listing listed{*impl, *control};
+    const asio::cancellation_state caller = co_await asio::this_coro::cancellation_state;
+    const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
+    asio::cancellation_slot slot = caller.slot();
+    if (slot.is_connected()) slot.emplace<forward_cancellation>(control);
+    call_outcome outcome;
+    try {
+        call c(*impl, std::move(request), diag, control.get());
+        outcome = co_await c.run();
+    } catch (...) {
+        outcome = internal_failure(std::current_exception(), diag);
+    }
+    if (slot.is_connected()) slot.clear();
+    co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
+    co_return outcome;
 }
 
 // co_spawn's completion: forwards the outcome to the type-erased handler, keeping its
@@ -865,17 +933,7 @@ struct spawn_completion {
     cancellation_slot_type get_cancellation_slot() const noexcept { return control->signal.slot(); }
 
     void operator()(std::exception_ptr e, call_outcome outcome) {
-        if (e) {
-            // Only resource exhaustion gets here: every expected failure is an error_code.
-            outcome.ec = errc::connection;
-            if (diag) {
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& x) {
-                    diag->assign_client_error(std::string("internal error: ") + x.what());
-                }
-            }
-        }
+        if (e) outcome = internal_failure(e, diag);
         if (auto slot = handler.get_cancellation_slot(); slot.is_connected()) slot.clear();
         std::move(handler)(outcome.ec, std::move(outcome.body));
     }
@@ -886,15 +944,21 @@ IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_re
     impl->launch(impl, std::move(request), diag, std::move(handler));
 }
 
+// A call refused before anything runs: nothing is spawned, paced or sent.
+inline error_code refusal(const prepared_request& request, diagnostics* diag, errc e,
+                          std::string_view why) {
+    if (diag) diag->assign_client_error(std::string(request.op->name) + ": " + std::string(why));
+    return e;
+}
+
 inline void launch_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
                         diagnostics* diag, call_handler handler) {
     if (diag) diag->clear();
-    // Known before anything runs: nothing is spawned, paced or sent. The completion is queued
-    // straight on the handler's executor (else the client's): nothing runs on the client's.
+    // The completion of a refusal is queued straight on the handler's executor (else the
+    // client's): nothing runs on the client's.
     auto refuse = [&](errc e, std::string_view why) {
-        if (diag)
-            diag->assign_client_error(std::string(request.op->name) + ": " + std::string(why));
-        complete_later(std::move(handler), impl->executor, make_error_code(e), std::string());
+        complete_later(std::move(handler), impl->executor, refusal(request, diag, e, why),
+                       std::string());
     };
     if (!request.invalid.empty()) return refuse(errc::invalid_request, request.invalid);
     std::shared_ptr<call_control> control = impl->begin_call();
@@ -913,23 +977,55 @@ inline void launch_call(const std::shared_ptr<client_impl>& impl, prepared_reque
 struct start_call_initiation {
     const std::shared_ptr<client_impl>& impl;
     prepared_request& request;
-    diagnostics& diag;
+    diagnostics* diag;
 
     template <class Handler>
     void operator()(Handler&& handler) const {
-        start_call(impl, std::move(request), &diag, call_handler(std::forward<Handler>(handler)));
+        start_call(impl, std::move(request), diag, call_handler(std::forward<Handler>(handler)));
     }
 };
+
+// Whether a call's steps may run in a coroutine on `ex`: its handlers run one at a time, so a
+// cancellation emitted there (shutdown() from any thread) cannot race with the call's steps.
+inline bool runs_in_order(const client_impl& impl, const asio::any_io_executor& ex) {
+    if (ex.target<asio::strand<asio::io_context::executor_type>>() != nullptr) return true;
+    return !impl.call_strands && ex == impl.executor;
+}
+
+IVSRT_DECL asio::awaitable<call_outcome> await_body(std::shared_ptr<client_impl> impl,
+                                                    prepared_request request, diagnostics* diag) {
+    const asio::any_io_executor ex = co_await asio::this_coro::executor;
+    if (!runs_in_order(*impl, ex)) {
+        auto [ec, body] =
+            co_await asio::async_initiate<const asio::as_tuple_t<asio::use_awaitable_t<>>,
+                                          call_signature>(
+                start_call_initiation{impl, request, diag}, asio::as_tuple(asio::use_awaitable));
+        co_return call_outcome{ec, std::move(body)};
+    }
+    if (diag) diag->clear();
+    if (!request.invalid.empty()) {
+        co_return call_outcome{refusal(request, diag, errc::invalid_request, request.invalid), {}};
+    }
+    std::shared_ptr<call_control> control = impl->begin_call(ex);
+    if (!control) {
+        co_return call_outcome{
+            refusal(request, diag, errc::cancelled, "cancelled: the client was shut down"), {}};
+    }
+    const auto run = impl->run_here;
+    call_outcome outcome =
+        co_await run(std::move(impl), std::move(control), std::move(request), diag);
+    co_return outcome;
+}
 
 IVSRT_DECL asio::awaitable<void> await_call(std::shared_ptr<client_impl> impl,
                                             prepared_request request, diagnostics* diag,
                                             call_finisher finish, void* target) {
     diagnostics own;
     diagnostics& d = diag ? *diag : own;
-    auto [ec, body] = co_await asio::async_initiate<const asio::as_tuple_t<asio::use_awaitable_t<>>,
-                                                    call_signature>(
-        start_call_initiation{impl, request, d}, asio::as_tuple(asio::use_awaitable));
-    if (auto failed = finish(ec, body, target, d)) throw error_with_diagnostics(failed, d);
+    call_outcome outcome = co_await await_body(std::move(impl), std::move(request), &d);
+    if (auto failed = finish(outcome.ec, outcome.body, target, d)) {
+        throw error_with_diagnostics(failed, d);
+    }
 }
 
 }  // namespace detail
