@@ -10,8 +10,10 @@
 #include "common/test_tls.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -383,6 +385,68 @@ BOOST_FIXTURE_TEST_CASE(keep_alive_connection_is_reused, loopback_pool) {
         BOOST_TEST(s.tls_handshakes == 0u);
     });
     BOOST_TEST(server.accepted() == 1u);
+}
+
+// Without strands, a request whose handler runs on the pool's executor completes in the step
+// that ends it; one whose handler runs on another io_context still completes there, never on the
+// pool's thread.
+BOOST_FIXTURE_TEST_CASE(requests_complete_on_their_handlers_executors, loopback_pool) {
+    serve([](server_connection& c) { return ivsrt::test::serve_requests(c, 2); });
+    ivsrt::pool_config cfg;
+    cfg.connection_strands = false;
+    auto& pool = connect(std::move(cfg));
+    asio::io_context other{1};
+    run([&]() -> asio::awaitable<void> {
+        ivsrt::connection_pool::response_type res;
+        auto [ec, info] = co_await request(pool, res);
+        BOOST_TEST(!ec, ec.message());
+        BOOST_TEST(res.body() == "0");
+
+        const auto req = make_request("/GetStage");
+        bool done = false;
+        bool on_other = false;
+        pool.async_request(
+            req, res, far_deadline(),
+            asio::bind_executor(asio::any_io_executor(other.get_executor()),
+                                [&](boost::system::error_code e, auto) {
+                                    BOOST_TEST(!e, e.message());
+                                    on_other = other.get_executor().running_in_this_thread();
+                                    done = true;
+                                }));
+        const auto here = co_await asio::this_coro::executor;
+        for (int i = 0; i < 100000 && !done; ++i) {
+            other.restart();
+            other.poll();
+            co_await asio::post(here, asio::use_awaitable);
+        }
+        BOOST_TEST(done);
+        BOOST_TEST(on_other);
+        BOOST_TEST(res.body() == "1");
+    });
+}
+
+// A request that ends before any I/O (the pool is closed) completes as if posted, never inside
+// async_request, also when it is made from the io_context's thread, with strands or without.
+BOOST_AUTO_TEST_CASE(a_request_never_completes_inside_async_request) {
+    for (const bool strands : {true, false}) {
+        loopback_pool f;
+        f.serve([](server_connection& c) { return ivsrt::test::serve_requests(c, 0); });
+        ivsrt::pool_config cfg;
+        cfg.connection_strands = strands;
+        auto& pool = f.connect(std::move(cfg));
+        pool.close();
+        f.run([&]() -> asio::awaitable<void> {
+            const auto req = make_request("/GetStage");
+            ivsrt::connection_pool::response_type res;
+            std::optional<boost::system::error_code> result;
+            pool.async_request(req, res, far_deadline(),
+                               [&](boost::system::error_code ec, auto) { result = ec; });
+            BOOST_TEST(!result.has_value());
+            const auto here = co_await asio::this_coro::executor;
+            for (int i = 0; i < 100 && !result; ++i) co_await asio::post(here, asio::use_awaitable);
+            BOOST_TEST((result == ivsrt::errc::cancelled));
+        });
+    }
 }
 
 BOOST_FIXTURE_TEST_CASE(busy_pool_queues_requests_fifo, loopback_pool) {

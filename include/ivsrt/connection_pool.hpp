@@ -97,17 +97,27 @@ class connection_pool {
     using request_signature = void(boost::system::error_code, exchange_info);
     using request_handler = boost::asio::any_completion_handler<request_signature>;
 
+    // `handler_ex`: the handler's executor, when known without type erasure (else null).
     IVSRT_DECL static void start_request(const std::shared_ptr<detail::pool_impl>& impl,
                                          detail::request_writer req, response_type* res,
-                                         clock::time_point deadline, request_handler handler);
+                                         clock::time_point deadline, request_handler handler,
+                                         const boost::asio::any_io_executor* handler_ex);
 
     struct initiate_request {
         std::shared_ptr<detail::pool_impl> impl;
         template <class Handler>
         void operator()(Handler&& handler, detail::request_writer req, response_type* res,
                         clock::time_point deadline) const {
-            start_request(impl, req, res, deadline,
-                          request_handler(std::forward<Handler>(handler)));
+            using handler_executor = boost::asio::associated_executor_t<std::decay_t<Handler>>;
+            if constexpr (std::is_same_v<handler_executor, boost::asio::any_io_executor>) {
+                const boost::asio::any_io_executor ex =
+                    boost::asio::get_associated_executor(handler);
+                start_request(impl, req, res, deadline,
+                              request_handler(std::forward<Handler>(handler)), &ex);
+            } else {
+                start_request(impl, req, res, deadline,
+                              request_handler(std::forward<Handler>(handler)), nullptr);
+            }
         }
     };
 

@@ -1,19 +1,26 @@
 // Copyright (c) 2026 the ivsrt authors. Distributed under the Apache License, Version 2.0.
 #pragma once
 
-// Two facts about executors that the client, the pool and the Redis pacer share.
+// Facts about executors that the client, the pool and the Redis pacer share.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/detail/scheduler.hpp>
 #include <boost/asio/execution/blocking.hpp>
 #include <boost/asio/execution/context.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/query.hpp>
 
 #include <utility>
 
 namespace ivsrt::detail {
+
+// True when `ex` is an io_context's executor and this thread is running that io_context.
+inline bool running_in_this_thread(const boost::asio::any_io_executor& ex) noexcept {
+    const auto* io = ex.target<boost::asio::io_context::executor_type>();
+    return io != nullptr && io->running_in_this_thread();
+}
 
 // True when `ex` runs on an execution context made for one thread (io_context(1)): then no two
 // handlers can run at once, and strands are pure overhead.

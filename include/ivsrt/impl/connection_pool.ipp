@@ -62,6 +62,8 @@ class pool_impl {
     const std::string& host() const noexcept { return host_; }
     const std::string& port() const noexcept { return port_; }
     const pool_config& config() const noexcept { return config_; }
+    // Connections run on the pool's executor, not on strands of their own.
+    bool without_strands() const noexcept { return !strands_; }
 
     // A new, unconnected node (on its own strand unless single-threaded), for a slot granted
     // without one.
@@ -250,6 +252,10 @@ struct relay_cancellation {
     }
 };
 
+// The requests this thread is initiating (start_request): a step that runs meanwhile is inside an
+// initiating function, where the handler must not be invoked.
+inline thread_local unsigned initiating_requests = 0;
+
 #include <boost/asio/yield.hpp>
 
 // One async_request: lease, connect if needed, exchange, the one stale-connection retry, release.
@@ -261,13 +267,16 @@ struct pool_request {
 
     pool_request(std::shared_ptr<pool_impl> p, request_writer r, string_response* response,
                  clock::time_point d, std::shared_ptr<request_cancellation> c,
-                 boost::asio::cancellation_slot s)
+                 boost::asio::cancellation_slot s, bool completes_on_pool_executor)
         : pool(std::move(p)),
           req(r),
           res(response),
           deadline(d),
           cancel(std::move(c)),
-          caller_slot(s) {}
+          caller_slot(s),
+          // Without strands, the steps run on the pool's executor, one thread's: when the
+          // handler's executor is that one too, a step running in a handler can complete at once.
+          direct_completion(pool->without_strands() && completes_on_pool_executor) {}
 
     std::shared_ptr<pool_impl> pool;
     request_writer req;
@@ -286,6 +295,7 @@ struct pool_request {
     exchange_info info;
     std::shared_ptr<request_cancellation> cancel;
     boost::asio::cancellation_slot caller_slot;  // holds a relay_cancellation, when connected
+    bool direct_completion;                      // see the constructor
 
     template <class Self>
     void resolved(Self& self, boost::asio::coroutine& co, boost::system::error_code ec,
@@ -300,6 +310,7 @@ struct pool_request {
     // state while the yield still updates the position (in the moved-from operation, alive).
     template <class Self>
     void step(Self& self, boost::asio::coroutine& co, boost::system::error_code ec) {
+        const bool in_handler = initiating_requests == 0;
         reenter(co) {
             if (!try_lease()) {
                 // Every connection is busy: queue until granted, the deadline or cancellation.
@@ -328,9 +339,12 @@ struct pool_request {
             while (!error) {
                 if (!lease.node) lease.node = pool->make_node();
                 if (!on_strand) {
-                    // Onto the connection's strand before its first step.
-                    yield boost::asio::dispatch(boost::asio::bind_executor(
-                        lease.node->conn.get_executor(), std::move(self)));
+                    // Onto the connection's strand before its first step (without strands, this
+                    // thread may already be where the connection runs).
+                    if (!pool->without_strands() || !running_in_this_thread(pool->executor())) {
+                        yield boost::asio::dispatch(boost::asio::bind_executor(
+                            lease.node->conn.get_executor(), std::move(self)));
+                    }
                     on_strand = true;
                     std::lock_guard lock(cancel->mutex);
                     cancel->strand = lease.node->conn.get_executor();
@@ -391,8 +405,15 @@ struct pool_request {
             if (lease.held()) {
                 lease.give_back(!error && lease.node && lease.node->conn.reusable());
             }
-            // Connection steps ran on the connection's strand; complete on the caller's executor.
-            yield boost::asio::dispatch(std::move(self));
+            // Connection steps ran on the connection's strand; complete on the caller's executor
+            // (where this step runs already, for a direct completion). Never inside
+            // async_request: a request that ends there (a closed pool) completes as if posted.
+            if (!in_handler) {
+                yield boost::asio::post(pool->executor(), std::move(self));
+            }
+            if (!direct_completion) {
+                yield boost::asio::dispatch(std::move(self));
+            }
             if (caller_slot.is_connected()) caller_slot.clear();
             self.complete(error, info);
         }
@@ -550,8 +571,8 @@ IVSRT_DECL const pool_config& connection_pool::config() const noexcept {
 
 IVSRT_DECL void connection_pool::start_request(const std::shared_ptr<detail::pool_impl>& impl,
                                                detail::request_writer req, response_type* res,
-                                               clock::time_point deadline,
-                                               request_handler handler) {
+                                               clock::time_point deadline, request_handler handler,
+                                               const boost::asio::any_io_executor* handler_ex) {
     // The caller's cancellation goes through a relay installed here, never through the composed
     // operation's own slot: that one is reset at each step, on whichever thread resumes it.
     auto cancel = std::make_shared<detail::request_cancellation>();
@@ -559,11 +580,15 @@ IVSRT_DECL void connection_pool::start_request(const std::shared_ptr<detail::poo
     if (slot.is_connected()) slot.template emplace<detail::relay_cancellation>(cancel, impl);
     auto unbound =
         boost::asio::bind_cancellation_slot(boost::asio::cancellation_slot(), std::move(handler));
+    auto state = std::make_unique<detail::pool_request>(
+        impl, req, res, deadline, std::move(cancel), slot,
+        handler_ex != nullptr && *handler_ex == impl->executor());
+    struct initiating {
+        initiating() noexcept { ++detail::initiating_requests; }
+        ~initiating() { --detail::initiating_requests; }
+    } scope;
     boost::asio::async_compose<decltype(unbound), request_signature>(
-        detail::pool_request_op{{},
-                                std::make_unique<detail::pool_request>(impl, req, res, deadline,
-                                                                       std::move(cancel), slot)},
-        unbound, impl->executor());
+        detail::pool_request_op{{}, std::move(state)}, unbound, impl->executor());
 }
 
 }  // namespace ivsrt
