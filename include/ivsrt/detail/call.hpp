@@ -90,7 +90,10 @@ void write_prepared(const Request& request, prepared_request& p) {
     } else {
         model::write_target(request, p.expanded_path, p.query);
     }
-    if constexpr (traits::has_body) model::to_json(request, p.body);
+    if constexpr (traits::has_body) {
+        p.body.reserve(256);  // most bodies fit: one allocation instead of a string's doublings
+        model::to_json(request, p.body);
+    }
 }
 
 // Validates and serializes a request once per call; its attempts all send the result. An unset
