@@ -820,13 +820,50 @@ auto record(call_record& r) {
     };
 }
 
+template <class Request>
+asio::awaitable<void> call_in_tuple(ivsrt::client& ivs, const Request& request, call_record& r) {
+    auto [ec, result] =
+        co_await ivs.async_call(request, r.diag, asio::as_tuple(asio::use_awaitable));
+    r.ec = ec;
+    r.done = true;
+}
+
+template <class Request>
+asio::awaitable<void> call_throwing(ivsrt::client& ivs, const Request& request, call_record& r) {
+    try {
+        co_await ivs.async_call(request, r.diag);
+    } catch (const ivsrt::error_with_diagnostics& e) {
+        r.ec = e.code();
+    }
+    r.done = true;
+}
+
+// Starts a call: with a completion handler (the call is spawned), else in a coroutine of its own
+// that awaits it with the default token or as_tuple(use_awaitable) (the call runs in that
+// coroutine, the client's io_context being a one-thread one).
+template <class Request>
+void start_call(asio::io_context& ioc, ivsrt::client& ivs, const Request& request, call_record& r,
+                bool in_coroutine, bool throwing) {
+    if (!in_coroutine) {
+        ivs.async_call(request, r.diag, record(r));
+    } else if (throwing) {
+        asio::co_spawn(ioc, call_throwing(ivs, request, r), asio::detached);
+    } else {
+        asio::co_spawn(ioc, call_in_tuple(ivs, request, r), asio::detached);
+    }
+}
+
 // Calls at each step when the client shuts down: three exchanging (the server holds them), two
 // queued for one of the three connections, one queued after them, one waiting for its pacing
 // turn. Only shutdown() can end them (the timeouts are an hour): each completes once with
 // errc::cancelled, saying why; a later call sends nothing; and the io_context then runs out of
-// work: no call, timer or connection is left behind.
-BOOST_FIXTURE_TEST_CASE(shutdown_ends_the_calls_at_every_step, client_fixture) {
-    auto cfg = config();
+// work: no call, timer or connection is left behind. The calls have completion handlers, or run
+// in their callers' coroutines.
+void shutdown_at_every_step(client_fixture& f, bool in_coroutines) {
+    asio::io_context& ioc = f.ioc;
+    auto& service = f.service;
+    auto& server = f.server;
+    auto cfg = f.config();
     cfg.pool.max_connections = 3;
     cfg.attempt_timeout = cfg.call_timeout = 1h;
     cfg.pacing = {.enabled = true, .operations = {{"ListStages", 0.001, 1}}};
@@ -838,8 +875,9 @@ BOOST_FIXTURE_TEST_CASE(shutdown_ends_the_calls_at_every_step, client_fixture) {
     };
     std::array<call_record, 7> calls;
     const model::list_stages_request list{};
-    for (int i = 0; i < 5; ++i) ivs.async_get_stage(get_stage, calls[i].diag, record(calls[i]));
-    for (int i = 5; i < 7; ++i) ivs.async_list_stages(list, calls[i].diag, record(calls[i]));
+    for (int i = 0; i < 5; ++i)
+        start_call(ioc, ivs, get_stage, calls[i], in_coroutines, i % 2 == 1);
+    for (int i = 5; i < 7; ++i) start_call(ioc, ivs, list, calls[i], in_coroutines, i % 2 == 1);
     ivsrt::test::run_until(ioc, [&] {
         return std::all_of(calls.begin(), calls.end(), [](auto& r) { return r.done; });
     });
@@ -857,7 +895,7 @@ BOOST_FIXTURE_TEST_CASE(shutdown_ends_the_calls_at_every_step, client_fixture) {
     BOOST_TEST(stats.waiting == 0u);
 
     call_record later;
-    ivs.async_get_stage(get_stage, later.diag, record(later));
+    start_call(ioc, ivs, get_stage, later, in_coroutines, true);
     ivsrt::test::run_until(ioc, [&] { return later.done; });
     BOOST_TEST(later.ec == errc::cancelled);
     BOOST_TEST(later.diag.message() == "GetStage: cancelled: the client was shut down");
@@ -869,69 +907,12 @@ BOOST_FIXTURE_TEST_CASE(shutdown_ends_the_calls_at_every_step, client_fixture) {
     BOOST_TEST(ioc.stopped(), "work was left on the io_context after shutdown");
 }
 
-asio::awaitable<void> get_stage_in_tuple(ivsrt::client& ivs, call_record& r) {
-    auto [ec, result] =
-        co_await ivs.async_get_stage(get_stage, r.diag, asio::as_tuple(asio::use_awaitable));
-    r.ec = ec;
-    r.done = true;
+BOOST_FIXTURE_TEST_CASE(shutdown_ends_the_calls_at_every_step, client_fixture) {
+    shutdown_at_every_step(*this, false);
 }
 
-template <class Request>
-asio::awaitable<void> call_throwing(ivsrt::client& ivs, const Request& request, call_record& r) {
-    try {
-        co_await ivs.async_call(request, r.diag);
-    } catch (const ivsrt::error_with_diagnostics& e) {
-        r.ec = e.code();
-    }
-    r.done = true;
-}
-
-// The same with calls that run in their callers' coroutines (the default token and
-// as_tuple(use_awaitable), on the client's one-thread io_context): two exchanging, one queued for
-// a connection, one queued after taking its pacing turn, one waiting for its pacing turn.
 BOOST_FIXTURE_TEST_CASE(shutdown_ends_the_calls_in_their_callers_coroutines, client_fixture) {
-    auto cfg = config();
-    cfg.pool.max_connections = 2;
-    cfg.attempt_timeout = cfg.call_timeout = 1h;
-    cfg.pacing = {.enabled = true, .operations = {{"ListStages", 0.001, 1}}};
-    for (int i = 0; i < 4; ++i) service.responses.push_back(make_response(0, ""));
-    ivsrt::client ivs(ioc.get_executor(), std::move(cfg));
-    int held = 0;
-    service.on_hold = [&] {
-        if (++held == 2) ivs.shutdown();
-    };
-    std::array<call_record, 5> calls;
-    const model::list_stages_request list{};
-    asio::co_spawn(ioc, get_stage_in_tuple(ivs, calls[0]), asio::detached);
-    asio::co_spawn(ioc, call_throwing(ivs, get_stage, calls[1]), asio::detached);
-    asio::co_spawn(ioc, get_stage_in_tuple(ivs, calls[2]), asio::detached);
-    asio::co_spawn(ioc, call_throwing(ivs, list, calls[3]), asio::detached);
-    asio::co_spawn(ioc, call_throwing(ivs, list, calls[4]), asio::detached);
-    ivsrt::test::run_until(ioc, [&] {
-        return std::all_of(calls.begin(), calls.end(), [](auto& r) { return r.done; });
-    });
-    for (const auto& r : calls) {
-        BOOST_TEST(r.ec == errc::cancelled);
-        BOOST_TEST(std::string(r.diag.message()).ends_with("(the client was shut down)"),
-                   r.diag.message());
-    }
-    BOOST_TEST(calls[4].diag.message() ==
-               "ListStages: cancelled while waiting for the pacing turn (the client was shut "
-               "down)");
-    BOOST_TEST(service.requests.size() == 2u);
-    BOOST_TEST(ivs.connection_stats().open == 0u);
-    BOOST_TEST(ivs.connection_stats().waiting == 0u);
-
-    call_record later;
-    asio::co_spawn(ioc, call_throwing(ivs, get_stage, later), asio::detached);
-    ivsrt::test::run_until(ioc, [&] { return later.done; });
-    BOOST_TEST(later.ec == errc::cancelled);
-    BOOST_TEST(later.diag.message() == "GetStage: cancelled: the client was shut down");
-
-    server.stop();
-    ioc.restart();
-    ioc.run_for(30s);
-    BOOST_TEST(ioc.stopped(), "work was left on the io_context after shutdown");
+    shutdown_at_every_step(*this, true);
 }
 
 // Destroying the client with calls in flight: they complete normally (the shared state lives
