@@ -19,10 +19,10 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_executor.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -476,11 +476,13 @@ class call {
           diag_(diag),
           in_caller_(in_caller) {}
 
+  private:
     // The completion token of the call's operations: their cancellation is the call's.
     auto token() const {
         return asio::bind_cancellation_slot(slot_, asio::as_tuple(asio::use_awaitable));
     }
 
+  public:
     asio::awaitable<call_outcome> run() {
         co_await asio::this_coro::throw_if_cancelled(false);
         // A cancellation that arrives between two steps reaches no operation: each step checks.
