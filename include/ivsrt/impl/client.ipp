@@ -946,25 +946,36 @@ IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_re
     impl->launch(impl, std::move(request), diag, std::move(handler));
 }
 
-// A call refused before anything runs: nothing is spawned, paced or sent.
-inline error_code refusal(const prepared_request& request, diagnostics* diag, errc e,
-                          std::string_view why) {
-    if (diag) diag->assign_client_error(std::string(request.op->name) + ": " + std::string(why));
-    return e;
+// What both forms of a call do first: clear `diag`, then list the call as in flight (running on
+// `ex`, see begin_call). Null, with the reason in `refused` and `diag`, for a call refused before
+// anything runs (nothing is spawned, paced or sent): an invalid request, or a client shut down.
+inline std::shared_ptr<call_control> admit_call(client_impl& impl, const prepared_request& request,
+                                                diagnostics* diag,
+                                                std::optional<asio::any_io_executor> ex,
+                                                error_code& refused) {
+    if (diag) diag->clear();
+    auto refuse = [&](errc e, std::string_view why) -> std::shared_ptr<call_control> {
+        if (diag) {
+            diag->assign_client_error(std::string(request.op->name) + ": " + std::string(why));
+        }
+        refused = e;
+        return nullptr;
+    };
+    if (!request.invalid.empty()) return refuse(errc::invalid_request, request.invalid);
+    std::shared_ptr<call_control> control = impl.begin_call(std::move(ex));
+    if (!control) return refuse(errc::cancelled, "cancelled: the client was shut down");
+    return control;
 }
 
 inline void launch_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
                         diagnostics* diag, call_handler handler) {
-    if (diag) diag->clear();
-    // The completion of a refusal is queued straight on the handler's executor (else the
-    // client's): nothing runs on the client's.
-    auto refuse = [&](errc e, std::string_view why) {
-        complete_later(std::move(handler), impl->executor, refusal(request, diag, e, why),
-                       std::string());
-    };
-    if (!request.invalid.empty()) return refuse(errc::invalid_request, request.invalid);
-    std::shared_ptr<call_control> control = impl->begin_call();
-    if (!control) return refuse(errc::cancelled, "cancelled: the client was shut down");
+    error_code refused;
+    std::shared_ptr<call_control> control = admit_call(*impl, request, diag, {}, refused);
+    if (!control) {
+        // Queued straight on the handler's executor (else the client's): nothing runs on the
+        // client's.
+        return complete_later(std::move(handler), impl->executor, refused, std::string());
+    }
     if (auto slot = handler.get_cancellation_slot(); slot.is_connected()) {
         slot.emplace<forward_cancellation>(control);
     }
@@ -1004,15 +1015,9 @@ IVSRT_DECL asio::awaitable<call_outcome> await_body(std::shared_ptr<client_impl>
                 start_call_initiation{impl, request, diag}, asio::as_tuple(asio::use_awaitable));
         co_return call_outcome{ec, std::move(body)};
     }
-    if (diag) diag->clear();
-    if (!request.invalid.empty()) {
-        co_return call_outcome{refusal(request, diag, errc::invalid_request, request.invalid), {}};
-    }
-    std::shared_ptr<call_control> control = impl->begin_call(ex);
-    if (!control) {
-        co_return call_outcome{
-            refusal(request, diag, errc::cancelled, "cancelled: the client was shut down"), {}};
-    }
+    error_code refused;
+    std::shared_ptr<call_control> control = admit_call(*impl, request, diag, ex, refused);
+    if (!control) co_return call_outcome{refused, {}};
     const auto run = impl->run_here;
     call_outcome outcome =
         co_await run(std::move(impl), std::move(control), std::move(request), diag);
