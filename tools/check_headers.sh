@@ -102,14 +102,14 @@ fi
 
 # Header-only, a TU that calls operations on a client it is given (the compile-time probe without
 # its main) compiles none of the call path: the client's constructor binds it (client_impl::launch,
-# client_impl::run_here).
+# client_impl::run_awaited).
 probe=benchmarks/compile_time/with_ivsrt.cpp
 if ! "$cxx" -std=c++20 -O2 -c -DPROBE_USES_A_CLIENT -I include "$probe" -o "$tmp/probe.o" \
     2>"$tmp/probe.log"; then
     echo "weight: $probe does not compile header-only:"
     cat "$tmp/probe.log"
     failed=1
-elif nm -C "$tmp/probe.o" | grep -E ' [TW] .*(launch_call|run_call|run_in_caller|detail::call::run|http_connection)' \
+elif nm -C "$tmp/probe.o" | grep -E ' [TW] .*(launch_call|run_call|run_awaited|detail::call::run|http_connection)' \
     >"$tmp/probe.hits"; then
     echo "weight: a TU that only uses a client compiles the call path, header-only, e.g.:"
     head -3 "$tmp/probe.hits" | cut -c1-200

@@ -165,7 +165,8 @@ struct call_outcome {
 // the caller's executor keeps the call's steps in order (it is the executor of a client whose
 // io_context runs on one thread, or a strand), the steps run inside the caller's coroutine:
 // nothing is spawned and no handler is type-erased. Otherwise the call starts as with any other
-// token. `diag` may be null.
+// token. `diag` may be null. (Not a coroutine itself: it returns the coroutine the client's
+// constructor bound, so that a call awaited in a coroutine is one frame less.)
 IVSRT_DECL boost::asio::awaitable<call_outcome> await_body(std::shared_ptr<client_impl> impl,
                                                            prepared_request request,
                                                            diagnostics* diag);

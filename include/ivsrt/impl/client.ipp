@@ -185,9 +185,8 @@ struct forward_cancellation {
 
 inline void launch_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
                         diagnostics* diag, call_handler handler);
-inline asio::awaitable<call_outcome> run_in_caller(std::shared_ptr<client_impl> impl,
-                                                   std::shared_ptr<call_control> control,
-                                                   prepared_request request, diagnostics* diag);
+inline asio::awaitable<call_outcome> run_awaited(std::shared_ptr<client_impl> impl,
+                                                 prepared_request request, diagnostics* diag);
 
 class client_impl {
   public:
@@ -221,10 +220,9 @@ class client_impl {
     // per-operation part alone.
     void (*launch)(const std::shared_ptr<client_impl>&, prepared_request, diagnostics*,
                    call_handler) = &launch_call;
-    // What await_body runs for a call in the caller's coroutine; bound the same way.
-    asio::awaitable<call_outcome> (*run_here)(std::shared_ptr<client_impl>,
-                                              std::shared_ptr<call_control>, prepared_request,
-                                              diagnostics*) = &run_in_caller;
+    // What await_body returns, for a call awaited by a coroutine; bound the same way.
+    asio::awaitable<call_outcome> (*run_awaited)(std::shared_ptr<client_impl>, prepared_request,
+                                                 diagnostics*) = &detail::run_awaited;
     bool call_strands;  // each call runs on a strand (the context has several threads)
     std::atomic<bool> shut_down{false};
 
@@ -491,26 +489,34 @@ class call {
         // The steps that usually need no waiting (pacing off, no adaptive rate limit, credentials
         // cached) run inline: a nested coroutine only where there is something to wait for.
         // (No co_await inside &&, || or ?: in this file: g++ 12 miscompiles those.)
-        deadline_ = steady::now() + client_.call_timeout;
+        // Clock reads are a visible share of a call: each time is read once, and reused until
+        // a step waits.
+        const steady::time_point call_start = steady::now();
+        deadline_ = call_start + client_.call_timeout;
+        steady::time_point unwaited{};  // the call's start, while no step has waited since
         if (client_.shared_pacing || client_.buckets[op().index]) {
             asio::steady_timer* timer = co_await make_timer();
             if (!co_await pace(*timer)) co_return std::move(failure_);
         } else if (!proceed()) {
             co_return std::move(failure_);
+        } else {
+            unwaited = call_start;
         }
         retry_state retry(client_.retry);
         for (;;) {
-            const auto rate_wait = retry.before_attempt(client_.now());
+            const auto wall = client_.now();
+            const auto rate_wait = retry.before_attempt(wall);
             std::shared_ptr<const credentials> creds;
             if (rate_wait.count() == 0) creds = client_.credentials.try_get();
             if (creds) {
-                if (!sign_with(*creds, retry)) co_return std::move(failure_);
+                if (!sign_with(*creds, retry, wall)) co_return std::move(failure_);
             } else {
+                unwaited = {};
                 asio::steady_timer* timer = co_await make_timer();
                 if (!co_await sign(*timer, retry, rate_wait)) co_return std::move(failure_);
             }
             attempt a;
-            const auto attempt_deadline = start_attempt(retry, a);
+            const auto attempt_deadline = start_attempt(retry, a, std::exchange(unwaited, {}));
             auto [ec, info] = co_await client_.pool.async_request(wire_.writer(), a.response,
                                                                   attempt_deadline, token());
             end_attempt(ec, info, a);
@@ -592,15 +598,15 @@ class call {
         std::shared_ptr<const credentials> creds = client_.credentials.try_get();
         if (!creds) creds = co_await fetch_credentials(timer);
         if (!creds) co_return false;
-        co_return sign_with(*creds, retry);
+        co_return sign_with(*creds, retry, client_.now());
     }
 
     // Step: one exchange through the pool, bounded by the attempt and call deadlines. Before
-    // it: numbers the attempt and returns its deadline.
-    steady::time_point start_attempt(const retry_state& retry, attempt& a) {
+    // it: numbers the attempt and returns its deadline. `now`: the time, when already read.
+    steady::time_point start_attempt(const retry_state& retry, attempt& a, steady::time_point now) {
         a.number = retry.attempt();
         emit({.kind = client_event_kind::attempt_start, .attempt = a.number});
-        a.started = steady::now();
+        a.started = now == steady::time_point{} ? steady::now() : now;
         return std::min(deadline_, a.started + client_.attempt_timeout);
     }
 
@@ -639,13 +645,15 @@ class call {
     // decides.
     retry_decision classify(retry_state& retry, const attempt& a) {
         const retry_decision decision = retry.after_attempt(a.outcome, client_.now());
-        emit({.kind = client_event_kind::attempt_end,
-              .attempt = a.number,
-              .error = to_error_code(decision.attempt.error),
-              .http_status = a.outcome.http_status,
-              .aws_error_code = a.error.code,
-              .request_id = a.error.request_id,
-              .duration = steady::now() - a.started});
+        if (client_.on_event) {
+            emit({.kind = client_event_kind::attempt_end,
+                  .attempt = a.number,
+                  .error = to_error_code(decision.attempt.error),
+                  .http_status = a.outcome.http_status,
+                  .aws_error_code = a.error.code,
+                  .request_id = a.error.request_id,
+                  .duration = steady::now() - a.started});
+        }
         return decision;
     }
 
@@ -797,8 +805,10 @@ class call {
         co_return std::make_shared<const credentials>(std::move(creds));
     }
 
-    // Signs the wire request with `creds` (a cancellation that came meanwhile ends the call).
-    bool sign_with(const credentials& creds, retry_state& retry) {
+    // Signs the wire request with `creds` at `now` (a cancellation that came meanwhile ends the
+    // call).
+    bool sign_with(const credentials& creds, retry_state& retry,
+                   std::chrono::system_clock::time_point now) {
         note_credentials(creds);
         if (!proceed()) return false;
         std::array<sigv4::header, 2> headers;
@@ -807,8 +817,7 @@ class call {
         // Only used within this function (the coroutine may resume on another thread).
         thread_local sigv4::signing_result signing;
         try {
-            client_.signer.sign(view, creds, client_.retry.skew().corrected(client_.now()),
-                                signing);
+            client_.signer.sign(view, creds, client_.retry.skew().corrected(now), signing);
         } catch (const boost::system::system_error& e) {
             // The signer names the bad field (never its value).
             return stop(errc::credentials, e.what());
@@ -893,29 +902,6 @@ inline call_outcome internal_failure(const std::exception_ptr& e, diagnostics* d
         }
     }
     return {errc::connection, {}};
-}
-
-// A call's steps inside the caller's coroutine (await_body decided that they may run there).
-// The caller's cancellation reaches the call through its control, as it reaches a spawned call,
-// and the coroutine's own settings are as before when the call ends.
-inline asio::awaitable<call_outcome> run_in_caller(std::shared_ptr<client_impl> impl,
-                                                   std::shared_ptr<call_control> control,
-                                                   prepared_request request, diagnostics* diag) {
-    const call_listing listed{*impl, *control};
-    const asio::cancellation_state caller = co_await asio::this_coro::cancellation_state;
-    const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
-    asio::cancellation_slot slot = caller.slot();
-    if (slot.is_connected()) slot.emplace<forward_cancellation>(control);
-    call_outcome outcome;
-    try {
-        call c(*impl, std::move(request), diag, control.get());
-        outcome = co_await c.run();
-    } catch (...) {
-        outcome = internal_failure(std::current_exception(), diag);
-    }
-    if (slot.is_connected()) slot.clear();
-    co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
-    co_return outcome;
 }
 
 // co_spawn's completion: forwards the outcome to the type-erased handler, keeping its
@@ -1005,8 +991,12 @@ inline bool runs_in_order(const client_impl& impl, const asio::any_io_executor& 
     return !impl.call_strands && ex == impl.executor;
 }
 
-IVSRT_DECL asio::awaitable<call_outcome> await_body(std::shared_ptr<client_impl> impl,
-                                                    prepared_request request, diagnostics* diag) {
+// A call awaited by a coroutine (await_body). Its steps run inside that coroutine when its
+// executor keeps them in order; the caller's cancellation reaches the call through its control,
+// as it reaches a spawned call, and the coroutine's own settings are as before when the call
+// ends. Otherwise the call is spawned, as with any other token.
+inline asio::awaitable<call_outcome> run_awaited(std::shared_ptr<client_impl> impl,
+                                                 prepared_request request, diagnostics* diag) {
     const asio::any_io_executor ex = co_await asio::this_coro::executor;
     if (!runs_in_order(*impl, ex)) {
         auto [ec, body] =
@@ -1018,10 +1008,27 @@ IVSRT_DECL asio::awaitable<call_outcome> await_body(std::shared_ptr<client_impl>
     error_code refused;
     std::shared_ptr<call_control> control = admit_call(*impl, request, diag, ex, refused);
     if (!control) co_return call_outcome{refused, {}};
-    const auto run = impl->run_here;
-    call_outcome outcome =
-        co_await run(std::move(impl), std::move(control), std::move(request), diag);
+    const call_listing listed{*impl, *control};
+    const asio::cancellation_state caller = co_await asio::this_coro::cancellation_state;
+    const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
+    asio::cancellation_slot slot = caller.slot();
+    if (slot.is_connected()) slot.emplace<forward_cancellation>(control);
+    call_outcome outcome;
+    try {
+        call c(*impl, std::move(request), diag, control.get());
+        outcome = co_await c.run();
+    } catch (...) {
+        outcome = internal_failure(std::current_exception(), diag);
+    }
+    if (slot.is_connected()) slot.clear();
+    co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
     co_return outcome;
+}
+
+IVSRT_DECL asio::awaitable<call_outcome> await_body(std::shared_ptr<client_impl> impl,
+                                                    prepared_request request, diagnostics* diag) {
+    const auto run = impl->run_awaited;
+    return run(std::move(impl), std::move(request), diag);
 }
 
 IVSRT_DECL asio::awaitable<void> await_call(std::shared_ptr<client_impl> impl,
