@@ -2,7 +2,7 @@
 // TLS verification against a CA generated in the test (trusted, untrusted, wrong host name),
 // with the verification switched off, and session resumption; the memory of a connection's
 // handlers (detail::handler_memory); a cancellation that falls between two steps of an exchange;
-// the response fields a connection keeps.
+// the response fields a connection keeps; deadlines, with the timer's wait kept between steps.
 #define BOOST_TEST_MODULE test_http_connection
 #include <boost/test/unit_test.hpp>
 
@@ -106,6 +106,20 @@ boost::system::error_code connect(asio::io_context& ioc, ivsrt::detail::http_con
     conn.async_connect(endpoints, "localhost", deadline,
                        [&](boost::system::error_code ec) { result = ec; });
     for (int i = 0; i < 1000 && !result; ++i) ioc.run_one();
+    BOOST_REQUIRE(result.has_value());
+    return *result;
+}
+
+// Exchanges one request on `conn` by `deadline`, running `ioc` until it completes (bounded).
+boost::system::error_code exchange(asio::io_context& ioc, ivsrt::detail::http_connection& conn,
+                                   ivsrt::detail::string_response& res,
+                                   steady::time_point deadline) {
+    ivsrt::detail::string_request req{http::verb::post, "/", 11};
+    req.set(http::field::host, "localhost");
+    req.prepare_payload();
+    std::optional<boost::system::error_code> result;
+    conn.async_exchange(req, res, deadline, [&](boost::system::error_code ec) { result = ec; });
+    for (int i = 0; i < 100000 && !result; ++i) ioc.run_one();
     BOOST_REQUIRE(result.has_value());
     return *result;
 }
@@ -486,4 +500,72 @@ BOOST_AUTO_TEST_CASE(deadline_ends_a_tls_handshake_that_hangs) {
     const auto ec = connect(ioc, conn, endpoints, steady::now() + std::chrono::milliseconds(200));
     BOOST_TEST((ec == ivsrt::errc::timeout), ec.message());
     BOOST_TEST((conn.cause() == boost::beast::error::timeout), conn.cause().message());
+}
+
+// With keep_deadline_waits, an exchange's deadline wait stays pending after it. The next exchange
+// has a later deadline and reuses it: when the kept wait expires (at the first deadline), it waits
+// again for the rest, and the second exchange, answered after the first deadline, succeeds.
+// Dropped between steps, no wait is left to keep the io_context running.
+BOOST_AUTO_TEST_CASE(a_kept_deadline_wait_bounds_the_next_exchange_by_its_own_deadline) {
+    asio::io_context ioc;
+    const auto first_deadline = steady::now() + std::chrono::milliseconds(300);
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [&](ivsrt::test::server_connection& c) -> asio::awaitable<void> {
+            http::request<http::string_body> req;
+            if (!co_await c.read(req)) co_return;
+            if (!co_await c.reply(200, "first")) co_return;
+            req = {};
+            if (!co_await c.read(req)) co_return;
+            // Answers once the first exchange's deadline has passed.
+            asio::steady_timer later(co_await asio::this_coro::executor,
+                                     first_deadline + std::chrono::milliseconds(200));
+            co_await later.async_wait(asio::as_tuple(asio::use_awaitable));
+            co_await c.reply(200, "second");
+        });
+    const ivsrt::detail::http_connection::endpoints endpoints{
+        {asio::ip::make_address("127.0.0.1"), server.port()}};
+    ivsrt::detail::http_connection conn(ioc.get_executor(), nullptr);
+    conn.keep_deadline_waits(true);
+    BOOST_REQUIRE(!connect(ioc, conn, endpoints, first_deadline));
+    ivsrt::detail::string_response res;
+    auto ec = exchange(ioc, conn, res, first_deadline);
+    BOOST_TEST(!ec, ec.message());
+    BOOST_TEST(res.body() == "first");
+    ec = exchange(ioc, conn, res, steady::now() + std::chrono::seconds(60));
+    BOOST_TEST(!ec, ec.message());
+    BOOST_TEST(res.body() == "second");
+    BOOST_TEST(conn.reusable());
+    conn.drop_deadline_wait();
+    server.stop();
+    for (int i = 0; i < 1000 && !ioc.stopped(); ++i) ioc.poll();
+    BOOST_TEST(ioc.stopped());  // no wait left pending (the last deadline is a minute away)
+}
+
+// A kept wait that expires after the next exchange's deadline is replaced: the exchange, never
+// answered, times out at its own deadline, long before the kept wait's.
+BOOST_AUTO_TEST_CASE(an_earlier_deadline_replaces_a_kept_deadline_wait) {
+    asio::io_context ioc;
+    ivsrt::test::loopback_server server(
+        ioc.get_executor(), [](ivsrt::test::server_connection& c) -> asio::awaitable<void> {
+            http::request<http::string_body> req;
+            if (!co_await c.read(req)) co_return;
+            if (!co_await c.reply(200, "first")) co_return;
+            req = {};
+            if (!co_await c.read(req)) co_return;
+            req = {};
+            co_await c.read(req);  // never answers: waits for the client to close
+        });
+    const ivsrt::detail::http_connection::endpoints endpoints{
+        {asio::ip::make_address("127.0.0.1"), server.port()}};
+    ivsrt::detail::http_connection conn(ioc.get_executor(), nullptr);
+    conn.keep_deadline_waits(true);
+    const auto far = steady::now() + std::chrono::seconds(60);
+    BOOST_REQUIRE(!connect(ioc, conn, endpoints, far));
+    ivsrt::detail::string_response res;
+    auto ec = exchange(ioc, conn, res, far);
+    BOOST_TEST(!ec, ec.message());
+    ec = exchange(ioc, conn, res, steady::now() + std::chrono::milliseconds(200));
+    BOOST_TEST((ec == ivsrt::errc::timeout), ec.message());
+    BOOST_TEST((steady::now() < far));  // its own deadline ended it, not the kept wait's
+    server.stop();
 }

@@ -425,6 +425,40 @@ BOOST_FIXTURE_TEST_CASE(requests_complete_on_their_handlers_executors, loopback_
     });
 }
 
+// Without strands, a connection keeps its deadline wait from one exchange to the next while the
+// pool has requests in flight, and drops it when the pool has none: then no wait keeps the
+// io_context running, although every deadline is an hour away.
+BOOST_AUTO_TEST_CASE(idle_connections_keep_no_deadline_wait) {
+    asio::io_context ioc{1};
+    ivsrt::test::loopback_server server(ioc.get_executor(), [](server_connection& c) {
+        return ivsrt::test::serve_requests(c, 100);
+    });
+    ivsrt::pool_config cfg;
+    cfg.max_connections = 2;
+    cfg.connection_strands = false;
+    ivsrt::connection_pool pool(ioc.get_executor(), "http", "127.0.0.1", server.port(), cfg);
+    constexpr int calls = 8;  // on two connections: each one serves several in turn
+    int done = 0;
+    for (int i = 0; i < calls; ++i) {
+        asio::co_spawn(
+            ioc,
+            [&]() -> asio::awaitable<void> {
+                ivsrt::connection_pool::response_type res;
+                auto [ec, info] =
+                    co_await request(pool, res, steady::now() + std::chrono::hours(1));
+                BOOST_TEST(!ec, ec.message());
+                BOOST_TEST(res.result_int() == 200u);
+                if (++done == calls) server.stop();
+            },
+            asio::detached);
+    }
+    for (int i = 0; i < 100000 && done < calls; ++i) ioc.run_one();
+    BOOST_TEST(done == calls);
+    BOOST_TEST(pool.stats().connects == 2u);
+    for (int i = 0; i < 1000 && !ioc.stopped(); ++i) ioc.poll();
+    BOOST_TEST(ioc.stopped());
+}
+
 // A request that ends before any I/O (the pool is closed) completes as if posted, never inside
 // async_request, also when it is made from the io_context's thread, with strands or without.
 BOOST_AUTO_TEST_CASE(a_request_never_completes_inside_async_request) {

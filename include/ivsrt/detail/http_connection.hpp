@@ -200,6 +200,15 @@ class http_connection {
     bool resumed_session() const noexcept { return resumed_; }
     // The transport error behind the last failure.
     const boost::system::error_code& cause() const noexcept { return cause_; }
+    // Whether a step's end leaves the deadline timer's wait pending, for the next step to reuse
+    // when it expires no later than that step's deadline (then it waits again for the rest).
+    // This saves arming and cancelling the timer for every exchange, but the pending wait keeps
+    // the io_context's run() from returning: the owner must call drop_deadline_wait() when the
+    // connection is left idle. Only for a connection whose owner runs on the connection's
+    // executor, one thread's (drop_deadline_wait() touches the timer).
+    void keep_deadline_waits(bool on) noexcept { keep_waits_ = on; }
+    // Between steps: cancels a wait that the last step left pending.
+    IVSRT_DECL void drop_deadline_wait();
     // Memory for the handlers of this connection's operations (see handler_memory.hpp): a caller
     // binds it to its handler, so that the type-erased handler is not allocated either.
     handler_allocator<void> allocator() const noexcept {
@@ -225,15 +234,19 @@ class http_connection {
 
     // One timer per connection bounds each step (a connect or an exchange) by its deadline: when
     // it expires first, the socket is closed, which ends whatever operation is pending, and the
-    // step fails with a timeout. A wait that outlives its step (cancelled, or expired as the
-    // step ended) finds the step counter moved on and does nothing.
+    // step fails with a timeout. A wait that expires before the running step's deadline (left
+    // pending by an earlier step, see keep_deadline_waits) waits again for the rest; one that
+    // expires between steps, or that a newer wait replaced, does nothing.
     struct deadline_watch {
         http_connection* conn;
-        std::uint64_t step = 0;  // changes when a step starts or ends
+        clock::time_point deadline = clock::time_point::max();  // the running step's; max between
+        std::uint64_t wait = 0;  // numbers the timer's waits: only the newest acts
+        bool pending = false;    // the newest wait has not completed (it expires at the expiry)
     };
     struct deadline_handler;
     IVSRT_DECL void watch(clock::time_point deadline);  // at the start of a step
     IVSRT_DECL void unwatch();                          // at its end
+    IVSRT_DECL void arm(clock::time_point expiry);      // a new wait, replacing any pending
     // The step's error: a timeout when the deadline closed the socket under it.
     boost::system::error_code step_error(boost::system::error_code ec) const noexcept {
         return timed_out_ ? boost::system::error_code(boost::beast::error::timeout) : ec;
@@ -275,6 +288,7 @@ class http_connection {
     bool reusable_ = false;
     bool idle_ = false;  // a response completed, and no exchange has started since
     bool batch_writes_ = false;
+    bool keep_waits_ = false;
     bool unusable_when_reused_ = false;
     bool resumed_ = false;
     unsigned interim_ = 0;  // 1xx responses skipped in this exchange

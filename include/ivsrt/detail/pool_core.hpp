@@ -151,6 +151,10 @@ class pool_core {
     bool closed() const noexcept { return closed_; }
 
     std::size_t in_use() const noexcept { return in_use_; }
+    template <class F>
+    void for_each_idle(F f) {
+        for (node_ptr& n : idle_) f(*n);
+    }
 
     // Closes idle nodes unused for max_idle_time (the oldest are at the front). Returns how many.
     std::size_t evict_expired(time_point now) {

@@ -68,13 +68,16 @@ class pool_impl {
     // A new, unconnected node (on its own strand unless single-threaded), for a slot granted
     // without one.
     node_ptr make_node() {
-        return std::make_unique<core_type::node>(
+        auto n = std::make_unique<core_type::node>(
             clock::now(),
             strands_ ? boost::asio::any_io_executor(boost::asio::make_strand(ex_)) : ex_,
             tls_ ? &*tls_ : nullptr,
             http_limits{config_.max_response_body, config_.max_response_head,
                         keep_fields_ ? &*keep_fields_ : nullptr},
             proxy_ ? &*proxy_ : nullptr);
+        // On one thread, the pool can drop the waits of its idle connections (release_locked).
+        n->conn.keep_deadline_waits(!strands_);
+        return n;
     }
 
     dns_cache& dns() noexcept { return *dns_; }
@@ -163,6 +166,10 @@ inline void pool_impl::close() {
 
 inline void pool_impl::release_locked(node_ptr n, bool reusable) {
     auto h = core_.release(std::move(n), reusable, clock::now());
+    if (!strands_ && core_.in_use() == 0) {
+        // Nothing in flight: no deadline wait stays pending, which would keep run() running.
+        core_.for_each_idle([](core_type::node& idle) { idle.conn.drop_deadline_wait(); });
+    }
     if (!h) return;
     h->waiter->queued = false;
     h->waiter->granted = true;

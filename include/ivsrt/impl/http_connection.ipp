@@ -323,26 +323,46 @@ IVSRT_DECL void http_connection::start_response(string_response& res) {
 
 struct http_connection::deadline_handler {
     std::shared_ptr<deadline_watch> watch;
-    std::uint64_t step;
+    std::uint64_t wait;
 
     void operator()(boost::system::error_code ec) const {
-        if (ec || watch->step != step) return;  // cancelled, or its step has ended
-        http_connection& conn = *watch->conn;   // alive: a step is running
+        if (ec || watch->wait != wait) return;  // cancelled, or replaced by a newer wait
+        watch->pending = false;
+        if (watch->deadline == clock::time_point::max()) return;  // between steps
+        http_connection& conn = *watch->conn;                     // alive: a step is running
+        if (clock::now() < watch->deadline) {
+            conn.arm(watch->deadline);  // an earlier step's wait: the rest of this one's
+            return;
+        }
         conn.timed_out_ = true;
         conn.socket().close(ec);
     }
 };
 
+IVSRT_DECL void http_connection::arm(clock::time_point expiry) {
+    timer_.expires_at(expiry);
+    watch_->pending = true;
+    timer_.async_wait(
+        boost::asio::bind_allocator(allocator(), deadline_handler{watch_, ++watch_->wait}));
+}
+
 IVSRT_DECL void http_connection::watch(clock::time_point deadline) {
     timed_out_ = false;
-    const std::uint64_t step = ++watch_->step;
+    watch_->deadline = deadline;
     if (deadline == clock::time_point::max()) return;
-    timer_.expires_at(deadline);
-    timer_.async_wait(boost::asio::bind_allocator(allocator(), deadline_handler{watch_, step}));
+    // A pending wait that expires first serves: it waits again for the rest when it does.
+    if (watch_->pending && timer_.expiry() <= deadline) return;
+    arm(deadline);
 }
 
 IVSRT_DECL void http_connection::unwatch() {
-    ++watch_->step;
+    watch_->deadline = clock::time_point::max();
+    if (!keep_waits_) drop_deadline_wait();
+}
+
+IVSRT_DECL void http_connection::drop_deadline_wait() {
+    if (!watch_->pending || watch_->deadline != clock::time_point::max()) return;
+    watch_->pending = false;
     timer_.cancel();  // (Asio's timers report no error on cancel)
 }
 
