@@ -22,6 +22,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <memory_resource>
@@ -29,6 +30,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -175,6 +177,42 @@ struct tape_entry {
     double real() const noexcept { return std::bit_cast<double>(bits); }
 };
 
+// The entries of a tape: an array on the tape's memory with an append that inlines (a
+// std::pmr::vector's push_back did not, and it runs for every token of every response).
+class tape_entries {
+  public:
+    explicit tape_entries(std::pmr::memory_resource* memory) noexcept : memory_(memory) {}
+    tape_entries(const tape_entries&) = delete;
+    tape_entries& operator=(const tape_entries&) = delete;
+
+    void reserve(std::size_t n) {
+        if (n > capacity_) grow(n);
+    }
+    void push_back(const tape_entry& e) {
+        if (size_ == capacity_) grow(capacity_ * 2 + 16);
+        data_[size_++] = e;
+    }
+    std::size_t size() const noexcept { return size_; }
+    const tape_entry* data() const noexcept { return data_; }
+    tape_entry& operator[](std::size_t i) noexcept { return data_[i]; }
+
+  private:
+    // The old block is left to the monotonic memory, released with the tape.
+    BOOST_NOINLINE void grow(std::size_t n) {
+        auto* bigger = static_cast<tape_entry*>(
+            memory_->allocate(n * sizeof(tape_entry), alignof(tape_entry)));
+        if (size_ != 0) std::memcpy(bigger, data_, size_ * sizeof(tape_entry));
+        data_ = bigger;
+        capacity_ = n;
+    }
+
+    std::pmr::memory_resource* memory_;
+    tape_entry* data_ = nullptr;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+};
+static_assert(std::is_trivially_copyable_v<tape_entry>);
+
 // A parsed document. Its storage starts in a buffer of its own (on the decoder's stack), enough
 // for a typical response, then grows on the heap.
 struct json_tape {
@@ -184,7 +222,7 @@ struct json_tape {
 
     std::byte buffer[4096];
     std::pmr::monotonic_buffer_resource memory{buffer, sizeof buffer};
-    std::pmr::vector<tape_entry> entries{&memory};
+    tape_entries entries{&memory};
     std::pmr::string chars{&memory};
 };
 
@@ -202,7 +240,7 @@ class tape_builder {
         chars.reserve(text_size);
     }
 
-    std::pmr::vector<tape_entry>& entries;
+    tape_entries& entries;
     std::pmr::string& chars;
     std::string number;  // the parts of a number split across inputs
 
