@@ -422,6 +422,10 @@ BOOST_AUTO_TEST_CASE(wrong_types_are_rejected_with_their_path) {
     BOOST_TEST(decode_error<model::get_encoder_configuration_result>(
                    R"({"encoderConfiguration":{"video":{"framerate":"30"}}})") ==
                "encoderConfiguration.video.framerate: expected a number");
+    // A key that starts with '[' is a key, not an index. (Found by a differential fuzz of the
+    // decoder against its previous version, which wrote "stage.tags[0]".)
+    BOOST_TEST(decode_error<model::get_stage_result>(R"({"stage":{"tags":{"[0]":5}}})") ==
+               "stage.tags.[0]: expected a string");
     BOOST_TEST(decode_error<model::get_stage_result>("[]") == "expected an object");
     BOOST_TEST(decode_error<model::get_stage_result>("{").starts_with("invalid JSON: "));
     BOOST_TEST(decode_error<model::get_stage_result>("{} x").starts_with("invalid JSON: "));

@@ -5,10 +5,11 @@
 // in ivsrt/model/json.hpp): one encoder and one decoder, instantiated per structure used.
 //
 // Encoding appends compact JSON straight to a std::string; unset optional members are left out.
-// Decoding runs Boost.JSON's SAX parser once over the text into a flat tape of tokens (no DOM),
-// then reads the tape straight into the structure: unknown keys are skipped, a missing or null
-// optional member stays unset, a repeated key takes its last value, and a value of the wrong type
-// fails with its JSON path ("stage.tags.team: expected a string").
+// Decoding runs Boost.JSON's SAX parser once over the text, storing each value straight into
+// the structure (no DOM, no intermediate tokens), guided by a table per C++ type (value_ops):
+// unknown keys are skipped, a missing or null optional member stays unset, a repeated key takes
+// its last value, and a value of the wrong type fails with its JSON path ("stage.tags.team:
+// expected a string").
 
 #include <ivsrt/model_support/common.hpp>
 #include <ivsrt/model_support/detail/escape.hpp>
@@ -22,15 +23,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <map>
-#include <memory_resource>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -152,354 +149,49 @@ void encode(const T& value, std::string& out) {
 
 // ---- Decoding
 
-// One token of a parsed document. Strings and keys are unescaped into the tape's `chars`.
-enum class json_token : std::uint8_t {
-    object,
-    array,
-    end,
-    key,
-    string,
-    int64,
-    uint64,
-    real,
-    boolean,
-    null
-};
+// A scalar value as the parser hands it over.
+enum class json_token : std::uint8_t { string, int64, uint64, real, boolean, null };
 
-struct tape_entry {
+struct json_scalar {
     json_token kind;
     bool boolean = false;
-    std::uint32_t offset = 0;  // key, string: into chars; object, array: the index past its end
-    std::uint32_t size = 0;    // key, string: the length; object, array: the number of elements
-    std::uint64_t bits = 0;    // int64, uint64: the value; real: its representation
+    std::uint64_t bits = 0;   // int64, uint64: the value; real: its representation
+    std::string_view text{};  // string: unescaped
 
     std::int64_t int64() const noexcept { return static_cast<std::int64_t>(bits); }
     double real() const noexcept { return std::bit_cast<double>(bits); }
 };
 
-// The entries of a tape: an array on the tape's memory with an append that inlines (a
-// std::pmr::vector's push_back did not, and it runs for every token of every response).
-class tape_entries {
-  public:
-    explicit tape_entries(std::pmr::memory_resource* memory) noexcept : memory_(memory) {}
-    tape_entries(const tape_entries&) = delete;
-    tape_entries& operator=(const tape_entries&) = delete;
-
-    void reserve(std::size_t n) {
-        if (n > capacity_) grow(n);
-    }
-    void push_back(const tape_entry& e) {
-        if (size_ == capacity_) grow(capacity_ * 2 + 16);
-        data_[size_++] = e;
-    }
-    std::size_t size() const noexcept { return size_; }
-    const tape_entry* data() const noexcept { return data_; }
-    tape_entry& operator[](std::size_t i) noexcept { return data_[i]; }
-
-  private:
-    // The old block is left to the monotonic memory, released with the tape.
-    BOOST_NOINLINE void grow(std::size_t n) {
-        auto* bigger = static_cast<tape_entry*>(
-            memory_->allocate(n * sizeof(tape_entry), alignof(tape_entry)));
-        if (size_ != 0) std::memcpy(bigger, data_, size_ * sizeof(tape_entry));
-        data_ = bigger;
-        capacity_ = n;
-    }
-
-    std::pmr::memory_resource* memory_;
-    tape_entry* data_ = nullptr;
-    std::size_t size_ = 0;
-    std::size_t capacity_ = 0;
-};
-static_assert(std::is_trivially_copyable_v<tape_entry>);
-
-// A parsed document. Its storage starts in a buffer of its own (on the decoder's stack), enough
-// for a typical response, then grows on the heap.
-struct json_tape {
-    json_tape() = default;
-    json_tape(const json_tape&) = delete;
-    json_tape& operator=(const json_tape&) = delete;
-
-    std::byte buffer[4096];
-    std::pmr::monotonic_buffer_resource memory{buffer, sizeof buffer};
-    tape_entries entries{&memory};
-    std::pmr::string chars{&memory};
+// How JSON values are stored into the C++ values of one type (value_ops_of<T>): the decoder
+// walks these tables, one per type, as the parser reports the document.
+struct member_info;
+struct value_ops {
+    enum class shape : std::uint8_t { scalar, structure, list, map };
+    shape kind = shape::scalar;
+    bool optional = false;      // std::optional: null resets it, any other value engages `inner`
+    std::string_view expected;  // the rule that a value of another JSON type breaks
+    // scalar: stores `v`, or returns false with the rule it breaks (`expected`, or a range)
+    bool (*store)(void* target, const json_scalar& v, std::string_view& rule) = nullptr;
+    // optional
+    const value_ops* inner = nullptr;
+    void (*reset)(void* target) = nullptr;    // optional: unset; structure: a default value
+    void* (*engage)(void* target) = nullptr;  // optional: a fresh value, returned
+    // structure
+    const member_info* members = nullptr;
+    std::size_t member_count = 0;
+    // list and map
+    const value_ops* element = nullptr;
+    void (*clear)(void* target) = nullptr;
+    void* (*append)(void* target) = nullptr;  // list: a new element, returned
+    // map: the element for `key` (the existing one for a repeated key), and the key as stored
+    void* (*insert)(void* target, std::string_view key, std::string_view& stored) = nullptr;
 };
 
-// The handler of boost::json::basic_parser that records the tape.
-class tape_builder {
-  public:
-    static constexpr std::size_t max_object_size = std::size_t(-1);
-    static constexpr std::size_t max_array_size = std::size_t(-1);
-    static constexpr std::size_t max_key_size = std::size_t(-1);
-    static constexpr std::size_t max_string_size = std::size_t(-1);
-
-    tape_builder(json_tape& tape, std::size_t text_size)
-        : entries(tape.entries), chars(tape.chars) {
-        entries.reserve(text_size / 8 + 4);
-        chars.reserve(text_size);
-    }
-
-    tape_entries& entries;
-    std::pmr::string& chars;
-    std::string number;  // the parts of a number split across inputs
-
-    using error_code = boost::system::error_code;
-    using string_view = boost::json::string_view;
-
-    bool on_document_begin(error_code&) { return true; }
-    bool on_document_end(error_code&) { return true; }
-    bool on_object_begin(error_code& ec) { return open(json_token::object, ec); }
-    bool on_object_end(std::size_t n, error_code&) { return close(n); }
-    bool on_array_begin(error_code& ec) { return open(json_token::array, ec); }
-    bool on_array_end(std::size_t n, error_code&) { return close(n); }
-    bool on_key_part(string_view s, std::size_t, error_code&) { return append(s); }
-    bool on_key(string_view s, std::size_t n, error_code&) { return text(json_token::key, s, n); }
-    bool on_string_part(string_view s, std::size_t, error_code&) { return append(s); }
-    bool on_string(string_view s, std::size_t n, error_code&) {
-        return text(json_token::string, s, n);
-    }
-    bool on_number_part(string_view s, error_code&) {
-        number.append(s.data(), s.size());
-        return true;
-    }
-    bool on_int64(std::int64_t i, string_view, error_code&) {
-        number.clear();
-        entries.push_back({.kind = json_token::int64, .bits = static_cast<std::uint64_t>(i)});
-        return true;
-    }
-    bool on_uint64(std::uint64_t u, string_view, error_code&) {
-        number.clear();
-        entries.push_back({.kind = json_token::uint64, .bits = u});
-        return true;
-    }
-    bool on_double(double d, string_view s, error_code&) {
-        // Boost.JSON's conversion can miss by a unit in the last place (long mantissas, large
-        // exponents); std::from_chars rounds correctly, so that a decoded value encodes to text
-        // that decodes to the same value. Beyond a double's range, Boost.JSON's value stays
-        // (infinity, which read() refuses, or a value rounded towards zero).
-        std::string_view text(s.data(), s.size());
-        if (!number.empty()) {
-            number.append(s.data(), s.size());
-            text = number;
-        }
-        double exact = 0;
-        const auto result = std::from_chars(text.data(), text.data() + text.size(), exact);
-        if (result.ec == std::errc() && result.ptr == text.data() + text.size()) d = exact;
-        number.clear();
-        entries.push_back({.kind = json_token::real, .bits = std::bit_cast<std::uint64_t>(d)});
-        return true;
-    }
-    bool on_bool(bool b, error_code&) {
-        entries.push_back({.kind = json_token::boolean, .boolean = b});
-        return true;
-    }
-    bool on_null(error_code&) {
-        entries.push_back({.kind = json_token::null});
-        return true;
-    }
-    bool on_comment_part(string_view, error_code&) { return true; }
-    bool on_comment(string_view, error_code&) { return true; }
-
-  private:
-    bool open(json_token kind, error_code& ec) {
-        // The parser's max_depth (32 by default) keeps nesting well within open_.
-        if (depth_ == open_.size()) {
-            ec = boost::json::error::too_deep;
-            return false;
-        }
-        open_[depth_++] = static_cast<std::uint32_t>(entries.size());
-        entries.push_back({.kind = kind});
-        return true;
-    }
-    bool close(std::size_t n) {
-        entries.push_back({.kind = json_token::end});
-        tape_entry& begin = entries[open_[--depth_]];
-        begin.offset = static_cast<std::uint32_t>(entries.size());
-        begin.size = static_cast<std::uint32_t>(n);
-        return true;
-    }
-    bool append(string_view s) {
-        chars.append(s.data(), s.size());
-        return true;
-    }
-    // `n` is the whole length, parts included.
-    bool text(json_token kind, string_view s, std::size_t n) {
-        append(s);
-        entries.push_back({.kind = kind,
-                           .offset = static_cast<std::uint32_t>(chars.size() - n),
-                           .size = static_cast<std::uint32_t>(n)});
-        return true;
-    }
-
-    std::array<std::uint32_t, 64> open_{};  // the objects and arrays not closed yet
-    std::size_t depth_ = 0;
-};
-
-// What a missing required member means: an error for a server reading a request, a default
-// value for a client reading a response (Smithy's "client error correction", so that a service
-// that stops sending a member does not break old clients).
-enum class missing_required { reject, default_value };
-
-// The state of one decoding: the position in the tape and, on failure, the rule broken and the
-// JSON path to it, which the readers build while unwinding.
-class json_reader {
-  public:
-    json_reader(const json_tape& tape, missing_required missing) noexcept
-        : base_(tape.entries.data()), at_(base_), chars_(tape.chars), missing_(missing) {}
-
-    const tape_entry& next() noexcept { return *at_++; }
-    json_token peek() const noexcept { return at_->kind; }
-    std::string_view text(const tape_entry& e) const noexcept {
-        return chars_.substr(e.offset, e.size);
-    }
-    // Skips the next value, however deep.
-    void skip() noexcept {
-        const tape_entry& e = *at_;
-        at_ = e.kind == json_token::object || e.kind == json_token::array ? base_ + e.offset
-                                                                          : at_ + 1;
-    }
-    bool rejects_missing() const noexcept { return missing_ == missing_required::reject; }
-
-    // Records the failed rule; returns false.
-    bool fail(std::string_view rule) noexcept {
-        rule_ = rule;
-        return false;
-    }
-
-    // Prefixes the path of a failure with the member `key`; returns false.
-    bool fail_in(std::string_view key) {
-        path_.insert(0, key);
-        if (path_.size() > key.size() && path_[key.size()] != '[') path_.insert(key.size(), ".");
-        return false;
-    }
-
-    // Prefixes the path of a failure with the list index `index`; returns false.
-    bool fail_at(std::size_t index) {
-        std::string segment = "[" + std::to_string(index) + "]";
-        if (!path_.empty() && path_[0] != '[') segment += '.';
-        path_.insert(0, segment);
-        return false;
-    }
-
-    // "path: rule", or just the rule when it applies to the whole document.
-    std::string message() const {
-        return path_.empty() ? std::string(rule_) : path_ + ": " + std::string(rule_);
-    }
-
-  private:
-    const tape_entry* base_;
-    const tape_entry* at_;
-    std::string_view chars_;
-    std::string path_;
-    std::string_view rule_;  // always a string literal
-    missing_required missing_;
-};
-
-inline bool read(json_reader& r, std::string& out) {
-    const tape_entry& e = r.next();
-    if (e.kind != json_token::string) return r.fail("expected a string");
-    out.assign(r.text(e));
-    return true;
-}
-
-inline bool read(json_reader& r, bool& out) {
-    const tape_entry& e = r.next();
-    if (e.kind != json_token::boolean) return r.fail("expected a boolean");
-    out = e.boolean;
-    return true;
-}
-
-inline bool read(json_reader& r, std::int32_t& out) {
-    constexpr std::int64_t min = std::numeric_limits<std::int32_t>::min();
-    constexpr std::int64_t max = std::numeric_limits<std::int32_t>::max();
-    const tape_entry& e = r.next();
-    if (e.kind == json_token::int64 && e.int64() >= min && e.int64() <= max) {
-        out = static_cast<std::int32_t>(e.int64());
-        return true;
-    }
-    if (e.kind == json_token::uint64 && e.bits <= std::uint64_t{max}) {
-        out = static_cast<std::int32_t>(e.bits);
-        return true;
-    }
-    return r.fail("expected a 32-bit integer");
-}
-
-inline bool read(json_reader& r, double& out) {
-    const tape_entry& e = r.next();
-    if (e.kind == json_token::real) {
-        if (!std::isfinite(e.real())) return r.fail("number out of range for a double");
-        out = e.real();
-    } else if (e.kind == json_token::int64) {
-        out = static_cast<double>(e.int64());
-    } else if (e.kind == json_token::uint64) {
-        out = static_cast<double>(e.bits);
-    } else {
-        return r.fail("expected a number");
-    }
-    return true;
-}
-
-inline bool read(json_reader& r, timestamp& out) {
-    const tape_entry& e = r.next();
-    if (e.kind != json_token::string || !parse_timestamp(r.text(e), out))
-        return r.fail("expected an ISO-8601 timestamp");
-    return true;
-}
-
-template <model_enum E>
-bool read(json_reader& r, E& out) {
-    const tape_entry& e = r.next();
-    if (e.kind != json_token::string) return r.fail("expected a string");
-    out = E::from_string(r.text(e));
-    return true;
-}
-
-template <class T>
-bool read(json_reader& r, std::vector<T>& out) {
-    const tape_entry& e = r.next();
-    if (e.kind != json_token::array) return r.fail("expected an array");
-    out.clear();
-    out.reserve(e.size);
-    for (std::size_t i = 0; r.peek() != json_token::end; ++i) {
-        if (!read(r, out.emplace_back())) return r.fail_at(i);
-    }
-    r.next();
-    return true;
-}
-
-template <class T>
-bool read(json_reader& r, std::map<std::string, T>& out) {
-    if (r.next().kind != json_token::object) return r.fail("expected an object");
-    out.clear();
-    while (r.peek() == json_token::key) {
-        const std::string_view key = r.text(r.next());
-        if (!read(r, out[std::string(key)])) return r.fail_in(key);
-    }
-    r.next();
-    return true;
-}
-
-// A member's value; null leaves an optional member unset.
-template <class M>
-bool read_member(json_reader& r, M& out) {
-    if constexpr (is_optional_v<M>) {
-        if (r.peek() == json_token::null) {
-            r.next();
-            out.reset();
-            return true;
-        }
-        return read(r, out.emplace());
-    } else {
-        return read(r, out);
-    }
-}
-
-// How to read one member of a structure, given the structure's address. A structure's readers
-// form a table (member_readers<T>, from its json_shape), walked by one loop for every structure.
-struct member_reader {
+// One member of a structure's JSON object.
+struct member_info {
     std::string_view key;
-    bool (*read)(json_reader&, void* object);
+    void* (*member)(void* object);  // the member, given the structure
+    const value_ops* ops;
     bool required;
 };
 
@@ -512,81 +204,474 @@ struct member_pointer<Member Owner::*> {
     using type = Member;
 };
 
+template <class T>
+struct value_ops_for;
+template <class T>
+inline constexpr value_ops value_ops_of = value_ops_for<T>::make();
+
 template <auto M>
-bool read_member_of(json_reader& r, void* object) {
+void* member_of(void* object) {
     using owner = typename member_pointer<decltype(M)>::owner;
-    return read_member(r, static_cast<owner*>(object)->*M);
+    return &(static_cast<owner*>(object)->*M);
 }
 
 template <class T, auto... M, std::size_t... I>
-constexpr std::array<member_reader, sizeof...(M)> make_member_readers(json_members<M...>,
-                                                                      std::index_sequence<I...>) {
-    return {member_reader{json_shape<T>::keys[I], &read_member_of<M>,
-                          !is_optional_v<typename member_pointer<decltype(M)>::type>}...};
+constexpr std::array<member_info, sizeof...(M)> make_member_infos(json_members<M...>,
+                                                                  std::index_sequence<I...>) {
+    return {member_info{json_shape<T>::keys[I], &member_of<M>,
+                        &value_ops_of<typename member_pointer<decltype(M)>::type>,
+                        !is_optional_v<typename member_pointer<decltype(M)>::type>}...};
 }
 
 template <class T>
-inline constexpr auto member_readers = make_member_readers<T>(
+inline constexpr auto member_infos = make_member_infos<T>(
     typename json_shape<T>::members{}, std::make_index_sequence<json_shape<T>::keys.size()>{});
 
-// The members of an object, after its opening token: each known key read into its member,
-// unknown keys skipped; then, for a request read by a server, every required member present.
-inline bool read_members(json_reader& r, void* object, std::span<const member_reader> readers) {
-    std::uint64_t seen = 0;
-    while (r.peek() == json_token::key) {
-        const std::string_view key = r.text(r.next());
-        std::size_t i = 0;
-        while (i < readers.size() && readers[i].key != key) ++i;
-        if (i == readers.size()) {
-            r.skip();
-            continue;
-        }
-        seen |= std::uint64_t{1} << i;
-        if (!readers[i].read(r, object)) return r.fail_in(key);
+// A scalar type's table, from its store function.
+template <class T, bool (*Store)(T&, const json_scalar&, std::string_view&)>
+constexpr value_ops scalar_ops(std::string_view expected) {
+    value_ops ops;
+    ops.expected = expected;
+    ops.store = [](void* target, const json_scalar& v, std::string_view& rule) {
+        return Store(*static_cast<T*>(target), v, rule);
+    };
+    return ops;
+}
+
+inline bool store_string(std::string& out, const json_scalar& v, std::string_view& rule) {
+    if (v.kind != json_token::string) {
+        rule = "expected a string";
+        return false;
     }
-    r.next();
-    if (!r.rejects_missing()) return true;
-    for (std::size_t i = 0; i < readers.size(); ++i) {
-        if (readers[i].required && (seen >> i & 1) == 0) {
-            r.fail("missing required member");
-            return r.fail_in(readers[i].key);
+    out.assign(v.text);
+    return true;
+}
+
+inline bool store_bool(bool& out, const json_scalar& v, std::string_view& rule) {
+    if (v.kind != json_token::boolean) {
+        rule = "expected a boolean";
+        return false;
+    }
+    out = v.boolean;
+    return true;
+}
+
+inline bool store_int32(std::int32_t& out, const json_scalar& v, std::string_view& rule) {
+    constexpr std::int64_t min = std::numeric_limits<std::int32_t>::min();
+    constexpr std::int64_t max = std::numeric_limits<std::int32_t>::max();
+    if (v.kind == json_token::int64 && v.int64() >= min && v.int64() <= max) {
+        out = static_cast<std::int32_t>(v.int64());
+        return true;
+    }
+    if (v.kind == json_token::uint64 && v.bits <= std::uint64_t{max}) {
+        out = static_cast<std::int32_t>(v.bits);
+        return true;
+    }
+    rule = "expected a 32-bit integer";
+    return false;
+}
+
+inline bool store_double(double& out, const json_scalar& v, std::string_view& rule) {
+    if (v.kind == json_token::real) {
+        if (!std::isfinite(v.real())) {
+            rule = "number out of range for a double";
+            return false;
         }
+        out = v.real();
+    } else if (v.kind == json_token::int64) {
+        out = static_cast<double>(v.int64());
+    } else if (v.kind == json_token::uint64) {
+        out = static_cast<double>(v.bits);
+    } else {
+        rule = "expected a number";
+        return false;
     }
     return true;
 }
 
-template <json_structure T>
-bool read(json_reader& r, T& out) {
-    static_assert(member_readers<T>.size() <= 64, "read_members tracks the keys seen in 64 bits");
-    out = T{};  // also what a repeated key does: its last value replaces the whole structure
-    if (r.next().kind != json_token::object) return r.fail("expected an object");
-    return read_members(r, &out, member_readers<T>);
-}
-
-// What decode() does for every structure: parse `text` (one JSON document, nothing after it)
-// into a tape, then read the root from it with `read`. A template, so that the parser is
-// compiled only where something is decoded; not inlined, so that it is compiled once for all
-// structures.
-template <class Tape = json_tape>
-BOOST_NOINLINE bool decode_document(std::string_view text, void* out,
-                                    bool (*read)(json_reader&, void*), missing_required missing,
-                                    std::string& error) {
-    if (text.size() >= std::numeric_limits<std::uint32_t>::max()) {  // the tape's offsets
-        error = "invalid JSON: larger than 4 GiB";
+inline bool store_timestamp(timestamp& out, const json_scalar& v, std::string_view& rule) {
+    if (v.kind != json_token::string || !parse_timestamp(v.text, out)) {
+        rule = "expected an ISO-8601 timestamp";
         return false;
     }
-    Tape tape;
+    return true;
+}
+
+template <model_enum E>
+bool store_enum(E& out, const json_scalar& v, std::string_view& rule) {
+    if (v.kind != json_token::string) {
+        rule = "expected a string";
+        return false;
+    }
+    out = E::from_string(v.text);
+    return true;
+}
+
+template <>
+struct value_ops_for<std::string> {
+    static constexpr value_ops make() {
+        return scalar_ops<std::string, &store_string>("expected a string");
+    }
+};
+template <>
+struct value_ops_for<bool> {
+    static constexpr value_ops make() {
+        return scalar_ops<bool, &store_bool>("expected a boolean");
+    }
+};
+template <>
+struct value_ops_for<std::int32_t> {
+    static constexpr value_ops make() {
+        return scalar_ops<std::int32_t, &store_int32>("expected a 32-bit integer");
+    }
+};
+template <>
+struct value_ops_for<double> {
+    static constexpr value_ops make() {
+        return scalar_ops<double, &store_double>("expected a number");
+    }
+};
+template <>
+struct value_ops_for<timestamp> {
+    static constexpr value_ops make() {
+        return scalar_ops<timestamp, &store_timestamp>("expected an ISO-8601 timestamp");
+    }
+};
+template <model_enum E>
+struct value_ops_for<E> {
+    static constexpr value_ops make() { return scalar_ops<E, &store_enum<E>>("expected a string"); }
+};
+
+template <class T>
+struct value_ops_for<std::vector<T>> {
+    static constexpr value_ops make() {
+        value_ops ops;
+        ops.kind = value_ops::shape::list;
+        ops.expected = "expected an array";
+        ops.element = &value_ops_of<T>;
+        ops.clear = [](void* target) { static_cast<std::vector<T>*>(target)->clear(); };
+        ops.append = [](void* target) -> void* {
+            return &static_cast<std::vector<T>*>(target)->emplace_back();
+        };
+        return ops;
+    }
+};
+
+template <class T>
+struct value_ops_for<std::map<std::string, T>> {
+    static constexpr value_ops make() {
+        value_ops ops;
+        ops.kind = value_ops::shape::map;
+        ops.expected = "expected an object";
+        ops.element = &value_ops_of<T>;
+        ops.clear = [](void* target) { static_cast<std::map<std::string, T>*>(target)->clear(); };
+        ops.insert = [](void* target, std::string_view key, std::string_view& stored) -> void* {
+            auto& map = *static_cast<std::map<std::string, T>*>(target);
+            auto it = map.try_emplace(std::string(key)).first;
+            stored = it->first;
+            return &it->second;
+        };
+        return ops;
+    }
+};
+
+template <json_structure T>
+struct value_ops_for<T> {
+    static_assert(json_shape<T>::keys.size() <= 64, "the decoder tracks the keys seen in 64 bits");
+    static constexpr value_ops make() {
+        value_ops ops;
+        ops.kind = value_ops::shape::structure;
+        ops.expected = "expected an object";
+        // Also what a repeated key does: its last value replaces the whole structure.
+        ops.reset = [](void* target) { *static_cast<T*>(target) = T{}; };
+        ops.members = member_infos<T>.data();
+        ops.member_count = member_infos<T>.size();
+        return ops;
+    }
+};
+
+// std::optional<V> and optional_container<V>.
+template <class O>
+requires is_optional_v<O>
+struct value_ops_for<O> {
+    using value_type = typename O::value_type;
+    static constexpr value_ops make() {
+        value_ops ops = value_ops_of<value_type>;
+        ops.optional = true;
+        ops.inner = &value_ops_of<value_type>;
+        ops.reset = [](void* target) { static_cast<O*>(target)->reset(); };
+        ops.engage = [](void* target) -> void* { return &static_cast<O*>(target)->emplace(); };
+        return ops;
+    }
+};
+
+// What a missing required member means: an error for a server reading a request, a default
+// value for a client reading a response (Smithy's "client error correction", so that a service
+// that stops sending a member does not break old clients).
+enum class missing_required { reject, default_value };
+
+// The handler of boost::json::basic_parser that stores the document into its C++ value as it is
+// parsed: each known key's value into its member, unknown keys' values skipped, a missing or null
+// optional member left unset, a repeated key taking its last value. A value of the wrong type
+// is recorded with its JSON path ("stage.tags.team: expected a string"); the rest of the document
+// is then only checked, so that text that is not JSON is reported as such.
+class json_decoder {
+  public:
+    static constexpr std::size_t max_object_size = std::size_t(-1);
+    static constexpr std::size_t max_array_size = std::size_t(-1);
+    static constexpr std::size_t max_key_size = std::size_t(-1);
+    static constexpr std::size_t max_string_size = std::size_t(-1);
+
+    json_decoder(void* root, const value_ops& ops, missing_required missing) noexcept
+        : root_(root), root_ops_(&ops), missing_(missing) {}
+
+    // After the parse: the path and rule of the value that failed, if one did.
+    bool failed() const noexcept { return !rule_.empty(); }
+    std::string message() const {
+        return path_.empty() ? std::string(rule_) : path_ + ": " + std::string(rule_);
+    }
+
+    using error_code = boost::system::error_code;
+    using string_view = boost::json::string_view;
+
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
+    bool on_object_begin(error_code& ec) { return open(false, ec); }
+    bool on_object_end(std::size_t, error_code&) { return close(); }
+    bool on_array_begin(error_code& ec) { return open(true, ec); }
+    bool on_array_end(std::size_t, error_code&) { return close(); }
+    bool on_key_part(string_view s, std::size_t, error_code&) { return append(s); }
+    bool on_key(string_view s, std::size_t, error_code&) {
+        key(whole(s));
+        text_.clear();
+        return true;
+    }
+    bool on_string_part(string_view s, std::size_t, error_code&) { return append(s); }
+    bool on_string(string_view s, std::size_t, error_code&) {
+        scalar({.kind = json_token::string, .text = whole(s)});
+        text_.clear();
+        return true;
+    }
+    bool on_number_part(string_view s, error_code&) {
+        number_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_int64(std::int64_t i, string_view, error_code&) {
+        number_.clear();
+        return scalar({.kind = json_token::int64, .bits = static_cast<std::uint64_t>(i)});
+    }
+    bool on_uint64(std::uint64_t u, string_view, error_code&) {
+        number_.clear();
+        return scalar({.kind = json_token::uint64, .bits = u});
+    }
+    bool on_double(double d, string_view s, error_code&) {
+        // Boost.JSON's conversion can miss by a unit in the last place (long mantissas, large
+        // exponents); std::from_chars rounds correctly, so that a decoded value encodes to text
+        // that decodes to the same value. Beyond a double's range, Boost.JSON's value stays
+        // (infinity, which the store refuses, or a value rounded towards zero).
+        std::string_view text(s.data(), s.size());
+        if (!number_.empty()) {
+            number_.append(s.data(), s.size());
+            text = number_;
+        }
+        double exact = 0;
+        const auto result = std::from_chars(text.data(), text.data() + text.size(), exact);
+        if (result.ec == std::errc() && result.ptr == text.data() + text.size()) d = exact;
+        number_.clear();
+        return scalar({.kind = json_token::real, .bits = std::bit_cast<std::uint64_t>(d)});
+    }
+    bool on_bool(bool b, error_code&) {
+        return scalar({.kind = json_token::boolean, .boolean = b});
+    }
+    bool on_null(error_code&) { return scalar({.kind = json_token::null}); }
+    bool on_comment_part(string_view, error_code&) { return true; }
+    bool on_comment(string_view, error_code&) { return true; }
+
+  private:
+    // An open object or array being stored, and the member, entry or element being read in it.
+    struct frame {
+        const value_ops* ops;
+        void* target;
+        std::uint64_t seen = 0;  // structure: the members met
+        std::size_t count = 0;   // list: the elements so far
+        std::string_view key{};  // structure, map: the key being read (for paths)
+    };
+
+    // Whether values are being stored (not skipped, and nothing failed).
+    bool storing() const noexcept { return skip_depth_ == 0 && rule_.empty(); }
+
+    // Where the value that starts now goes: false when it is skipped (an unknown key's).
+    bool next(const value_ops*& ops, void*& target) {
+        if (depth_ == 0) {
+            ops = root_ops_;
+            target = root_;
+            return true;
+        }
+        frame& f = frames_[depth_ - 1];
+        if (f.ops->kind == value_ops::shape::list) {
+            ++f.count;
+            ops = f.ops->element;
+            target = f.ops->append(f.target);
+            return true;
+        }
+        ops = next_ops_;
+        target = next_target_;
+        return ops != nullptr;
+    }
+
+    bool scalar(const json_scalar& v) {
+        if (!storing()) return true;
+        const value_ops* ops;
+        void* target;
+        if (!next(ops, target)) return true;
+        if (ops->optional) {
+            if (v.kind == json_token::null) {
+                ops->reset(target);
+                return true;
+            }
+            target = ops->engage(target);
+            ops = ops->inner;
+        }
+        std::string_view rule = ops->expected;
+        if (ops->kind != value_ops::shape::scalar || !ops->store(target, v, rule)) fail(rule);
+        return true;
+    }
+
+    bool open(bool array, error_code& ec) {
+        if (!storing()) {
+            if (skip_depth_ > 0) ++skip_depth_;
+            return true;
+        }
+        const value_ops* ops;
+        void* target;
+        if (!next(ops, target)) {
+            skip_depth_ = 1;
+            return true;
+        }
+        if (ops->optional) {
+            target = ops->engage(target);
+            ops = ops->inner;
+        }
+        using shape = value_ops::shape;
+        const bool fits = array ? ops->kind == shape::list
+                                : ops->kind == shape::structure || ops->kind == shape::map;
+        if (!fits) {
+            fail(ops->expected);
+            return true;
+        }
+        // The parser's max_depth (32 by default) keeps nesting well within frames_.
+        if (depth_ == frames_.size()) {
+            ec = boost::json::error::too_deep;
+            return false;
+        }
+        if (ops->kind == shape::structure) {
+            ops->reset(target);
+        } else {
+            ops->clear(target);
+        }
+        frames_[depth_++] = frame{ops, target};
+        next_ops_ = nullptr;
+        return true;
+    }
+
+    bool close() {
+        if (!storing()) {
+            if (skip_depth_ > 0) --skip_depth_;
+            return true;
+        }
+        frame& f = frames_[depth_ - 1];
+        if (f.ops->kind == value_ops::shape::structure && missing_ == missing_required::reject) {
+            for (std::size_t i = 0; i < f.ops->member_count; ++i) {
+                if (f.ops->members[i].required && (f.seen >> i & 1) == 0) {
+                    f.key = f.ops->members[i].key;
+                    fail("missing required member");
+                    return true;
+                }
+            }
+        }
+        --depth_;
+        return true;
+    }
+
+    void key(std::string_view k) {
+        if (!storing()) return;
+        frame& f = frames_[depth_ - 1];
+        if (f.ops->kind == value_ops::shape::map) {
+            next_ops_ = f.ops->element;
+            next_target_ = f.ops->insert(f.target, k, f.key);
+            return;
+        }
+        const member_info* members = f.ops->members;
+        std::size_t i = 0;
+        while (i < f.ops->member_count && members[i].key != k) ++i;
+        if (i == f.ops->member_count) {
+            next_ops_ = nullptr;  // unknown: its value is skipped
+            return;
+        }
+        f.seen |= std::uint64_t{1} << i;
+        f.key = members[i].key;
+        next_ops_ = members[i].ops;
+        next_target_ = members[i].member(f.target);
+    }
+
+    // Records the failed rule with the path to the value: the open objects' keys and the open
+    // arrays' indexes, "a.b[2].c".
+    void fail(std::string_view rule) {
+        rule_ = rule;
+        for (std::size_t i = 0; i < depth_; ++i) {
+            const frame& f = frames_[i];
+            if (f.ops->kind == value_ops::shape::list) {
+                path_ += '[';
+                path_ += std::to_string(f.count - 1);
+                path_ += ']';
+            } else {
+                if (!path_.empty()) path_ += '.';
+                path_ += f.key;
+            }
+        }
+    }
+
+    bool append(string_view s) {
+        text_.append(s.data(), s.size());
+        return true;
+    }
+    // A key's or string's whole text: its parts, when the parser handed it over in parts.
+    std::string_view whole(string_view last) {
+        if (text_.empty()) return {last.data(), last.size()};
+        text_.append(last.data(), last.size());
+        return text_;
+    }
+
+    void* root_;
+    const value_ops* root_ops_;
+    missing_required missing_;
+    std::array<frame, 64> frames_;  // the objects and arrays open
+    std::size_t depth_ = 0;
+    std::size_t skip_depth_ = 0;           // > 0 inside a skipped value
+    const value_ops* next_ops_ = nullptr;  // structure, map: where the next value goes (after a
+    void* next_target_ = nullptr;          // key); null ops: skipped
+    std::string text_;    // the parts of a key or string split across the parser's calls
+    std::string number_;  // the parts of a number split across inputs
+    std::string path_;
+    std::string_view rule_;  // empty until a value fails; always a string literal
+};
+
+// What decode() does for every structure: parse `text` (one JSON document, nothing after it)
+// into `out`, whose type `ops` describes. A template, so that the parser is compiled only where
+// something is decoded; not inlined, so that it is compiled once for all structures.
+template <class Decoder = json_decoder>
+BOOST_NOINLINE bool decode_document(std::string_view text, void* out, const value_ops& ops,
+                                    missing_required missing, std::string& error) {
     boost::system::error_code ec;
-    boost::json::basic_parser<tape_builder> parser(boost::json::parse_options{}, tape, text.size());
+    boost::json::basic_parser<Decoder> parser(boost::json::parse_options{}, out, ops, missing);
     const std::size_t n = parser.write_some(false, text.data(), text.size(), ec);
     if (!ec && n < text.size()) ec = boost::json::error::extra_data;
     if (ec) {
         error = "invalid JSON: " + ec.message();
         return false;
     }
-    json_reader reader(tape, missing);
-    if (!read(reader, out)) {
-        error = reader.message();
+    if (parser.handler().failed()) {
+        error = parser.handler().message();
         return false;
     }
     return true;
@@ -595,7 +680,7 @@ BOOST_NOINLINE bool decode_document(std::string_view text, void* out,
 template <json_structure T>
 bool decode(std::string_view text, T& out, std::string& error) {
     return decode_document(
-        text, &out, [](json_reader& r, void* root) { return read(r, *static_cast<T*>(root)); },
+        text, &out, value_ops_of<T>,
         operation_request<T> ? missing_required::reject : missing_required::default_value, error);
 }
 
