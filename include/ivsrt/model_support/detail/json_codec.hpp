@@ -351,7 +351,11 @@ struct value_ops_for<std::vector<T>> {
         ops.element = &value_ops_of<T>;
         ops.clear = [](void* target) { static_cast<std::vector<T>*>(target)->clear(); };
         ops.append = [](void* target) -> void* {
-            return &static_cast<std::vector<T>*>(target)->emplace_back();
+            auto& list = *static_cast<std::vector<T>*>(target);
+            // The parser does not say how long an array is: start with room for a few (growing
+            // from one would allocate at 1, 2 and 4).
+            if (list.capacity() == 0) list.reserve(4);
+            return &list.emplace_back();
         };
         return ops;
     }
