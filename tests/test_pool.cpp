@@ -426,7 +426,7 @@ BOOST_FIXTURE_TEST_CASE(requests_complete_on_their_handlers_executors, loopback_
 }
 
 // Without strands, a connection keeps its deadline wait from one exchange to the next while the
-// pool has requests in flight, and drops it when the pool has none: then no wait keeps the
+// pool has requests in flight, and drops it once the pool has none: then no wait keeps the
 // io_context running, although every deadline is an hour away.
 BOOST_AUTO_TEST_CASE(idle_connections_keep_no_deadline_wait) {
     asio::io_context ioc{1};

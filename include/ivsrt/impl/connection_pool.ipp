@@ -23,6 +23,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -32,7 +33,7 @@ namespace ivsrt::detail {
 struct pool_waiter;
 
 // The shared state behind a connection_pool, kept alive by the requests in flight.
-class pool_impl {
+class pool_impl : public std::enable_shared_from_this<pool_impl> {
   public:
     using clock = std::chrono::steady_clock;
     using core_type = pool_core<http_connection, clock, pool_waiter*>;
@@ -95,6 +96,16 @@ class pool_impl {
     // Closes the idle connections now, each leased one when released; queued requests fail.
     inline void close();
 
+    // Without strands, when nothing is in flight any more: cancels the deadline waits that the
+    // idle connections keep (http_connection::keep_deadline_waits), unless a request came in
+    // meanwhile.
+    void drop_idle_waits() {
+        std::lock_guard lock(mutex_);
+        drop_posted_ = false;
+        if (core_.in_use() != 0) return;
+        core_.for_each_idle([](core_type::node& idle) { idle.conn.drop_deadline_wait(); });
+    }
+
     pool_stats stats() {
         pool_stats s;
         {
@@ -125,6 +136,7 @@ class pool_impl {
     std::optional<tls_client_context> tls_;
     std::optional<field_filter> keep_fields_;  // when the config filters fields
     bool strands_;                             // one strand per connection
+    bool drop_posted_ = false;                 // a drop_idle_waits() is queued
     std::shared_ptr<dns_cache> dns_;
     std::mutex mutex_;
     core_type core_;  // declared after tls_: its connections refer to it
@@ -166,9 +178,18 @@ inline void pool_impl::close() {
 
 inline void pool_impl::release_locked(node_ptr n, bool reusable) {
     auto h = core_.release(std::move(n), reusable, clock::now());
-    if (!strands_ && core_.in_use() == 0) {
-        // Nothing in flight: no deadline wait stays pending, which would keep run() running.
-        core_.for_each_idle([](core_type::node& idle) { idle.conn.drop_deadline_wait(); });
+    if (!strands_ && core_.in_use() == 0 && !drop_posted_) {
+        // Nothing in flight: no deadline wait may stay pending, which would keep run() running.
+        // Dropped once the handlers that are ready have run: a caller that makes its next
+        // request at once (in the handler of this one) keeps them.
+        if (running_in_this_thread(ex_)) {
+            drop_posted_ = true;
+            boost::asio::post(ex_, [pool = weak_from_this()] {
+                if (auto p = pool.lock()) p->drop_idle_waits();
+            });
+        } else {
+            core_.for_each_idle([](core_type::node& idle) { idle.conn.drop_deadline_wait(); });
+        }
     }
     if (!h) return;
     h->waiter->queued = false;
