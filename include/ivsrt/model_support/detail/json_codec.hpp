@@ -162,37 +162,83 @@ struct json_scalar {
     double real() const noexcept { return std::bit_cast<double>(bits); }
 };
 
+// The rule a value of another JSON type breaks.
+enum class json_rule : std::uint8_t { string, boolean, int32, number, timestamp, array, object };
+
+constexpr std::string_view expected(json_rule r) noexcept {
+    switch (r) {
+        case json_rule::string:
+            return "expected a string";
+        case json_rule::boolean:
+            return "expected a boolean";
+        case json_rule::int32:
+            return "expected a 32-bit integer";
+        case json_rule::number:
+            return "expected a number";
+        case json_rule::timestamp:
+            return "expected an ISO-8601 timestamp";
+        case json_rule::array:
+            return "expected an array";
+        case json_rule::object:
+            break;
+    }
+    return "expected an object";
+}
+
 // How JSON values are stored into the C++ values of one type (value_ops_of<T>): the decoder
-// walks these tables, one per type, as the parser reports the document.
+// walks these tables, one per type, as the parser reports the document. (Compact: a program has
+// one per type it decodes, a few hundred.)
+struct value_ops;
 struct member_info;
+using store_fn = bool (*)(void* target, const json_scalar& v, std::string_view& rule);
+using reset_fn = void (*)(void* target);
+using element_fn = void* (*)(void* target);  // list: a new element; optional: a fresh value
+// map: the element for `key` (the existing one for a repeated key), and the key as stored
+using insert_fn = void* (*)(void* target, std::string_view key, std::string_view& stored);
+
+struct optional_ops {  // null resets it; any other value engages a fresh `inner` value
+    const value_ops* inner;
+    reset_fn reset;
+    element_fn engage;
+};
+struct structure_ops {
+    const member_info* members;
+    reset_fn reset;  // to a default value
+};
+struct list_ops {
+    const value_ops* element;
+    reset_fn clear;
+    element_fn append;
+};
+struct map_ops {
+    const value_ops* element;
+    reset_fn clear;
+    insert_fn insert;
+};
+
 struct value_ops {
-    enum class shape : std::uint8_t { scalar, structure, list, map };
-    shape kind = shape::scalar;
-    bool optional = false;      // std::optional: null resets it, any other value engages `inner`
-    std::string_view expected;  // the rule that a value of another JSON type breaks
-    // scalar: stores `v`, or returns false with the rule it breaks (`expected`, or a range)
-    bool (*store)(void* target, const json_scalar& v, std::string_view& rule) = nullptr;
-    // optional
-    const value_ops* inner = nullptr;
-    void (*reset)(void* target) = nullptr;    // optional: unset; structure: a default value
-    void* (*engage)(void* target) = nullptr;  // optional: a fresh value, returned
-    // structure
-    const member_info* members = nullptr;
-    std::size_t member_count = 0;
-    // list and map
-    const value_ops* element = nullptr;
-    void (*clear)(void* target) = nullptr;
-    void* (*append)(void* target) = nullptr;  // list: a new element, returned
-    // map: the element for `key` (the existing one for a repeated key), and the key as stored
-    void* (*insert)(void* target, std::string_view key, std::string_view& stored) = nullptr;
+    enum class shape : std::uint8_t { scalar, optional, structure, list, map };
+    shape kind;
+    json_rule rule;  // for a scalar, the store may also refuse a value in range of its type
+    std::uint32_t member_count = 0;  // structure
+    union {
+        store_fn store;  // scalar: stores `v`, or returns false with the rule it breaks
+        optional_ops optional;
+        structure_ops structure;
+        list_ops list;
+        map_ops map;
+    };
 };
 
 // One member of a structure's JSON object.
 struct member_info {
-    std::string_view key;
+    const char* key_data;
     void* (*member)(void* object);  // the member, given the structure
     const value_ops* ops;
+    std::uint16_t key_size;
     bool required;
+
+    constexpr std::string_view key() const noexcept { return {key_data, key_size}; }
 };
 
 // The type of the member `M` points to.
@@ -218,8 +264,9 @@ void* member_of(void* object) {
 template <class T, auto... M, std::size_t... I>
 constexpr std::array<member_info, sizeof...(M)> make_member_infos(json_members<M...>,
                                                                   std::index_sequence<I...>) {
-    return {member_info{json_shape<T>::keys[I], &member_of<M>,
+    return {member_info{json_shape<T>::keys[I].data(), &member_of<M>,
                         &value_ops_of<typename member_pointer<decltype(M)>::type>,
+                        static_cast<std::uint16_t>(json_shape<T>::keys[I].size()),
                         !is_optional_v<typename member_pointer<decltype(M)>::type>}...};
 }
 
@@ -229,18 +276,17 @@ inline constexpr auto member_infos = make_member_infos<T>(
 
 // A scalar type's table, from its store function.
 template <class T, bool (*Store)(T&, const json_scalar&, std::string_view&)>
-constexpr value_ops scalar_ops(std::string_view expected) {
-    value_ops ops;
-    ops.expected = expected;
-    ops.store = [](void* target, const json_scalar& v, std::string_view& rule) {
-        return Store(*static_cast<T*>(target), v, rule);
-    };
-    return ops;
+constexpr value_ops scalar_ops(json_rule rule) {
+    return {.kind = value_ops::shape::scalar,
+            .rule = rule,
+            .store = [](void* target, const json_scalar& v, std::string_view& broken) {
+                return Store(*static_cast<T*>(target), v, broken);
+            }};
 }
 
 inline bool store_string(std::string& out, const json_scalar& v, std::string_view& rule) {
     if (v.kind != json_token::string) {
-        rule = "expected a string";
+        rule = expected(json_rule::string);
         return false;
     }
     out.assign(v.text);
@@ -249,7 +295,7 @@ inline bool store_string(std::string& out, const json_scalar& v, std::string_vie
 
 inline bool store_bool(bool& out, const json_scalar& v, std::string_view& rule) {
     if (v.kind != json_token::boolean) {
-        rule = "expected a boolean";
+        rule = expected(json_rule::boolean);
         return false;
     }
     out = v.boolean;
@@ -267,7 +313,7 @@ inline bool store_int32(std::int32_t& out, const json_scalar& v, std::string_vie
         out = static_cast<std::int32_t>(v.bits);
         return true;
     }
-    rule = "expected a 32-bit integer";
+    rule = expected(json_rule::int32);
     return false;
 }
 
@@ -283,7 +329,7 @@ inline bool store_double(double& out, const json_scalar& v, std::string_view& ru
     } else if (v.kind == json_token::uint64) {
         out = static_cast<double>(v.bits);
     } else {
-        rule = "expected a number";
+        rule = expected(json_rule::number);
         return false;
     }
     return true;
@@ -291,7 +337,7 @@ inline bool store_double(double& out, const json_scalar& v, std::string_view& ru
 
 inline bool store_timestamp(timestamp& out, const json_scalar& v, std::string_view& rule) {
     if (v.kind != json_token::string || !parse_timestamp(v.text, out)) {
-        rule = "expected an ISO-8601 timestamp";
+        rule = expected(json_rule::timestamp);
         return false;
     }
     return true;
@@ -300,7 +346,7 @@ inline bool store_timestamp(timestamp& out, const json_scalar& v, std::string_vi
 template <model_enum E>
 bool store_enum(E& out, const json_scalar& v, std::string_view& rule) {
     if (v.kind != json_token::string) {
-        rule = "expected a string";
+        rule = expected(json_rule::string);
         return false;
     }
     out = E::from_string(v.text);
@@ -310,72 +356,67 @@ bool store_enum(E& out, const json_scalar& v, std::string_view& rule) {
 template <>
 struct value_ops_for<std::string> {
     static constexpr value_ops make() {
-        return scalar_ops<std::string, &store_string>("expected a string");
+        return scalar_ops<std::string, &store_string>(json_rule::string);
     }
 };
 template <>
 struct value_ops_for<bool> {
-    static constexpr value_ops make() {
-        return scalar_ops<bool, &store_bool>("expected a boolean");
-    }
+    static constexpr value_ops make() { return scalar_ops<bool, &store_bool>(json_rule::boolean); }
 };
 template <>
 struct value_ops_for<std::int32_t> {
     static constexpr value_ops make() {
-        return scalar_ops<std::int32_t, &store_int32>("expected a 32-bit integer");
+        return scalar_ops<std::int32_t, &store_int32>(json_rule::int32);
     }
 };
 template <>
 struct value_ops_for<double> {
     static constexpr value_ops make() {
-        return scalar_ops<double, &store_double>("expected a number");
+        return scalar_ops<double, &store_double>(json_rule::number);
     }
 };
 template <>
 struct value_ops_for<timestamp> {
     static constexpr value_ops make() {
-        return scalar_ops<timestamp, &store_timestamp>("expected an ISO-8601 timestamp");
+        return scalar_ops<timestamp, &store_timestamp>(json_rule::timestamp);
     }
 };
 template <model_enum E>
 struct value_ops_for<E> {
-    static constexpr value_ops make() { return scalar_ops<E, &store_enum<E>>("expected a string"); }
+    static constexpr value_ops make() { return scalar_ops<E, &store_enum<E>>(json_rule::string); }
 };
 
 template <class T>
 struct value_ops_for<std::vector<T>> {
     static constexpr value_ops make() {
-        value_ops ops;
-        ops.kind = value_ops::shape::list;
-        ops.expected = "expected an array";
-        ops.element = &value_ops_of<T>;
-        ops.clear = [](void* target) { static_cast<std::vector<T>*>(target)->clear(); };
-        ops.append = [](void* target) -> void* {
-            auto& list = *static_cast<std::vector<T>*>(target);
-            // The parser does not say how long an array is: start with room for a few (growing
-            // from one would allocate at 1, 2 and 4).
-            if (list.capacity() == 0) list.reserve(4);
-            return &list.emplace_back();
-        };
-        return ops;
+        return {.kind = value_ops::shape::list,
+                .rule = json_rule::array,
+                .list = {&value_ops_of<T>,
+                         [](void* target) { static_cast<std::vector<T>*>(target)->clear(); },
+                         [](void* target) -> void* {
+                             auto& list = *static_cast<std::vector<T>*>(target);
+                             // The parser does not say how long an array is: room for a few
+                             // (growing from one would allocate at 1, 2 and 4).
+                             if (list.capacity() == 0) list.reserve(4);
+                             return &list.emplace_back();
+                         }}};
     }
 };
 
 template <class T>
 struct value_ops_for<std::map<std::string, T>> {
+    using map_type = std::map<std::string, T>;
     static constexpr value_ops make() {
-        value_ops ops;
-        ops.kind = value_ops::shape::map;
-        ops.expected = "expected an object";
-        ops.element = &value_ops_of<T>;
-        ops.clear = [](void* target) { static_cast<std::map<std::string, T>*>(target)->clear(); };
-        ops.insert = [](void* target, std::string_view key, std::string_view& stored) -> void* {
-            auto& map = *static_cast<std::map<std::string, T>*>(target);
-            auto it = map.try_emplace(std::string(key)).first;
-            stored = it->first;
-            return &it->second;
-        };
-        return ops;
+        return {
+            .kind = value_ops::shape::map,
+            .rule = json_rule::object,
+            .map = {&value_ops_of<T>, [](void* target) { static_cast<map_type*>(target)->clear(); },
+                    [](void* target, std::string_view key, std::string_view& stored) -> void* {
+                        auto it =
+                            static_cast<map_type*>(target)->try_emplace(std::string(key)).first;
+                        stored = it->first;
+                        return &it->second;
+                    }}};
     }
 };
 
@@ -383,14 +424,12 @@ template <json_structure T>
 struct value_ops_for<T> {
     static_assert(json_shape<T>::keys.size() <= 64, "the decoder tracks the keys seen in 64 bits");
     static constexpr value_ops make() {
-        value_ops ops;
-        ops.kind = value_ops::shape::structure;
-        ops.expected = "expected an object";
-        // Also what a repeated key does: its last value replaces the whole structure.
-        ops.reset = [](void* target) { *static_cast<T*>(target) = T{}; };
-        ops.members = member_infos<T>.data();
-        ops.member_count = member_infos<T>.size();
-        return ops;
+        return {.kind = value_ops::shape::structure,
+                .rule = json_rule::object,
+                .member_count = static_cast<std::uint32_t>(member_infos<T>.size()),
+                // Also what a repeated key does: its last value replaces the whole structure.
+                .structure = {member_infos<T>.data(),
+                              [](void* target) { *static_cast<T*>(target) = T{}; }}};
     }
 };
 
@@ -400,12 +439,12 @@ requires is_optional_v<O>
 struct value_ops_for<O> {
     using value_type = typename O::value_type;
     static constexpr value_ops make() {
-        value_ops ops = value_ops_of<value_type>;
-        ops.optional = true;
-        ops.inner = &value_ops_of<value_type>;
-        ops.reset = [](void* target) { static_cast<O*>(target)->reset(); };
-        ops.engage = [](void* target) -> void* { return &static_cast<O*>(target)->emplace(); };
-        return ops;
+        return {
+            .kind = value_ops::shape::optional,
+            .rule = value_ops_of<value_type>.rule,
+            .optional = {
+                &value_ops_of<value_type>, [](void* target) { static_cast<O*>(target)->reset(); },
+                [](void* target) -> void* { return &static_cast<O*>(target)->emplace(); }}};
     }
 };
 
@@ -514,8 +553,8 @@ class json_decoder {
         frame& f = frames_[depth_ - 1];
         if (f.ops->kind == value_ops::shape::list) {
             ++f.count;
-            ops = f.ops->element;
-            target = f.ops->append(f.target);
+            ops = f.ops->list.element;
+            target = f.ops->list.append(f.target);
             return true;
         }
         ops = next_ops_;
@@ -528,15 +567,15 @@ class json_decoder {
         const value_ops* ops;
         void* target;
         if (!next(ops, target)) return true;
-        if (ops->optional) {
+        if (ops->kind == value_ops::shape::optional) {
             if (v.kind == json_token::null) {
-                ops->reset(target);
+                ops->optional.reset(target);
                 return true;
             }
-            target = ops->engage(target);
-            ops = ops->inner;
+            target = ops->optional.engage(target);
+            ops = ops->optional.inner;
         }
-        std::string_view rule = ops->expected;
+        std::string_view rule = expected(ops->rule);
         if (ops->kind != value_ops::shape::scalar || !ops->store(target, v, rule)) fail(rule);
         return true;
     }
@@ -552,15 +591,15 @@ class json_decoder {
             skip_depth_ = 1;
             return true;
         }
-        if (ops->optional) {
-            target = ops->engage(target);
-            ops = ops->inner;
+        if (ops->kind == value_ops::shape::optional) {
+            target = ops->optional.engage(target);
+            ops = ops->optional.inner;
         }
         using shape = value_ops::shape;
         const bool fits = array ? ops->kind == shape::list
                                 : ops->kind == shape::structure || ops->kind == shape::map;
         if (!fits) {
-            fail(ops->expected);
+            fail(expected(ops->rule));
             return true;
         }
         // The parser's max_depth (32 by default) keeps nesting well within frames_.
@@ -569,9 +608,11 @@ class json_decoder {
             return false;
         }
         if (ops->kind == shape::structure) {
-            ops->reset(target);
+            ops->structure.reset(target);
+        } else if (ops->kind == shape::list) {
+            ops->list.clear(target);
         } else {
-            ops->clear(target);
+            ops->map.clear(target);
         }
         frames_[depth_++] = frame{ops, target};
         next_ops_ = nullptr;
@@ -586,8 +627,8 @@ class json_decoder {
         frame& f = frames_[depth_ - 1];
         if (f.ops->kind == value_ops::shape::structure && missing_ == missing_required::reject) {
             for (std::size_t i = 0; i < f.ops->member_count; ++i) {
-                if (f.ops->members[i].required && (f.seen >> i & 1) == 0) {
-                    f.key = f.ops->members[i].key;
+                if (f.ops->structure.members[i].required && (f.seen >> i & 1) == 0) {
+                    f.key = f.ops->structure.members[i].key();
                     fail("missing required member");
                     return true;
                 }
@@ -601,19 +642,19 @@ class json_decoder {
         if (!storing()) return;
         frame& f = frames_[depth_ - 1];
         if (f.ops->kind == value_ops::shape::map) {
-            next_ops_ = f.ops->element;
-            next_target_ = f.ops->insert(f.target, k, f.key);
+            next_ops_ = f.ops->map.element;
+            next_target_ = f.ops->map.insert(f.target, k, f.key);
             return;
         }
-        const member_info* members = f.ops->members;
+        const member_info* members = f.ops->structure.members;
         std::size_t i = 0;
-        while (i < f.ops->member_count && members[i].key != k) ++i;
+        while (i < f.ops->member_count && members[i].key() != k) ++i;
         if (i == f.ops->member_count) {
             next_ops_ = nullptr;  // unknown: its value is skipped
             return;
         }
         f.seen |= std::uint64_t{1} << i;
-        f.key = members[i].key;
+        f.key = members[i].key();
         next_ops_ = members[i].ops;
         next_target_ = members[i].member(f.target);
     }
