@@ -532,12 +532,19 @@ class json_decoder {
 
   private:
     // An open object or array being stored, and the member, entry or element being read in it.
+    // (Trivial, so that the decoder's stack of them costs nothing to set up.)
     struct frame {
         const value_ops* ops;
         void* target;
-        std::uint64_t seen = 0;  // structure: the members met
-        std::size_t count = 0;   // list: the elements so far
-        std::string_view key{};  // structure, map: the key being read (for paths)
+        std::uint64_t seen;    // structure: the members met
+        std::size_t count;     // list: the elements so far
+        const char* key;       // structure, map: the key being read (for paths)
+        std::size_t key_size;  // its length
+
+        void read_key(std::string_view k) noexcept {
+            key = k.data();
+            key_size = k.size();
+        }
     };
 
     // Whether values are being stored (not skipped, and nothing failed).
@@ -614,7 +621,7 @@ class json_decoder {
         } else {
             ops->map.clear(target);
         }
-        frames_[depth_++] = frame{ops, target};
+        frames_[depth_++] = frame{ops, target, 0, 0, nullptr, 0};
         next_ops_ = nullptr;
         return true;
     }
@@ -628,7 +635,7 @@ class json_decoder {
         if (f.ops->kind == value_ops::shape::structure && missing_ == missing_required::reject) {
             for (std::size_t i = 0; i < f.ops->member_count; ++i) {
                 if (f.ops->structure.members[i].required && (f.seen >> i & 1) == 0) {
-                    f.key = f.ops->structure.members[i].key();
+                    f.read_key(f.ops->structure.members[i].key());
                     fail("missing required member");
                     return true;
                 }
@@ -643,7 +650,9 @@ class json_decoder {
         frame& f = frames_[depth_ - 1];
         if (f.ops->kind == value_ops::shape::map) {
             next_ops_ = f.ops->map.element;
-            next_target_ = f.ops->map.insert(f.target, k, f.key);
+            std::string_view stored;
+            next_target_ = f.ops->map.insert(f.target, k, stored);
+            f.read_key(stored);
             return;
         }
         const member_info* members = f.ops->structure.members;
@@ -654,7 +663,7 @@ class json_decoder {
             return;
         }
         f.seen |= std::uint64_t{1} << i;
-        f.key = members[i].key();
+        f.read_key(members[i].key());
         next_ops_ = members[i].ops;
         next_target_ = members[i].member(f.target);
     }
@@ -671,7 +680,7 @@ class json_decoder {
                 path_ += ']';
             } else {
                 if (!path_.empty()) path_ += '.';
-                path_ += f.key;
+                path_.append(f.key, f.key_size);
             }
         }
     }
