@@ -102,7 +102,9 @@ class pool_impl : public std::enable_shared_from_this<pool_impl> {
     void drop_idle_waits() {
         std::lock_guard lock(mutex_);
         drop_posted_ = false;
-        if (core_.in_use() != 0) return;
+        if (core_.in_use() == 0) drop_idle_waits_locked();
+    }
+    void drop_idle_waits_locked() {
         core_.for_each_idle([](core_type::node& idle) { idle.conn.drop_deadline_wait(); });
     }
 
@@ -188,7 +190,7 @@ inline void pool_impl::release_locked(node_ptr n, bool reusable) {
                 if (auto p = pool.lock()) p->drop_idle_waits();
             });
         } else {
-            core_.for_each_idle([](core_type::node& idle) { idle.conn.drop_deadline_wait(); });
+            drop_idle_waits_locked();
         }
     }
     if (!h) return;
