@@ -8,8 +8,11 @@
 #   - the optional Redis pacing backend (redis_pacing.hpp, detail/redis_pacing.hpp,
 #     detail/resp.hpp) is compiled only by code that includes it: nothing else includes it, in
 #     separate or header-only compilation (the .ipp files, src/);
-#   - header-only, a TU that calls operations on a client it is given compiles none of the call
-#     path (checked at -O2 on benchmarks/compile_time/with_ivsrt.cpp without its main).
+#   - header-only, a TU that makes calls on a client it is given includes only <ivsrt/calls.hpp>:
+#     that header pulls neither the client's construction (configuration, credentials, endpoint
+#     rules) nor its call path (pacing, retries, signing, the pool, the transport), and such a TU
+#     compiles none of the call path (checked at -O2 on benchmarks/compile_time/with_ivsrt.cpp
+#     without its main).
 # Each header is compiled alone (-fsyntax-only) with IVSRT_SEPARATE_COMPILATION, so that the
 # header itself is what is checked (src/*.cpp compiles the out-of-line code); the signer's headers
 # also header-only. The dependency list the compiler writes on the way is what the layering rules
@@ -41,7 +44,8 @@ headers+=("${shapes[@]}")
 units=()
 for h in "${headers[@]}"; do units+=("s:$h"); done
 # Header-only as well: the signer, and the whole model with its out-of-line code.
-units+=("h:ivsrt/sigv4.hpp" "h:ivsrt/credentials_value.hpp" "h:ivsrt/model/all.hpp")
+units+=("h:ivsrt/sigv4.hpp" "h:ivsrt/credentials_value.hpp" "h:ivsrt/model/all.hpp"
+    "h:ivsrt/calls.hpp")
 
 # compile KEY:HEADER: one TU that includes only HEADER; its dependencies go to $tmp/<unit>.d.
 compile() {
@@ -92,6 +96,8 @@ for h in "${headers[@]}"; do
     esac
 done
 forbid h:ivsrt/model/all.hpp "$transport" "pulls (header-only) the client, transport, credentials, Asio or Beast"
+construction='ivsrt/(client|client_config|aws_config|credentials|endpoint|pacing|retry|sigv4|connection_pool)\.hpp|ivsrt/detail/(http_connection|http_fetch|tls|dns|proxy|wire_request)\.hpp|ivsrt/impl/client\.ipp|boost/beast/'
+forbid h:ivsrt/calls.hpp "$construction" "pulls (header-only) the client's construction or its call path"
 optional='ivsrt/(redis_pacing|detail/redis_pacing|detail/resp)\.hpp'
 forbid s:ivsrt.hpp "$optional" "pulls the optional Redis pacing backend"
 if hits=$(grep -lE "#include <$optional>" include/ivsrt/impl/*.ipp src/*.cpp); then
@@ -101,8 +107,8 @@ if hits=$(grep -lE "#include <$optional>" include/ivsrt/impl/*.ipp src/*.cpp); t
 fi
 
 # Header-only, a TU that calls operations on a client it is given (the compile-time probe without
-# its main) compiles none of the call path: the client's constructor binds it (client_impl::launch,
-# client_impl::run_awaited).
+# its main) compiles none of the call path: it reaches it through the client_core that the client's
+# constructor made (client_impl::launch, client_impl::run_awaited).
 probe=benchmarks/compile_time/with_ivsrt.cpp
 if ! "$cxx" -std=c++20 -O2 -c -DPROBE_USES_A_CLIENT -I include "$probe" -o "$tmp/probe.o" \
     2>"$tmp/probe.log"; then

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Compile time and peak memory of a service TU using ivsrt (with_ivsrt.cpp), header-only and with
 # IVSRT_SEPARATE_COMPILATION, and header-only without its main (a TU that uses a client it is
-# given, as most TUs of a service do), against two baselines compiled in the same run with the
-# same flags:
+# given, as most TUs of a service do: it includes only <ivsrt/calls.hpp>), against two baselines
+# compiled in the same run with the same flags:
 #   includes: only <boost/asio.hpp>, Asio SSL, <boost/beast.hpp> and <boost/json.hpp>;
 #   service:  the same work as with_ivsrt.cpp written with plain Asio, Beast and Boost.JSON.
 # Also the library's own TUs (src/*.cpp), what a user of separate compilation builds once.

@@ -2,8 +2,13 @@
 // paginator, diagnostics with a completion token, local minting. run.sh compiles it header-only
 // and with IVSRT_SEPARATE_COMPILATION (the library's own code compiled once elsewhere), and
 // header-only with PROBE_USES_A_CLIENT: without main, as one of several TUs of a service that
-// use a client constructed elsewhere.
+// use a client constructed elsewhere, including only what that needs.
+#ifdef PROBE_USES_A_CLIENT
+#include <ivsrt/calls.hpp>
+#include <ivsrt/participant_token.hpp>
+#else
 #include <ivsrt.hpp>
+#endif
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>

@@ -82,14 +82,14 @@ class page_stream : public detail::next_operations<page_stream<Request>> {
     using page_type = typename model::operation_traits<Request>::result_type;
     using signature = void(boost::system::error_code, std::optional<page_type>);
 
-    page_stream(std::shared_ptr<detail::client_impl> impl, Request first)
+    page_stream(std::shared_ptr<detail::client_core> impl, Request first)
         : impl_(std::move(impl)), request_(std::move(first)) {}
 
     /// True once the last page was delivered or an error ended the stream.
     bool done() const noexcept { return done_; }
 
     /// The client's executor.
-    boost::asio::any_io_executor get_executor() const { return detail::client_executor(*impl_); }
+    boost::asio::any_io_executor get_executor() const { return impl_->executor; }
 
     /// The request of the next page (its token is the one the service last returned).
     const Request& next_request() const noexcept { return request_; }
@@ -190,7 +190,7 @@ class page_stream : public detail::next_operations<page_stream<Request>> {
         return true;
     }
 
-    std::shared_ptr<detail::client_impl> impl_;
+    std::shared_ptr<detail::client_core> impl_;
     Request request_;
     std::set<std::string, std::less<>> seen_;
     bool done_ = false;
@@ -205,7 +205,7 @@ class item_stream : public detail::next_operations<item_stream<Request>> {
     using item_type = typename model::paginator_traits<Request>::item_type;
     using signature = void(boost::system::error_code, std::optional<item_type>);
 
-    item_stream(std::shared_ptr<detail::client_impl> impl, Request first)
+    item_stream(std::shared_ptr<detail::client_core> impl, Request first)
         : pages_(std::move(impl), std::move(first)) {}
 
     bool done() const noexcept { return pos_ == items_.size() && pages_.done(); }

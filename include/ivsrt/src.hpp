@@ -27,6 +27,7 @@
 #include <ivsrt/impl/credential_endpoints.ipp>
 #include <ivsrt/impl/credential_providers.ipp>
 #include <ivsrt/impl/credentials_cache.ipp>
+#include <ivsrt/impl/call.ipp>
 #include <ivsrt/impl/client.ipp>
 #include <ivsrt/impl/jwt.ipp>
 #include <ivsrt/impl/participant_token.ipp>

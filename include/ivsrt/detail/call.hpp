@@ -9,6 +9,7 @@
 #include <ivsrt/detail/uuid.hpp>
 #include <ivsrt/diagnostics.hpp>
 #include <ivsrt/error.hpp>
+#include <ivsrt/pool_stats.hpp>
 #include <ivsrt/model_support/http.hpp>
 #include <ivsrt/model/json.hpp>
 #include <ivsrt/model/operations.hpp>
@@ -31,9 +32,11 @@
 #include <type_traits>
 #include <utility>
 
-namespace ivsrt::detail {
+namespace ivsrt {
+struct endpoint;
+}
 
-class client_impl;
+namespace ivsrt::detail {
 
 inline constexpr std::string_view operation_names[] = {
 #define IVSRT_OPERATION_NAME(Name, snake) #Name,
@@ -123,14 +126,6 @@ prepared_request prepare_request(const Request& request) {
 using call_signature = void(boost::system::error_code, std::string);
 using call_handler = boost::asio::any_completion_handler<call_signature>;
 
-// Runs a call: pacing, retries, credentials, signing, the exchange through the pool, error
-// mapping. `diag` may be null. Completes on the handler's associated executor. A request that
-// failed validation completes at once (queued on that executor) with errc::invalid_request.
-IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
-                           diagnostics* diag, call_handler handler);
-
-IVSRT_DECL boost::asio::any_io_executor client_executor(const client_impl& impl);
-
 // Decodes the body of a successful call into its result; errc::invalid_response (the reason in
 // `diag`, if any) when it does not fit.
 template <class Result>
@@ -161,13 +156,53 @@ struct call_outcome {
     std::string body;
 };
 
+// What calls need of a client's shared state. The client_core behind it (impl/client.ipp) binds
+// the call path when a client is constructed: header-only, a TU that makes calls on a client it is
+// given (ivsrt/calls.hpp) compiles the thin per-operation part alone, and only a TU that
+// constructs a client compiles the call path (pacing, retries, credentials, signing, the pool).
+class client_core {
+  public:
+    // Runs a call (`self` is this client): pacing, retries, credentials, signing, the exchange
+    // through the pool, error mapping. `diag` may be null. Completes on the handler's associated
+    // executor. A request that failed validation completes at once (queued on that executor)
+    // with errc::invalid_request.
+    using launch_fn = void (*)(const std::shared_ptr<client_core>& self, prepared_request request,
+                               diagnostics* diag, call_handler handler);
+    // A call awaited by the caller's coroutine: see await_body.
+    using run_awaited_fn = boost::asio::awaitable<call_outcome> (*)(
+        std::shared_ptr<client_core> self, prepared_request request, diagnostics* diag);
+
+    client_core(boost::asio::any_io_executor ex, launch_fn launch, run_awaited_fn run_awaited)
+        : executor(std::move(ex)), launch(launch), run_awaited(run_awaited) {}
+    client_core(const client_core&) = delete;
+    client_core& operator=(const client_core&) = delete;
+
+    // The client's executor.
+    const boost::asio::any_io_executor executor;
+    // The call path. Pointers rather than virtual functions: where client_impl is seen, g++
+    // would copy the call path into their callers (speculative devirtualization).
+    const launch_fn launch;
+    const run_awaited_fn run_awaited;
+
+    virtual const ivsrt::endpoint& endpoint_in_use() const noexcept = 0;
+    virtual pool_stats connection_stats() const = 0;
+    virtual void shutdown() = 0;
+
+  protected:
+    ~client_core() = default;  // owned as the client_impl it is
+};
+
+// Runs a call: see client_core::launch.
+IVSRT_DECL void start_call(const std::shared_ptr<client_core>& impl, prepared_request request,
+                           diagnostics* diag, call_handler handler);
+
 // A call awaited by the caller's coroutine (the default token, as_tuple(use_awaitable)). When
 // the caller's executor keeps the call's steps in order (it is the executor of a client whose
 // io_context runs on one thread, or a strand), the steps run inside the caller's coroutine:
 // nothing is spawned and no handler is type-erased. Otherwise the call starts as with any other
-// token. `diag` may be null. (Not a coroutine itself: it returns the coroutine the client's
-// constructor bound, so that a call awaited in a coroutine is one frame less.)
-IVSRT_DECL boost::asio::awaitable<call_outcome> await_body(std::shared_ptr<client_impl> impl,
+// token. `diag` may be null. (Not a coroutine itself: it returns the client's run_awaited
+// coroutine, so that a call awaited in a coroutine is one frame less.)
+IVSRT_DECL boost::asio::awaitable<call_outcome> await_body(std::shared_ptr<client_core> impl,
                                                            prepared_request request,
                                                            diagnostics* diag);
 
@@ -179,7 +214,7 @@ IVSRT_DECL boost::asio::awaitable<call_outcome> await_body(std::shared_ptr<clien
 using call_finisher = boost::system::error_code (*)(boost::system::error_code ec,
                                                     std::string_view body, void* target,
                                                     diagnostics& diag);
-IVSRT_DECL boost::asio::awaitable<void> await_call(std::shared_ptr<client_impl> impl,
+IVSRT_DECL boost::asio::awaitable<void> await_call(std::shared_ptr<client_core> impl,
                                                    prepared_request request, diagnostics* diag,
                                                    call_finisher finish, void* target);
 
@@ -192,7 +227,7 @@ boost::system::error_code finish_result(boost::system::error_code ec, std::strin
 // The default completion token's form of async_call: the same awaitable<Result>, throwing the
 // same error_with_diagnostics, as async_initiate with default_token_t would give.
 template <class Result>
-boost::asio::awaitable<Result> await_result(std::shared_ptr<client_impl> impl,
+boost::asio::awaitable<Result> await_result(std::shared_ptr<client_core> impl,
                                             prepared_request request, diagnostics* diag) {
     Result result{};
     co_await await_call(std::move(impl), std::move(request), diag, &finish_result<Result>, &result);
@@ -203,7 +238,7 @@ boost::asio::awaitable<Result> await_result(std::shared_ptr<client_impl> impl,
 // that async_initiate would give.
 template <class Result>
 boost::asio::awaitable<std::tuple<boost::system::error_code, Result>> await_tuple(
-    std::shared_ptr<client_impl> impl, prepared_request request, diagnostics* diag) {
+    std::shared_ptr<client_core> impl, prepared_request request, diagnostics* diag) {
     call_outcome outcome = co_await await_body(std::move(impl), std::move(request), diag);
     Result result{};
     if (!outcome.ec) outcome.ec = parse_result(outcome.body, result, diag);
@@ -212,11 +247,11 @@ boost::asio::awaitable<std::tuple<boost::system::error_code, Result>> await_tupl
 
 template <model::operation_request Request>
 struct initiate_call {
-    std::shared_ptr<client_impl> impl;
+    std::shared_ptr<client_core> impl;
 
     // The client's executor, as Asio's initiations expose theirs.
     using executor_type = boost::asio::any_io_executor;
-    executor_type get_executor() const { return client_executor(*impl); }
+    executor_type get_executor() const { return impl->executor; }
 
     template <class Handler>
     void operator()(Handler&& handler, diagnostics* diag, prepared_request request) const {
@@ -230,7 +265,7 @@ struct initiate_call {
 // Validates and serializes at once (so `request` need not outlive this call), sends when the
 // operation is initiated.
 template <model::operation_request Request, class CompletionToken>
-auto async_call(const std::shared_ptr<client_impl>& impl, const Request& request, diagnostics* diag,
+auto async_call(const std::shared_ptr<client_core>& impl, const Request& request, diagnostics* diag,
                 CompletionToken&& token) {
     using result_type = typename model::operation_traits<Request>::result_type;
     using token_type = std::decay_t<CompletionToken>;
@@ -247,3 +282,7 @@ auto async_call(const std::shared_ptr<client_impl>& impl, const Request& request
 }
 
 }  // namespace ivsrt::detail
+
+#ifndef IVSRT_SEPARATE_COMPILATION
+#include <ivsrt/impl/call.ipp>
+#endif

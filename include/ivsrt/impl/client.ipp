@@ -183,17 +183,17 @@ struct forward_cancellation {
     }
 };
 
-inline void launch_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
+class client_impl;
+inline void launch_call(const std::shared_ptr<client_core>& core, prepared_request request,
                         diagnostics* diag, call_handler handler);
-inline asio::awaitable<call_outcome> run_awaited(std::shared_ptr<client_impl> impl,
+inline asio::awaitable<call_outcome> run_awaited(std::shared_ptr<client_core> core,
                                                  prepared_request request, diagnostics* diag);
 
-class client_impl {
+class client_impl final : public client_core {
   public:
     client_impl(asio::any_io_executor ex, client_config config)
         : client_impl(std::move(ex), std::move(config), resolve_client_setup(config)) {}
 
-    asio::any_io_executor executor;
     ivsrt::endpoint endpoint;
     sigv4::signer signer;
     credentials_provider credentials;
@@ -214,16 +214,7 @@ class client_impl {
     // Identifies the credentials last used, to report credentials_refreshed.
     std::atomic<std::size_t> credentials_id{0};
     bool owns_credentials;  // the provider is the client's own (not client_config::credentials)
-    // What start_call runs, bound by the constructors (which alone evaluate this initializer):
-    // then, header-only, only a TU that constructs a client compiles the call path (run_call and
-    // all below it); a TU that calls operations on a client it is given compiles the thin
-    // per-operation part alone.
-    void (*launch)(const std::shared_ptr<client_impl>&, prepared_request, diagnostics*,
-                   call_handler) = &launch_call;
-    // What await_body returns, for a call awaited by a coroutine; bound the same way.
-    asio::awaitable<call_outcome> (*run_awaited)(std::shared_ptr<client_impl>, prepared_request,
-                                                 diagnostics*) = &detail::run_awaited;
-    bool call_strands;  // each call runs on a strand (the context has several threads)
+    bool call_strands;      // each call runs on a strand (the context has several threads)
     std::atomic<bool> shut_down{false};
 
     // A new call's control, listed as in flight; null once the client is shut down. The call
@@ -249,7 +240,10 @@ class client_impl {
         if (c.next) c.next->prev = c.prev;
     }
 
-    void shutdown() {
+    const ivsrt::endpoint& endpoint_in_use() const noexcept override { return endpoint; }
+    pool_stats connection_stats() const override { return pool.stats(); }
+
+    void shutdown() override {
         std::vector<std::shared_ptr<call_control>> in_flight;
         {
             std::lock_guard lock(calls_mutex_);
@@ -272,7 +266,7 @@ class client_impl {
     call_control* calls_ = nullptr;  // the calls in flight, through prev/next
 
     client_impl(asio::any_io_executor ex, client_config&& config, client_setup setup)
-        : executor(ex),
+        : client_core(ex, &launch_call, &detail::run_awaited),
           endpoint(std::move(setup.endpoint)),
           signer({.region = setup.region, .service = endpoint.signing_name}),
           credentials(config.credentials
@@ -428,10 +422,6 @@ IVSRT_DECL void append_printable(std::string& out, std::string_view text, std::s
         }
     }
     if (text.size() > limit) out += "...";
-}
-
-IVSRT_DECL asio::any_io_executor client_executor(const client_impl& impl) {
-    return impl.executor;
 }
 
 inline bool is_success(unsigned http_status) {
@@ -927,11 +917,6 @@ struct spawn_completion {
     }
 };
 
-IVSRT_DECL void start_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
-                           diagnostics* diag, call_handler handler) {
-    impl->launch(impl, std::move(request), diag, std::move(handler));
-}
-
 // What both forms of a call do first: clear `diag`, then list the call as in flight (running on
 // `ex`, see begin_call). Null, with the reason in `refused` and `diag`, for a call refused before
 // anything runs (nothing is spawned, paced or sent): an invalid request, or a client shut down.
@@ -953,28 +938,30 @@ inline std::shared_ptr<call_control> admit_call(client_impl& impl, const prepare
     return control;
 }
 
-inline void launch_call(const std::shared_ptr<client_impl>& impl, prepared_request request,
+inline void launch_call(const std::shared_ptr<client_core>& core, prepared_request request,
                         diagnostics* diag, call_handler handler) {
     error_code refused;
-    std::shared_ptr<call_control> control = admit_call(*impl, request, diag, {}, refused);
+    auto& impl = static_cast<client_impl&>(*core);
+    std::shared_ptr<call_control> control = admit_call(impl, request, diag, {}, refused);
     if (!control) {
         // Queued straight on the handler's executor (else the client's): nothing runs on the
         // client's.
-        return complete_later(std::move(handler), impl->executor, refused, std::string());
+        return complete_later(std::move(handler), impl.executor, refused, std::string());
     }
     if (auto slot = handler.get_cancellation_slot(); slot.is_connected()) {
         slot.emplace<forward_cancellation>(control);
     }
     auto ex = control->executor;
-    auto steps = run_call(impl, control, std::move(request), diag);
+    auto steps =
+        run_call(std::static_pointer_cast<client_impl>(core), control, std::move(request), diag);
     asio::co_spawn(ex, std::move(steps),
-                   spawn_completion{std::move(handler), impl->executor, diag, std::move(control)});
+                   spawn_completion{std::move(handler), impl.executor, diag, std::move(control)});
 }
 
 // await_call's initiation. A named type, not a lambda: it lives in the coroutine frame of a
 // function that header-only TUs share (g++ warns of a lambda's type there).
 struct start_call_initiation {
-    const std::shared_ptr<client_impl>& impl;
+    const std::shared_ptr<client_core>& impl;
     prepared_request& request;
     diagnostics* diag;
 
@@ -995,27 +982,28 @@ inline bool runs_in_order(const client_impl& impl, const asio::any_io_executor& 
 // executor keeps them in order; the caller's cancellation reaches the call through its control,
 // as it reaches a spawned call, and the coroutine's own settings are as before when the call
 // ends. Otherwise the call is spawned, as with any other token.
-inline asio::awaitable<call_outcome> run_awaited(std::shared_ptr<client_impl> impl,
+inline asio::awaitable<call_outcome> run_awaited(std::shared_ptr<client_core> core,
                                                  prepared_request request, diagnostics* diag) {
+    auto& impl = static_cast<client_impl&>(*core);
     const asio::any_io_executor ex = co_await asio::this_coro::executor;
-    if (!runs_in_order(*impl, ex)) {
+    if (!runs_in_order(impl, ex)) {
         auto [ec, body] =
             co_await asio::async_initiate<const asio::as_tuple_t<asio::use_awaitable_t<>>,
                                           call_signature>(
-                start_call_initiation{impl, request, diag}, asio::as_tuple(asio::use_awaitable));
+                start_call_initiation{core, request, diag}, asio::as_tuple(asio::use_awaitable));
         co_return call_outcome{ec, std::move(body)};
     }
     error_code refused;
-    std::shared_ptr<call_control> control = admit_call(*impl, request, diag, ex, refused);
+    std::shared_ptr<call_control> control = admit_call(impl, request, diag, ex, refused);
     if (!control) co_return call_outcome{refused, {}};
-    const call_listing listed{*impl, *control};
+    const call_listing listed{impl, *control};
     const asio::cancellation_state caller = co_await asio::this_coro::cancellation_state;
     const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
     asio::cancellation_slot slot = caller.slot();
     if (slot.is_connected()) slot.emplace<forward_cancellation>(control);
     call_outcome outcome;
     try {
-        call c(*impl, std::move(request), diag, control.get());
+        call c(impl, std::move(request), diag, control.get());
         outcome = co_await c.run();
     } catch (...) {
         outcome = internal_failure(std::current_exception(), diag);
@@ -1025,42 +1013,9 @@ inline asio::awaitable<call_outcome> run_awaited(std::shared_ptr<client_impl> im
     co_return outcome;
 }
 
-IVSRT_DECL asio::awaitable<call_outcome> await_body(std::shared_ptr<client_impl> impl,
-                                                    prepared_request request, diagnostics* diag) {
-    const auto run = impl->run_awaited;
-    return run(std::move(impl), std::move(request), diag);
-}
-
-IVSRT_DECL asio::awaitable<void> await_call(std::shared_ptr<client_impl> impl,
-                                            prepared_request request, diagnostics* diag,
-                                            call_finisher finish, void* target) {
-    diagnostics own;
-    diagnostics& d = diag ? *diag : own;
-    call_outcome outcome = co_await await_body(std::move(impl), std::move(request), &d);
-    if (auto failed = finish(outcome.ec, outcome.body, target, d)) {
-        throw error_with_diagnostics(failed, d);
-    }
-}
-
 }  // namespace detail
 
-IVSRT_DECL client::client(executor_type ex, client_config config)
+IVSRT_DECL client::client(executor_type ex, client_config&& config, int)
     : impl_(std::make_shared<detail::client_impl>(std::move(ex), std::move(config))) {}
-
-IVSRT_DECL client::executor_type client::get_executor() const {
-    return impl_->executor;
-}
-
-IVSRT_DECL const ivsrt::endpoint& client::endpoint() const noexcept {
-    return impl_->endpoint;
-}
-
-IVSRT_DECL pool_stats client::connection_stats() const {
-    return impl_->pool.stats();
-}
-
-IVSRT_DECL void client::shutdown() {
-    impl_->shutdown();
-}
 
 }  // namespace ivsrt
