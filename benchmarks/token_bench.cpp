@@ -51,7 +51,7 @@ struct options {
     double warmup = 1;
     std::string mode = "api";
     std::string stage_arn;
-    std::string pacing = "off";  // on, off, or redis (IVSRT_PACING_REDIS_URL)
+    std::string pacing = "off";  // on, off, unlimited, or redis (IVSRT_PACING_REDIS_URL)
 };
 
 [[noreturn]] void usage(const char* error) {
@@ -60,7 +60,9 @@ struct options {
                  "usage: ivsrt-token-bench [--endpoint URL | --port P] [--region R]\n"
                  "         [--concurrency C] [--threads N] [--seconds T | --requests N]\n"
                  "         [--warmup S]\n"
-                 "         [--mode api|local] [--stage-arn ARN] [--pacing on|off|redis]\n"
+                 "         [--mode api|local] [--stage-arn ARN] [--pacing on|off|unlimited|redis]\n"
+                 "--pacing unlimited: every call takes its turn from its operation's bucket, at\n"
+                 "  a pace (10^9 per second) that never makes it wait\n"
                  "--pacing redis: shared through the Redis that IVSRT_PACING_REDIS_URL names\n"
                  "--threads (api): the concurrency is split over N threads, each running an\n"
                  "  io_context and a client of its own; local mode runs C threads\n",
@@ -96,8 +98,8 @@ options parse(int argc, char** argv) {
         } else if (flag == "--stage-arn") {
             o.stage_arn = value;
         } else if (flag == "--pacing") {
-            if (value != "on" && value != "off" && value != "redis")
-                usage("--pacing must be on, off or redis");
+            if (value != "on" && value != "off" && value != "unlimited" && value != "redis")
+                usage("--pacing must be on, off, unlimited or redis");
             o.pacing = value;
         } else {
             usage(("unknown flag " + flag).c_str());
@@ -305,7 +307,11 @@ ivsrt::client_config make_config(const options& o, const asio::any_io_executor& 
     // "redis": the client takes IVSRT_PACING_REDIS_URL from the environment (this program
     // includes ivsrt/redis_pacing.hpp); "on" ignores it.
     config.pacing.enabled = o.pacing != "off";
-    if (o.pacing == "on") {
+    if (o.pacing == "unlimited") {
+        config.pacing.operations.clear();
+        config.pacing.default_tps = 1e9;
+    }
+    if (o.pacing == "on" || o.pacing == "unlimited") {
         config.sources.env = ivsrt::environment([](std::string_view name) {
             const char* v =
                 name == "IVSRT_PACING_REDIS_URL" ? nullptr : std::getenv(std::string(name).c_str());

@@ -2,8 +2,9 @@
 # Usage: benchmarks/vs_wrk.sh PORT [ROUNDS [SECONDS [CONCURRENCIES [THREADS [CPUS]]]]]
 # The load benchmark as ratios to wrk: for each concurrency C (default "1 64 256"), ROUNDS
 # (default 3) interleaved rounds of wrk (one pre-signed CreateParticipantToken request, C
-# connections, THREADS threads; wrk_baseline.sh) and of ivsrt-token-bench (api mode, pacing off,
-# C concurrent calls over THREADS threads), each for SECONDS (default 5), pinned to CPUS (default
+# connections, THREADS threads; wrk_baseline.sh) and of ivsrt-token-bench (api mode, pacing
+# $PACING: off by default, "unlimited" for turns taken at a pace that never waits; C concurrent
+# calls over THREADS threads), each for SECONDS (default 5), pinned to CPUS (default
 # 1), against the server on 127.0.0.1:PORT (benchmarks/canned/start.sh). Prints each run, then per
 # C the medians and ivsrt's ratios to wrk: requests per second, CPU per request, p99.
 # IVSRT_TOKEN_BENCH / IVSRT_PRESIGN: the binaries (default: build/release/benchmarks/...).
@@ -47,7 +48,7 @@ run_wrk() {
 run_ivsrt() {
     local c=$1
     taskset -c "$cpus" "$bench" --port "$port" --concurrency "$c" --threads "$threads" \
-        --seconds "$seconds" --warmup 1 --pacing off \
+        --seconds "$seconds" --warmup 1 --pacing "${PACING:-off}" \
         --stage-arn arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh 2>/dev/null |
         tail -1 | sed 's/[{}"]//g' | tr ',' '\n' | awk -F: -v c="$c" '
             { v[$1] = $2 }

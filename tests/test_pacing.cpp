@@ -172,12 +172,13 @@ using boost::system::error_code;
 // A bucket so slow (one call per 1000 s) that a second call cannot start during the test.
 constexpr double slow_tps = 1.0 / 1000;
 
-BOOST_AUTO_TEST_CASE(a_free_turn_completes_at_once_but_not_inline) {
+BOOST_AUTO_TEST_CASE(a_turn_that_has_come_completes_at_once_but_not_inline) {
     asio::io_context ctx;
     asio::steady_timer timer(ctx);
     pacing_bucket b(slow_tps, 1);
+    const auto turn = b.reserve(pacing_bucket::clock::now());
     std::optional<error_code> result;
-    ivsrt::detail::async_wait_turn(b, timer, time_point::max(),
+    ivsrt::detail::async_wait_turn(b, turn, timer, time_point::max(),
                                    [&](error_code ec) { result = ec; });
     BOOST_TEST(!result.has_value());
     ctx.run();
@@ -190,9 +191,11 @@ BOOST_AUTO_TEST_CASE(a_turn_after_the_deadline_times_out_and_frees_its_slot) {
     asio::steady_timer timer(ctx);
     pacing_bucket b(slow_tps, 1);
     const auto first = b.reserve(pacing_bucket::clock::now());
+    const auto second = b.reserve(pacing_bucket::clock::now());
     std::optional<error_code> result;
-    ivsrt::detail::async_wait_turn(b, timer, pacing_bucket::clock::now() + 1s,
+    ivsrt::detail::async_wait_turn(b, second, timer, pacing_bucket::clock::now() + 1s,
                                    [&](error_code ec) { result = ec; });
+    BOOST_TEST(!result.has_value());
     ctx.run();
     BOOST_TEST_REQUIRE(result.has_value());
     BOOST_TEST((*result == ivsrt::errc::timeout));
@@ -205,10 +208,11 @@ BOOST_AUTO_TEST_CASE(a_cancelled_wait_completes_with_cancelled_and_frees_its_slo
     asio::steady_timer timer(ctx);
     pacing_bucket b(slow_tps, 1);
     const auto first = b.reserve(pacing_bucket::clock::now());
+    const auto second = b.reserve(pacing_bucket::clock::now());
     asio::cancellation_signal signal;
     std::optional<error_code> result;
     ivsrt::detail::async_wait_turn(
-        b, timer, time_point::max(),
+        b, second, timer, time_point::max(),
         asio::bind_cancellation_slot(signal.slot(), [&](error_code ec) { result = ec; }));
     BOOST_TEST(!result.has_value());
     ctx.poll();  // the wait is pending on its timer
@@ -225,10 +229,11 @@ BOOST_AUTO_TEST_CASE(partial_cancellation_is_honoured_too) {
     asio::steady_timer timer(ctx);
     pacing_bucket b(slow_tps, 1);
     b.reserve(pacing_bucket::clock::now());
+    const auto second = b.reserve(pacing_bucket::clock::now());
     asio::cancellation_signal signal;
     std::optional<error_code> result;
     ivsrt::detail::async_wait_turn(
-        b, timer, time_point::max(),
+        b, second, timer, time_point::max(),
         asio::bind_cancellation_slot(signal.slot(), [&](error_code ec) { result = ec; }));
     ctx.poll();
     signal.emit(asio::cancellation_type::partial);

@@ -16,56 +16,47 @@ namespace ivsrt::detail {
 
 struct wait_turn_op {
     pacing_bucket& bucket;
+    pacing_bucket::reservation slot;
     boost::asio::steady_timer& timer;
     pacing_bucket::time_point deadline;
-    pacing_bucket::reservation slot{};
-    bool waiting = false;
 
     template <class Self>
     void operator()(Self& self) {
         // Abandoning the wait has no side effect once the slot is given back, so any kind of
         // cancellation is honoured.
         self.reset_cancellation_state(boost::asio::enable_total_cancellation());
-        const auto now = pacing_bucket::clock::now();
-        slot = bucket.reserve(now);
         if (slot.start > deadline) {
             bucket.cancel(slot);
-            return finish(self, errc::timeout);
+            // Completes through the executor: never inside the initiating call.
+            auto ex = timer.get_executor();
+            return boost::asio::post(ex, boost::asio::append(std::move(self), errc::timeout));
         }
-        if (slot.start <= now) return finish(self, {});
-        waiting = true;
         timer.expires_at(slot.start);
         timer.async_wait(std::move(self));
     }
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec) {
-        if (waiting && ec) {
+        if (ec && ec != errc::timeout) {
             bucket.cancel(slot);
             if (ec == boost::asio::error::operation_aborted) ec = errc::cancelled;
         }
         self.complete(ec);
     }
-
-    // Completes through the executor: never inside the initiating call.
-    template <class Self>
-    void finish(Self& self, boost::system::error_code ec) {
-        auto ex = timer.get_executor();
-        boost::asio::post(ex, boost::asio::append(std::move(self), ec));
-    }
 };
 
-// Waits until the call may start under `bucket`'s pace, on `timer` (used by nothing else
-// meanwhile). Completes with errc::timeout at once, holding no slot, when the turn would come
-// after `deadline`; with errc::cancelled when the wait is cancelled through the completion
-// token's cancellation slot or timer.cancel(). A cancelled wait gives its slot back when no
-// later call reserved after it, and otherwise leaves an unused slot that time passes by.
-// Signature: void(error_code).
+// Waits, on `timer` (used by nothing else meanwhile), until `slot` starts: a turn the caller
+// reserved in `bucket` (a caller whose turn has come proceeds without waiting). Completes with
+// errc::timeout at once when the turn would come after `deadline`; with errc::cancelled when the
+// wait is cancelled through the completion token's cancellation slot or timer.cancel(). Either
+// gives the slot back when no later call reserved after it, and otherwise leaves an unused slot
+// that time passes by. Signature: void(error_code).
 template <class CompletionToken>
-auto async_wait_turn(pacing_bucket& bucket, boost::asio::steady_timer& timer,
-                     pacing_bucket::time_point deadline, CompletionToken&& token) {
+auto async_wait_turn(pacing_bucket& bucket, pacing_bucket::reservation slot,
+                     boost::asio::steady_timer& timer, pacing_bucket::time_point deadline,
+                     CompletionToken&& token) {
     return boost::asio::async_compose<CompletionToken, void(boost::system::error_code)>(
-        wait_turn_op{bucket, timer, deadline}, token, timer);
+        wait_turn_op{bucket, slot, timer, deadline}, token, timer);
 }
 
 // A turn from a shared backend. Signature: void(error_code, pacing_turn).

@@ -484,9 +484,23 @@ class call {
         const steady::time_point call_start = steady::now();
         deadline_ = call_start + client_.call_timeout;
         steady::time_point unwaited{};  // the call's start, while no step has waited since
-        if (client_.shared_pacing || client_.buckets[op().index]) {
+        if (client_.shared_pacing) {
             asio::steady_timer* timer = co_await make_timer();
-            if (!co_await pace(*timer)) co_return std::move(failure_);
+            if (!co_await pace_shared(*timer)) co_return std::move(failure_);
+        } else if (pacing_bucket* bucket = client_.buckets[op().index]) {
+            // The turn is taken at once; only a turn still to come is waited for.
+            const pacing_bucket::reservation turn = bucket->reserve(call_start);
+            if (turn.start > call_start) {
+                asio::steady_timer* timer = co_await make_timer();
+                if (!co_await pace(*bucket, turn, *timer, call_start)) {
+                    co_return std::move(failure_);
+                }
+            } else if (!proceed()) {
+                bucket->cancel(turn);
+                co_return std::move(failure_);
+            } else {
+                unwaited = call_start;
+            }
         } else if (!proceed()) {
             co_return std::move(failure_);
         } else {
@@ -535,18 +549,13 @@ class call {
         co_return &*timer_;
     }
 
-    // Step: wait for the operation's pacing turn (when pacing is on).
-    asio::awaitable<bool> pace(asio::steady_timer& timer) {
-        const auto start = steady::now();
-        if (client_.shared_pacing) co_return co_await pace_shared(timer);
-        pacing_bucket* bucket = client_.buckets[op().index];
-        // async_wait_turn sets the timer only when the turn is in the future.
-        timer.expires_at(steady::time_point::min());
-        auto [ec] = co_await async_wait_turn(*bucket, timer, deadline_, token());
-        if (!ec && timer.expiry() != steady::time_point::min()) {
-            emit({.kind = client_event_kind::pacing_wait, .duration = timer.expiry() - start});
-        }
+    // Step, when the operation's pacing turn (`turn` in `bucket`, reserved at `start`) is still
+    // to come: wait for it.
+    asio::awaitable<bool> pace(pacing_bucket& bucket, pacing_bucket::reservation turn,
+                               asio::steady_timer& timer, steady::time_point start) {
+        auto [ec] = co_await async_wait_turn(bucket, turn, timer, deadline_, token());
         if (ec) co_return no_turn(ec);
+        emit({.kind = client_event_kind::pacing_wait, .duration = turn.start - start});
         co_return proceed();
     }
 
