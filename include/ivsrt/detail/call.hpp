@@ -156,7 +156,7 @@ struct call_outcome {
     std::string body;
 };
 
-// What calls need of a client's shared state. The client_core behind it (impl/client.ipp) binds
+// What calls need of a client's shared state. The client_impl behind it (impl/client.ipp) binds
 // the call path when a client is constructed: header-only, a TU that makes calls on a client it is
 // given (ivsrt/calls.hpp) compiles the thin per-operation part alone, and only a TU that
 // constructs a client compiles the call path (pacing, retries, credentials, signing, the pool).
