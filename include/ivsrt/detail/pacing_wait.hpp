@@ -37,7 +37,7 @@ struct wait_turn_op {
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec) {
-        if (ec && ec != errc::timeout) {
+        if (ec && ec != errc::timeout) {  // (a timeout gave its slot back already)
             bucket.cancel(slot);
             if (ec == boost::asio::error::operation_aborted) ec = errc::cancelled;
         }

@@ -484,24 +484,17 @@ class call {
         const steady::time_point call_start = steady::now();
         deadline_ = call_start + client_.call_timeout;
         steady::time_point unwaited{};  // the call's start, while no step has waited since
+        // The operation's own pacing bucket (none when pacing is off or shared): its turn is
+        // taken at once, and only a turn still to come is waited for.
+        pacing_bucket* const bucket = client_.buckets[op().index];
+        const pacing_bucket::reservation turn =
+            bucket ? bucket->reserve(call_start) : pacing_bucket::reservation{};
         if (client_.shared_pacing) {
-            asio::steady_timer* timer = co_await make_timer();
-            if (!co_await pace_shared(*timer)) co_return std::move(failure_);
-        } else if (pacing_bucket* bucket = client_.buckets[op().index]) {
-            // The turn is taken at once; only a turn still to come is waited for.
-            const pacing_bucket::reservation turn = bucket->reserve(call_start);
-            if (turn.start > call_start) {
-                asio::steady_timer* timer = co_await make_timer();
-                if (!co_await pace(*bucket, turn, *timer, call_start)) {
-                    co_return std::move(failure_);
-                }
-            } else if (!proceed()) {
-                bucket->cancel(turn);
-                co_return std::move(failure_);
-            } else {
-                unwaited = call_start;
-            }
+            if (!co_await pace_shared()) co_return std::move(failure_);
+        } else if (bucket && turn.start > call_start) {
+            if (!co_await pace(*bucket, turn, call_start)) co_return std::move(failure_);
         } else if (!proceed()) {
+            if (bucket) bucket->cancel(turn);
             co_return std::move(failure_);
         } else {
             unwaited = call_start;
@@ -552,15 +545,16 @@ class call {
     // Step, when the operation's pacing turn (`turn` in `bucket`, reserved at `start`) is still
     // to come: wait for it.
     asio::awaitable<bool> pace(pacing_bucket& bucket, pacing_bucket::reservation turn,
-                               asio::steady_timer& timer, steady::time_point start) {
-        auto [ec] = co_await async_wait_turn(bucket, turn, timer, deadline_, token());
+                               steady::time_point start) {
+        asio::steady_timer* timer = co_await make_timer();
+        auto [ec] = co_await async_wait_turn(bucket, turn, *timer, deadline_, token());
         if (ec) co_return no_turn(ec);
         emit({.kind = client_event_kind::pacing_wait, .duration = turn.start - start});
         co_return proceed();
     }
 
     // The pace step with a shared backend: a turn from it, then the wait it says.
-    asio::awaitable<bool> pace_shared(asio::steady_timer& timer) {
+    asio::awaitable<bool> pace_shared() {
         const auto start = steady::now();
         auto [ec, turn] = co_await async_reserve_turn(
             *client_.shared_pacing, client_.region, client_.paces[op().index], deadline_, token());
@@ -570,7 +564,10 @@ class call {
             emit({.kind = client_event_kind::pacing_source, .detail = detail});
         }
         if (turn.wait.count() > 0) {
-            if (!co_await sleep(timer, turn.wait, "waiting for the pacing turn")) co_return false;
+            asio::steady_timer* timer = co_await make_timer();
+            if (!co_await sleep(*timer, turn.wait, "waiting for the pacing turn")) {
+                co_return false;
+            }
             emit({.kind = client_event_kind::pacing_wait, .duration = steady::now() - start});
         }
         co_return proceed();
