@@ -108,7 +108,7 @@ fi
 
 # Header-only, a TU that calls operations on a client it is given (the compile-time probe without
 # its main) compiles none of the call path: it reaches it through the client_core that the client's
-# constructor made (client_impl::launch, client_impl::run_awaited).
+# constructor made (client_core::launch, client_core::run_awaited).
 probe=benchmarks/compile_time/with_ivsrt.cpp
 if ! "$cxx" -std=c++20 -O2 -c -DPROBE_USES_A_CLIENT -I include "$probe" -o "$tmp/probe.o" \
     2>"$tmp/probe.log"; then

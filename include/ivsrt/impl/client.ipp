@@ -183,7 +183,6 @@ struct forward_cancellation {
     }
 };
 
-class client_impl;
 inline void launch_call(const std::shared_ptr<client_core>& core, prepared_request request,
                         diagnostics* diag, call_handler handler);
 inline asio::awaitable<call_outcome> run_awaited(std::shared_ptr<client_core> core,
