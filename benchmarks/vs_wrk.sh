@@ -6,7 +6,10 @@
 # $PACING: off by default, "unlimited" for turns taken at a pace that never waits; C concurrent
 # calls over THREADS threads), each for SECONDS (default 5), pinned to CPUS (default
 # 1), against the server on 127.0.0.1:PORT (benchmarks/canned/start.sh). Prints each run, then per
-# C the medians and ivsrt's ratios to wrk: requests per second, CPU per request, p99.
+# C the medians and ivsrt's ratios to wrk: requests per second, CPU per request, p99. Then a
+# latency check: each client's mean latency by Little's law (C / req/s) next to its p50. wrk starts
+# a request's clock when it writes it, so its latencies leave out the wait between a response and
+# the next write (its p50 can be half its mean); ivsrt-token-bench's start when the call is made.
 # IVSRT_TOKEN_BENCH / IVSRT_PRESIGN: the binaries (default: build/release/benchmarks/...).
 # Example (the README's setup: nginx on core 0, the clients on core 1):
 #   dir=$(benchmarks/canned/start.sh 8089 0 | tail -1)
@@ -38,10 +41,11 @@ run_wrk() {
     echo "$out" | awk -v c="$c" '
         /requests in/ { n = $1 }
         /Requests\/sec/ { rps = $2 }
-        $1 == "99%" { v = $2; ms = v + 0; if (v ~ /us$/) ms /= 1000; else if (v ~ /[0-9]s$/) ms *= 1000;
-                      p99 = ms }
+        function ms(v,   x) { x = v + 0; if (v ~ /us$/) x /= 1000; else if (v ~ /[0-9]s$/) x *= 1000; return x }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
         /^cpu / { cpu = $2 + $3 }
-        END { printf "wrk %s %.1f %.2f %.3f\n", c, rps, cpu * 1e6 / n, p99 }'
+        END { printf "wrk %s %.1f %.2f %.3f %.3f\n", c, rps, cpu * 1e6 / n, p99, p50 }'
 }
 
 # One ivsrt-token-bench run, the same fields.
@@ -52,11 +56,11 @@ run_ivsrt() {
         --stage-arn arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh 2>/dev/null |
         tail -1 | sed 's/[{}"]//g' | tr ',' '\n' | awk -F: -v c="$c" '
             { v[$1] = $2 }
-            END { printf "ivsrt %s %.1f %.2f %.3f rss_mb %s\n", c, v["req_per_s"],
-                         v["cpu_ms_per_1000_req"], v["p99_ms"], v["max_rss_mb"] }'
+            END { printf "ivsrt %s %.1f %.2f %.3f %.3f rss_mb %s\n", c, v["req_per_s"],
+                         v["cpu_ms_per_1000_req"], v["p99_ms"], v["p50_ms"], v["max_rss_mb"] }'
 }
 
-echo "# run C req_per_s cpu_us_per_req p99_ms"
+echo "# run C req_per_s cpu_us_per_req p99_ms p50_ms"
 for c in $concurrencies; do
     for r in $(seq "$rounds"); do
         run_wrk "$c" | tee -a "$results"
@@ -70,14 +74,17 @@ for c in $concurrencies; do
             for (i = 1; i <= n; ++i) for (j = i + 1; j <= n; ++j) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
             return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
         }
-        $2 == c { k = $1; n[k]++; rps[k, n[k]] = $3; cpu[k, n[k]] = $4; p99[k, n[k]] = $5 }
+        $2 == c { k = $1; n[k]++; rps[k, n[k]] = $3; cpu[k, n[k]] = $4; p99[k, n[k]] = $5; p50[k, n[k]] = $6 }
         END {
             for (k in n) {
-                for (i = 1; i <= n[k]; ++i) { a[i] = rps[k, i]; b[i] = cpu[k, i]; d[i] = p99[k, i] }
-                R[k] = median(a, n[k]); U[k] = median(b, n[k]); P[k] = median(d, n[k])
+                for (i = 1; i <= n[k]; ++i) { a[i] = rps[k, i]; b[i] = cpu[k, i]; d[i] = p99[k, i]; e[i] = p50[k, i] }
+                R[k] = median(a, n[k]); U[k] = median(b, n[k]); P[k] = median(d, n[k]); M[k] = median(e, n[k])
             }
             printf "C=%s  wrk %.0f req/s %.1f us/req p99 %.2f ms | ivsrt %.0f req/s %.1f us/req p99 %.2f ms | ratios: req/s %.2f, cpu %.2f, p99 %.2f\n",
                 c, R["wrk"], U["wrk"], P["wrk"], R["ivsrt"], U["ivsrt"], P["ivsrt"],
                 R["ivsrt"] / R["wrk"], U["ivsrt"] / U["wrk"], P["ivsrt"] / P["wrk"]
+            # With C requests always in flight, the mean latency is C / (req/s).
+            printf "      latency check: mean by Little\047s law (C / req/s) wrk %.3f ms, ivsrt %.3f ms (%.2f); p50 wrk %.3f ms, ivsrt %.3f ms\n",
+                c * 1000 / R["wrk"], c * 1000 / R["ivsrt"], R["wrk"] / R["ivsrt"], M["wrk"], M["ivsrt"]
         }' "$results"
 done
