@@ -6,6 +6,11 @@
 //   ivsrt-token-bench --port 8080 --concurrency 64 --seconds 10 --stage-arn arn:...
 //   ivsrt-token-bench --port 8080 --concurrency 128 --threads 2 --stage-arn arn:...
 //   ivsrt-token-bench --mode local --concurrency 2 --requests 100000
+//   ivsrt-token-bench --mode bare --port 8080 --concurrency 64 --seconds 10
+//
+// --mode bare is the floor under the client: a bare Beast + Asio coroutine loop over as many
+// connections, writing one request signed once at the start and reading each response with
+// http::async_read. It validates, signs, paces, retries, bounds in time and decodes nothing.
 //
 // Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else the emulator's defaults.
 #include <ivsrt.hpp>
@@ -16,6 +21,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include <sys/resource.h>
 
@@ -42,7 +52,8 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 struct options {
-    std::string endpoint;  // URL; or http://127.0.0.1:<port>
+    std::string endpoint;     // URL; or http://127.0.0.1:<port>
+    unsigned short port = 0;  // --port; bare mode's server is 127.0.0.1:<port>
     std::string region = "us-east-1";
     unsigned concurrency = 64;
     unsigned threads = 1;  // api: each with an io_context and a client of its own
@@ -60,7 +71,10 @@ struct options {
                  "usage: ivsrt-token-bench [--endpoint URL | --port P] [--region R]\n"
                  "         [--concurrency C] [--threads N] [--seconds T | --requests N]\n"
                  "         [--warmup S]\n"
-                 "         [--mode api|local] [--stage-arn ARN] [--pacing on|off|unlimited|redis]\n"
+                 "         [--mode api|local|bare] [--stage-arn ARN]\n"
+                 "         [--pacing on|off|unlimited|redis]\n"
+                 "--mode bare: a bare Beast + Asio loop replaying one request signed once\n"
+                 "  (needs --port), the floor under the client\n"
                  "--pacing unlimited: every call takes its turn from its operation's bucket, at\n"
                  "  a pace (10^9 per second) that never makes it wait\n"
                  "--pacing redis: shared through the Redis that IVSRT_PACING_REDIS_URL names\n"
@@ -81,6 +95,7 @@ options parse(int argc, char** argv) {
             o.endpoint = value;
         } else if (flag == "--port") {
             o.endpoint = "http://127.0.0.1:" + value;
+            o.port = static_cast<unsigned short>(std::stoul(value));
         } else if (flag == "--region") {
             o.region = value;
         } else if (flag == "--concurrency") {
@@ -105,7 +120,12 @@ options parse(int argc, char** argv) {
             usage(("unknown flag " + flag).c_str());
         }
     }
-    if (o.mode != "api" && o.mode != "local") usage("--mode must be api or local");
+    if (o.mode != "api" && o.mode != "local" && o.mode != "bare") {
+        usage("--mode must be api, local or bare");
+    }
+    if (o.mode == "bare" && (o.port == 0 || o.threads != 1)) {
+        usage("--mode bare needs --port and one thread");
+    }
     if (o.mode == "api" && o.endpoint.empty()) usage("--endpoint or --port is required");
     if (o.concurrency == 0) usage("--concurrency must be at least 1");
     if (o.threads == 0 || o.threads > o.concurrency) {
@@ -118,6 +138,20 @@ options parse(int argc, char** argv) {
 std::string env_or(const char* name, const char* fallback) {
     const char* v = std::getenv(name);
     return v && *v ? v : fallback;
+}
+
+ivsrt::credentials bench_credentials() {
+    return {.access_key_id = env_or("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+            .secret_access_key =
+                env_or("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            .provider = "environment"};
+}
+
+// The request every call sends.
+model::create_participant_token_request bench_request(std::string stage_arn) {
+    return {.stage_arn = std::move(stage_arn),
+            .user_id = "bench",
+            .capabilities = {model::participant_token_capability::subscribe}};
 }
 
 // Latencies in nanoseconds, in log-linear buckets (128 per power of two: under 1% error), so that
@@ -299,11 +333,7 @@ ivsrt::client_config make_config(const options& o, const asio::any_io_executor& 
     ivsrt::client_config config;
     config.region = o.region;
     config.endpoint_url = o.endpoint;
-    config.credentials = ivsrt::make_static_provider(
-        ex, {.access_key_id = env_or("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
-             .secret_access_key =
-                 env_or("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-             .provider = "environment"});
+    config.credentials = ivsrt::make_static_provider(ex, bench_credentials());
     // "redis": the client takes IVSRT_PACING_REDIS_URL from the environment (this program
     // includes ivsrt/redis_pacing.hpp); "on" ignores it.
     config.pacing.enabled = o.pacing != "off";
@@ -376,10 +406,7 @@ int run_api(const options& o) {
         lanes[0]->ioc.restart();
         if (status) return status;
     }
-    const model::create_participant_token_request req{
-        .stage_arn = stage_arn,
-        .user_id = "bench",
-        .capabilities = {model::participant_token_capability::subscribe}};
+    const model::create_participant_token_request req = bench_request(stage_arn);
 
     recorder r(o, lanes.size());
     r.start();
@@ -442,11 +469,74 @@ int run_local(const options& o) {
     return 0;
 }
 
+// Bare mode's request: CreateParticipantToken as the api mode sends it, signed once, as bytes.
+std::string signed_wire_request(const options& o) {
+    std::string body;
+    model::to_json(
+        bench_request(o.stage_arn.empty() ? "arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh"
+                                          : o.stage_arn),
+        body);
+    const std::string host = "127.0.0.1:" + std::to_string(o.port);
+    const std::vector<ivsrt::sigv4::header> headers{{"Host", host},
+                                                    {"Content-Type", "application/json"}};
+    const ivsrt::sigv4::signer signer({.region = o.region, .service = "ivs"});
+    ivsrt::sigv4::signing_result signed_request;
+    signer.sign(
+        {.method = "POST", .path = "/CreateParticipantToken", .headers = headers, .body = body},
+        bench_credentials(), std::chrono::system_clock::now(), signed_request);
+    std::string wire = "POST /CreateParticipantToken HTTP/1.1\r\n";
+    auto add = [&wire](std::string_view name, std::string_view value) {
+        wire.append(name).append(": ").append(value).append("\r\n");
+    };
+    for (const auto& h : headers) add(h.name, h.value);
+    for (const auto& h : signed_request.headers()) add(h.name, h.value);
+    add("Content-Length", std::to_string(body.size()));
+    return wire.append("\r\n").append(body);
+}
+
+asio::awaitable<void> bare_worker(asio::ip::tcp::endpoint to, const std::string& wire, recorder& r,
+                                  recorder::shard& mine) {
+    namespace http = boost::beast::http;
+    asio::ip::tcp::socket socket(co_await asio::this_coro::executor);
+    co_await socket.async_connect(to, asio::use_awaitable);
+    socket.set_option(asio::ip::tcp::no_delay(true));
+    boost::beast::flat_buffer buffer;
+    while (r.running()) {
+        const auto started = clock_type::now();
+        co_await asio::async_write(socket, asio::buffer(wire), asio::use_awaitable);
+        http::response<http::string_body> res;
+        co_await http::async_read(socket, buffer, res, asio::use_awaitable);
+        r.record(mine, started, res.result() == http::status::ok);
+    }
+}
+
+int run_bare(const options& o) {
+    const std::string wire = signed_wire_request(o);
+    const asio::ip::tcp::endpoint to(asio::ip::make_address_v4("127.0.0.1"), o.port);
+    asio::io_context ioc{1};
+    recorder r(o, 1);
+    std::atomic<int> status{0};
+    r.start();
+    for (unsigned w = 0; w < o.concurrency; ++w) {
+        asio::co_spawn(ioc, bare_worker(to, wire, r, r[0]), report_failure{&status});
+    }
+    std::atomic<bool> done{false};
+    std::thread display(progress, std::cref(r), std::cref(done));
+    ioc.run();
+    r.finish();
+    done = true;
+    display.join();
+    if (status) return status;
+    r.print_json();
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const options o = parse(argc, argv);
     try {
+        if (o.mode == "bare") return run_bare(o);
         return o.mode == "api" ? run_api(o) : run_local(o);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ivsrt-token-bench: %s\n", e.what());

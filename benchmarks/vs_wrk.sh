@@ -10,6 +10,8 @@
 # latency check: each client's mean latency by Little's law (C / req/s) next to its p50. wrk starts
 # a request's clock when it writes it, so its latencies leave out the wait between a response and
 # the next write (its p50 can be half its mean); ivsrt-token-bench's start when the call is made.
+# BARE=1 adds rounds of the floor under the client, a bare Beast + Asio coroutine loop replaying
+# one request signed once (ivsrt-token-bench --mode bare, one thread), and its ratios.
 # IVSRT_TOKEN_BENCH / IVSRT_PRESIGN: the binaries (default: build/release/benchmarks/...).
 # Example (the README's setup: nginx on core 0, the clients on core 1):
 #   dir=$(benchmarks/canned/start.sh 8089 0 | tail -1)
@@ -48,15 +50,17 @@ run_wrk() {
         END { printf "wrk %s %.1f %.2f %.3f %.3f\n", c, rps, cpu * 1e6 / n, p99, p50 }'
 }
 
-# One ivsrt-token-bench run, the same fields.
-run_ivsrt() {
-    local c=$1
-    taskset -c "$cpus" "$bench" --port "$port" --concurrency "$c" --threads "$threads" \
+# One ivsrt-token-bench run, the same fields: the client (MODE api, named ivsrt) or the bare
+# Beast + Asio loop (MODE bare, one thread).
+run_bench() {
+    local c=$1 mode=$2 name=$3
+    taskset -c "$cpus" "$bench" --mode "$mode" --port "$port" --concurrency "$c" \
+        --threads "$([ "$mode" = bare ] && echo 1 || echo "$threads")" \
         --seconds "$seconds" --warmup 1 --pacing "${PACING:-off}" \
         --stage-arn arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh 2>/dev/null |
-        tail -1 | sed 's/[{}"]//g' | tr ',' '\n' | awk -F: -v c="$c" '
+        tail -1 | sed 's/[{}"]//g' | tr ',' '\n' | awk -F: -v c="$c" -v name="$name" '
             { v[$1] = $2 }
-            END { printf "ivsrt %s %.1f %.2f %.3f %.3f rss_mb %s\n", c, v["req_per_s"],
+            END { printf "%s %s %.1f %.2f %.3f %.3f rss_mb %s\n", name, c, v["req_per_s"],
                          v["cpu_ms_per_1000_req"], v["p99_ms"], v["p50_ms"], v["max_rss_mb"] }'
 }
 
@@ -64,7 +68,8 @@ echo "# run C req_per_s cpu_us_per_req p99_ms p50_ms"
 for c in $concurrencies; do
     for r in $(seq "$rounds"); do
         run_wrk "$c" | tee -a "$results"
-        run_ivsrt "$c" | tee -a "$results"
+        run_bench "$c" api ivsrt | tee -a "$results"
+        if [ -n "${BARE:-}" ]; then run_bench "$c" bare bare | tee -a "$results"; fi
     done
 done
 echo "# medians over $rounds rounds; ivsrt/wrk ratios (goal: req/s high, CPU and p99 low)"
@@ -86,5 +91,9 @@ for c in $concurrencies; do
             # With C requests always in flight, the mean latency is C / (req/s).
             printf "      latency check: mean by Little\047s law (C / req/s) wrk %.3f ms, ivsrt %.3f ms (%.2f); p50 wrk %.3f ms, ivsrt %.3f ms\n",
                 c * 1000 / R["wrk"], c * 1000 / R["ivsrt"], R["wrk"] / R["ivsrt"], M["wrk"], M["ivsrt"]
+            if ("bare" in R)
+                printf "      bare loop %.0f req/s %.1f us/req p99 %.2f ms | ratios to wrk: req/s %.2f, cpu %.2f, p99 %.2f | ivsrt/bare: req/s %.2f, cpu %.2f\n",
+                    R["bare"], U["bare"], P["bare"], R["bare"] / R["wrk"], U["bare"] / U["wrk"],
+                    P["bare"] / P["wrk"], R["ivsrt"] / R["bare"], U["ivsrt"] / U["bare"]
         }' "$results"
 done
