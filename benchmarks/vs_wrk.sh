@@ -50,8 +50,8 @@ run_wrk() {
         END { printf "wrk %s %.1f %.2f %.3f %.3f\n", c, rps, cpu * 1e6 / n, p99, p50 }'
 }
 
-# One ivsrt-token-bench run, the same fields: the client (MODE api, named ivsrt) or the bare
-# Beast + Asio loop (MODE bare, one thread).
+# One ivsrt-token-bench run, printed as NAME with the same fields: run_bench C MODE NAME, MODE
+# api (the client) or bare (the bare Beast + Asio loop, on one thread).
 run_bench() {
     local c=$1 mode=$2 name=$3
     taskset -c "$cpus" "$bench" --mode "$mode" --port "$port" --concurrency "$c" \
