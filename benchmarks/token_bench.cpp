@@ -310,6 +310,18 @@ void progress(const recorder& r, const std::atomic<bool>& done) {
     std::fprintf(stderr, "\n");
 }
 
+// Runs `work` (the measured load, until r.running() says stop) under the progress display, then
+// closes the measured window.
+template <class Work>
+void run_measured(recorder& r, Work&& work) {
+    std::atomic<bool> done{false};
+    std::thread display(progress, std::cref(r), std::cref(done));
+    std::forward<Work>(work)();
+    r.finish();
+    done = true;
+    display.join();
+}
+
 struct counters {
     std::atomic<std::uint64_t> retries{0};
     std::atomic<std::uint64_t> throttled{0};
@@ -416,17 +428,14 @@ int run_api(const options& o) {
                            report_failure{&status});
         }
     }
-    std::atomic<bool> done{false};
-    std::thread display(progress, std::cref(r), std::cref(done));
-    std::vector<std::thread> others;
-    for (std::size_t i = 1; i < lanes.size(); ++i) {
-        others.emplace_back([&l = *lanes[i]] { l.ioc.run(); });
-    }
-    lanes[0]->ioc.run();
-    for (auto& t : others) t.join();
-    r.finish();
-    done = true;
-    display.join();
+    run_measured(r, [&] {
+        std::vector<std::thread> others;
+        for (std::size_t i = 1; i < lanes.size(); ++i) {
+            others.emplace_back([&l = *lanes[i]] { l.ioc.run(); });
+        }
+        lanes[0]->ioc.run();
+        for (auto& t : others) t.join();
+    });
     if (status) return status;
     std::fprintf(stderr, "throttled attempts: %llu, retries: %llu\n",
                  static_cast<unsigned long long>(count.throttled.load()),
@@ -448,23 +457,20 @@ int run_local(const options& o) {
     claims.user_id = "bench";
 
     recorder r(o, o.concurrency);
-    std::atomic<bool> done{false};
-    std::thread display(progress, std::cref(r), std::cref(done));
     r.start();
-    std::vector<std::thread> threads;
-    for (unsigned i = 0; i < o.concurrency; ++i) {
-        threads.emplace_back([&, &mine = r[i]] {
-            while (r.running()) {
-                const auto started = clock_type::now();
-                const auto token = minter.mint(claims);
-                r.record(mine, started, token.token.has_value());
-            }
-        });
-    }
-    for (auto& t : threads) t.join();
-    r.finish();
-    done = true;
-    display.join();
+    run_measured(r, [&] {
+        std::vector<std::thread> threads;
+        for (unsigned i = 0; i < o.concurrency; ++i) {
+            threads.emplace_back([&, &mine = r[i]] {
+                while (r.running()) {
+                    const auto started = clock_type::now();
+                    const auto token = minter.mint(claims);
+                    r.record(mine, started, token.token.has_value());
+                }
+            });
+        }
+        for (auto& t : threads) t.join();
+    });
     r.print_json();
     return 0;
 }
@@ -520,12 +526,7 @@ int run_bare(const options& o) {
     for (unsigned w = 0; w < o.concurrency; ++w) {
         asio::co_spawn(ioc, bare_worker(to, wire, r, r[0]), report_failure{&status});
     }
-    std::atomic<bool> done{false};
-    std::thread display(progress, std::cref(r), std::cref(done));
-    ioc.run();
-    r.finish();
-    done = true;
-    display.join();
+    run_measured(r, [&] { ioc.run(); });
     if (status) return status;
     r.print_json();
     return 0;
