@@ -12,6 +12,9 @@
 # the next write (its p50 can be half its mean); ivsrt-token-bench's start when the call is made.
 # BARE=1 adds rounds of the floor under the client, a bare Beast + Asio coroutine loop replaying
 # one request signed once (ivsrt-token-bench --mode bare, one thread), and its ratios.
+# TLS_CA=FILE: PORT answers over TLS (the canned server's TLS_PORT) with a certificate FILE
+# vouches for; both clients use https (ivsrt verifies the certificate against FILE, wrk does not
+# verify it). The bare loop is plain TCP only.
 # IVSRT_TOKEN_BENCH / IVSRT_PRESIGN: the binaries (default: build/release/benchmarks/...).
 # Example (the README's setup: nginx on core 0, the clients on core 1):
 #   dir=$(benchmarks/canned/start.sh 8089 0 | tail -1)
@@ -30,6 +33,15 @@ export IVSRT_PRESIGN=${IVSRT_PRESIGN:-$here/../build/release/benchmarks/ivsrt-pr
 for b in "$bench" "$IVSRT_PRESIGN"; do
     [ -x "$b" ] || { echo "vs_wrk.sh: $b not found; build it or set IVSRT_TOKEN_BENCH/IVSRT_PRESIGN" >&2; exit 1; }
 done
+if [ -n "${TLS_CA:-}" ]; then
+    [ -z "${BARE:-}" ] || { echo "vs_wrk.sh: the bare loop is plain TCP only: unset BARE or TLS_CA" >&2; exit 1; }
+    [ -r "$TLS_CA" ] || { echo "vs_wrk.sh: TLS_CA=$TLS_CA is not a readable file" >&2; exit 1; }
+    export TLS=1 AWS_CA_BUNDLE=$TLS_CA
+    url=https://127.0.0.1:$port
+else
+    unset TLS
+    url=http://127.0.0.1:$port
+fi
 command -v wrk >/dev/null || { echo "vs_wrk.sh: wrk not found (apt-get install -y wrk)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "vs_wrk.sh: /usr/bin/time not found (apt-get install -y time)" >&2; exit 1; }
 results=$(mktemp /tmp/ivsrt-vs-wrk-XXXXXX)
@@ -39,7 +51,7 @@ trap 'rm -f "$results"' EXIT
 run_wrk() {
     local c=$1 out
     out=$( { /usr/bin/time -f "cpu %U %S" "$here/wrk_baseline.sh" "$port" "$seconds" "$c" "$cpus" \
-        "$threads"; } 2>&1 )
+        "$threads"; } 2>&1 ) || true  # judged below, from its output
     echo "$out" | awk -v c="$c" '
         /requests in/ { n = $1 }
         /Requests\/sec/ { rps = $2 }
@@ -47,20 +59,35 @@ run_wrk() {
         $1 == "50%" { p50 = ms($2) }
         $1 == "99%" { p99 = ms($2) }
         /^cpu / { cpu = $2 + $3 }
-        END { printf "wrk %s %.1f %.2f %.3f %.3f\n", c, rps, cpu * 1e6 / n, p99, p50 }'
+        /Non-2xx|Socket errors/ { bad = bad $0 " " }
+        END {
+            if (bad != "" || n == 0) {  # failed requests are no measurement
+                printf "vs_wrk.sh: wrk: %s\n", n == 0 ? "no requests" : bad > "/dev/stderr"
+                exit 1
+            }
+            printf "wrk %s %.1f %.2f %.3f %.3f\n", c, rps, cpu * 1e6 / n, p99, p50
+        }'
 }
 
 # One ivsrt-token-bench run, printed as NAME with the same fields: run_bench C MODE NAME, MODE
 # api (the client) or bare (the bare Beast + Asio loop, on one thread).
 run_bench() {
-    local c=$1 mode=$2 name=$3
-    taskset -c "$cpus" "$bench" --mode "$mode" --port "$port" --concurrency "$c" \
+    local c=$1 mode=$2 name=$3 target=(--endpoint "$url")
+    if [ "$mode" = bare ]; then target=(--port "$port"); fi
+    taskset -c "$cpus" "$bench" --mode "$mode" "${target[@]}" --concurrency "$c" \
         --threads "$([ "$mode" = bare ] && echo 1 || echo "$threads")" \
         --seconds "$seconds" --warmup 1 --pacing "${PACING:-off}" \
         --stage-arn arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh 2>/dev/null |
         tail -1 | sed 's/[{}"]//g' | tr ',' '\n' | awk -F: -v c="$c" -v name="$name" '
             { v[$1] = $2 }
-            END { printf "%s %s %.1f %.2f %.3f %.3f rss_mb %s\n", name, c, v["req_per_s"],
+            END {
+                # Failed calls are no measurement.
+                if (!("requests" in v) || v["errors"] != 0) {
+                    printf "vs_wrk.sh: %s: %s of %s calls failed (run ivsrt-token-bench by hand to see why)\n",
+                           name, v["errors"] == "" ? "all" : v["errors"], v["requests"] == "" ? "the" : v["requests"] > "/dev/stderr"
+                    exit 1
+                }
+                printf "%s %s %.1f %.2f %.3f %.3f rss_mb %s\n", name, c, v["req_per_s"],
                          v["cpu_ms_per_1000_req"], v["p99_ms"], v["p50_ms"], v["max_rss_mb"] }'
 }
 

@@ -4,6 +4,7 @@
 # CreateParticipantToken request (from ivsrt-presign) over CONNECTIONS (default 64) keep-alive
 # connections to http://127.0.0.1:PORT for SECONDS (default 10), pinned to CPU (default 1; a
 # taskset list).
+# TLS=1: https://127.0.0.1:PORT instead (wrk does not verify the server's certificate).
 # IVSRT_PRESIGN: the ivsrt-presign binary (default: build/benchmarks/ivsrt-presign, then PATH).
 # Credentials for the signature: AWS_ACCESS_KEY_ID etc., else the emulator's defaults.
 # Example, against the canned nginx server:
@@ -34,4 +35,4 @@ script=$(mktemp /tmp/ivsrt-wrk-XXXXXX.lua)
 trap 'rm -f "$script"' EXIT
 "$presign" --port "$port" > "$script"
 taskset -c "$cpu" wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$script" \
-    "http://127.0.0.1:$port"
+    "$([ -n "${TLS:-}" ] && echo https || echo http)://127.0.0.1:$port"
