@@ -6,7 +6,9 @@
 # $PACING: off by default, "unlimited" for turns taken at a pace that never waits; C concurrent
 # calls over THREADS threads), each for SECONDS (default 5), pinned to CPUS (default
 # 1), against the server on 127.0.0.1:PORT (benchmarks/canned/start.sh). Prints each run, then per
-# C the medians and ivsrt's ratios to wrk: requests per second, CPU per request, p99. Then a
+# C the medians and ivsrt's ratios to wrk: requests per second, CPU per request, p99 (and the
+# median and range of the same ratios taken round by round, each against the wrk run before it,
+# which shares the machine's state of the moment). Then a
 # latency check: each client's mean latency by Little's law (C / req/s) next to its p50. wrk starts
 # a request's clock when it writes it, so its latencies leave out the wait between a response and
 # the next write (its p50 can be half its mean); ivsrt-token-bench's start when the call is made.
@@ -118,9 +120,22 @@ for c in $concurrencies; do
             # With C requests always in flight, the mean latency is C / (req/s).
             printf "      latency check: mean by Little\047s law (C / req/s) wrk %.3f ms, ivsrt %.3f ms (%.2f); p50 wrk %.3f ms, ivsrt %.3f ms\n",
                 c * 1000 / R["wrk"], c * 1000 / R["ivsrt"], R["wrk"] / R["ivsrt"], M["wrk"], M["ivsrt"]
-            if ("bare" in R)
-                printf "      bare loop %.0f req/s %.1f us/req p99 %.2f ms | ratios to wrk: req/s %.2f, cpu %.2f, p99 %.2f | ivsrt/bare: req/s %.2f, cpu %.2f\n",
+            # Each round against the wrk run just before it: the machine is in the same state in
+            # both, so these ratios move less than the medians above when its speed drifts.
+            for (i = 1; i <= n["ivsrt"] && i <= n["wrk"]; ++i) {
+                a[i] = rps["ivsrt", i] / rps["wrk", i]; b[i] = cpu["ivsrt", i] / cpu["wrk", i]
+                d[i] = p99["ivsrt", i] / p99["wrk", i]
+            }
+            m = i - 1
+            printf "      per round (ivsrt / the wrk run before it): req/s %.2f (%.2f to %.2f), cpu %.2f (%.2f to %.2f), p99 %.2f (%.2f to %.2f)\n",
+                median(a, m), a[1], a[m], median(b, m), b[1], b[m], median(d, m), d[1], d[m]
+            if ("bare" in R) {
+                printf "      bare loop %.0f req/s %.1f us/req p99 %.2f ms | ratios to wrk: req/s %.2f, cpu %.2f, p99 %.2f | ivsrt/bare: req/s %.2f, cpu %.2f",
                     R["bare"], U["bare"], P["bare"], R["bare"] / R["wrk"], U["bare"] / U["wrk"],
                     P["bare"] / P["wrk"], R["ivsrt"] / R["bare"], U["ivsrt"] / U["bare"]
+                for (i = 1; i <= n["ivsrt"] && i <= n["bare"]; ++i) a[i] = rps["ivsrt", i] / rps["bare", i]
+                m = i - 1
+                printf " (per round: req/s %.2f, %.2f to %.2f)\n", median(a, m), a[1], a[m]
+            }
         }' "$results"
 done
