@@ -62,9 +62,10 @@ run_wrk() {
         $1 == "99%" { p99 = ms($2) }
         /^cpu / { cpu = $2 + $3 }
         /Non-2xx|Socket errors/ { bad = bad $0 " " }
+        { all = all $0 "\n" }
         END {
             if (bad != "" || n == 0) {  # failed requests are no measurement
-                printf "vs_wrk.sh: wrk: %s\n", n == 0 ? "no requests" : bad > "/dev/stderr"
+                printf "vs_wrk.sh: wrk: %s\n", n == 0 ? "no requests:\n" all : bad > "/dev/stderr"
                 exit 1
             }
             printf "wrk %s %.1f %.2f %.3f %.3f\n", c, rps, cpu * 1e6 / n, p99, p50
