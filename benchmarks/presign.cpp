@@ -7,21 +7,17 @@
 // Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the
 // emulator's defaults. The signature is made for the current time: servers that check the
 // request date (AWS, the emulator) accept it for about 15 minutes.
-#include <ivsrt/credentials.hpp>
-#include <ivsrt/model/create_participant_token.hpp>
-#include <ivsrt/model/json.hpp>
-#include <ivsrt/sigv4.hpp>
+#include "signed_request.hpp"
 
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace {
+
+using bench::env_or;
 
 constexpr std::string_view usage = R"(usage: ivsrt-presign [options]
   --port P         the server is http://127.0.0.1:P (sets --host 127.0.0.1:P)
@@ -33,11 +29,6 @@ Prints a wrk Lua script (wrk.method, wrk.path, wrk.body, wrk.headers) on stdout.
 Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, else the emulator's
 defaults (AKIAIOSFODNN7EXAMPLE).
 )";
-
-std::string env_or(const char* name, std::string_view fallback) {
-    const char* value = std::getenv(name);
-    return value != nullptr && *value != '\0' ? std::string(value) : std::string(fallback);
-}
 
 // `text` as a Lua string literal.
 std::string lua_quote(std::string_view text) {
@@ -107,28 +98,15 @@ int main(int argc, char** argv) try {
         creds.session_token = token;
     }
 
-    std::string body;
-    ivsrt::model::to_json(request, body);
-    const std::vector<ivsrt::sigv4::header> headers{{"Host", host},
-                                                    {"Content-Type", "application/json"}};
-    const ivsrt::sigv4::signer signer({.region = region, .service = "ivs"});
-    ivsrt::sigv4::signing_result signed_request;
-    signer.sign(
-        {.method = "POST", .path = "/CreateParticipantToken", .headers = headers, .body = body},
-        creds, std::chrono::system_clock::now(), signed_request);
-
+    const bench::signed_request signed_request =
+        bench::sign_create_participant_token(request, host, region, creds);
     std::cout << "-- CreateParticipantToken signed by ivsrt-presign for " << host << " (" << region
               << ")\n"
               << "wrk.method = \"POST\"\n"
               << "wrk.path = \"/CreateParticipantToken\"\n"
-              << "wrk.body = " << lua_quote(body) << "\n";
-    for (const auto& header : headers) {
-        std::cout << "wrk.headers[" << lua_quote(header.name) << "] = " << lua_quote(header.value)
-                  << "\n";
-    }
-    for (const auto& header : signed_request.headers()) {
-        std::cout << "wrk.headers[" << lua_quote(header.name) << "] = " << lua_quote(header.value)
-                  << "\n";
+              << "wrk.body = " << lua_quote(signed_request.body) << "\n";
+    for (const auto& [name, value] : signed_request.fields) {
+        std::cout << "wrk.headers[" << lua_quote(name) << "] = " << lua_quote(value) << "\n";
     }
     return 0;
 } catch (const std::exception& e) {

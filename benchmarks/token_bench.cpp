@@ -13,6 +13,8 @@
 // http::async_read. It validates, signs, paces, retries, bounds in time and decodes nothing.
 //
 // Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else the emulator's defaults.
+#include "signed_request.hpp"
+
 #include <ivsrt.hpp>
 #include <ivsrt/redis_pacing.hpp>
 
@@ -135,10 +137,7 @@ options parse(int argc, char** argv) {
     return o;
 }
 
-std::string env_or(const char* name, const char* fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? v : fallback;
-}
+using bench::env_or;
 
 ivsrt::credentials bench_credentials() {
     return {.access_key_id = env_or("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
@@ -477,27 +476,17 @@ int run_local(const options& o) {
 
 // Bare mode's request: CreateParticipantToken as the api mode sends it, signed once, as bytes.
 std::string signed_wire_request(const options& o) {
-    std::string body;
-    model::to_json(
+    const bench::signed_request signed_request = bench::sign_create_participant_token(
         bench_request(o.stage_arn.empty() ? "arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh"
                                           : o.stage_arn),
-        body);
-    const std::string host = "127.0.0.1:" + std::to_string(o.port);
-    const std::vector<ivsrt::sigv4::header> headers{{"Host", host},
-                                                    {"Content-Type", "application/json"}};
-    const ivsrt::sigv4::signer signer({.region = o.region, .service = "ivs"});
-    ivsrt::sigv4::signing_result signed_request;
-    signer.sign(
-        {.method = "POST", .path = "/CreateParticipantToken", .headers = headers, .body = body},
-        bench_credentials(), std::chrono::system_clock::now(), signed_request);
+        "127.0.0.1:" + std::to_string(o.port), o.region, bench_credentials());
     std::string wire = "POST /CreateParticipantToken HTTP/1.1\r\n";
     auto add = [&wire](std::string_view name, std::string_view value) {
         wire.append(name).append(": ").append(value).append("\r\n");
     };
-    for (const auto& h : headers) add(h.name, h.value);
-    for (const auto& h : signed_request.headers()) add(h.name, h.value);
-    add("Content-Length", std::to_string(body.size()));
-    return wire.append("\r\n").append(body);
+    for (const auto& [name, value] : signed_request.fields) add(name, value);
+    add("Content-Length", std::to_string(signed_request.body.size()));
+    return wire.append("\r\n").append(signed_request.body);
 }
 
 asio::awaitable<void> bare_worker(asio::ip::tcp::endpoint to, const std::string& wire, recorder& r,
