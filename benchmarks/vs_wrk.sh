@@ -128,15 +128,17 @@ for c in $concurrencies; do
                 d[i] = p99["ivsrt", i] / p99["wrk", i]
             }
             m = i - 1
+            ra = median(a, m); rb = median(b, m); rd = median(d, m)  # sorted: [1] and [m] are the extremes
             printf "      per round (ivsrt / the wrk run before it): req/s %.2f (%.2f to %.2f), cpu %.2f (%.2f to %.2f), p99 %.2f (%.2f to %.2f)\n",
-                median(a, m), a[1], a[m], median(b, m), b[1], b[m], median(d, m), d[1], d[m]
+                ra, a[1], a[m], rb, b[1], b[m], rd, d[1], d[m]
             if ("bare" in R) {
                 printf "      bare loop %.0f req/s %.1f us/req p99 %.2f ms | ratios to wrk: req/s %.2f, cpu %.2f, p99 %.2f | ivsrt/bare: req/s %.2f, cpu %.2f",
                     R["bare"], U["bare"], P["bare"], R["bare"] / R["wrk"], U["bare"] / U["wrk"],
                     P["bare"] / P["wrk"], R["ivsrt"] / R["bare"], U["ivsrt"] / U["bare"]
                 for (i = 1; i <= n["ivsrt"] && i <= n["bare"]; ++i) a[i] = rps["ivsrt", i] / rps["bare", i]
                 m = i - 1
-                printf " (per round: req/s %.2f, %.2f to %.2f)\n", median(a, m), a[1], a[m]
+                ra = median(a, m)
+                printf " (per round: req/s %.2f, %.2f to %.2f)\n", ra, a[1], a[m]
             }
         }' "$results"
 done
